@@ -1,0 +1,305 @@
+package io.featuremon.serdes;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.errors.InterruptException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link SchemaRegistryClient} speaking the Confluent Schema Registry REST API over
+ * {@link HttpClient}; works against Confluent and against Apicurio's {@code /apis/ccompat/v7}.
+ *
+ * <p>Build it from the usual serde config with {@link #HttpSchemaRegistryClient(Map)} (keys in
+ * {@link SchemaRegistryConfig}: {@code schema.registry.url}, {@code basic.auth.*},
+ * {@code bearer.auth.token}, timeouts and retries), or with {@link #of} in tests.
+ *
+ * <p>Answers are cached for the life of the client ((subject, schema) → id and id → schema never
+ * change in a registry), so in steady state it does no HTTP at all. A call that finds no registry
+ * answering tries each URL in turn, starting with the last one that worked, and repeats the round up
+ * to {@code schema.registry.max.retries} times with exponential backoff before throwing
+ * {@link SchemaRegistryUnavailableException}. A 4xx answer is final and never retried. Thread-safe.
+ */
+public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MAX_BACKOFF_MS = 10_000;
+
+    /** A base URL and the Authorization header to send to it, or null for none. */
+    private record Endpoint(String baseUrl, String authorization) {
+    }
+
+    private record SubjectSchema(String subject, Schema schema) {
+    }
+
+    private final List<Endpoint> endpoints;
+    private final Duration requestTimeout;
+    private final int maxRetries;
+    private final long retryBackoffMs;
+    private final HttpClient http;
+    private final ConcurrentMap<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Integer, Schema> schemas = new ConcurrentHashMap<>();
+    // Start where the last call succeeded, so a dead first URL costs one timeout, not one per call.
+    private volatile int preferredEndpoint;
+
+    /**
+     * Builds a client from serde config (unknown keys are ignored).
+     *
+     * @throws ConfigException naming the key, when a URL is missing or malformed, the credentials
+     *                         are malformed, or both basic and bearer authentication are set
+     */
+    public HttpSchemaRegistryClient(Map<String, ?> configs) {
+        this(new SchemaRegistryConfig(configs));
+    }
+
+    HttpSchemaRegistryClient(SchemaRegistryConfig config) {
+        this(endpoints(config), Duration.ofMillis(config.getInt(SchemaRegistryConfig.REQUEST_TIMEOUT_MS)),
+                config.getInt(SchemaRegistryConfig.MAX_RETRIES), config.getLong(SchemaRegistryConfig.RETRY_BACKOFF_MS));
+    }
+
+    private HttpSchemaRegistryClient(List<Endpoint> endpoints, Duration requestTimeout, int maxRetries, long retryBackoffMs) {
+        this.endpoints = List.copyOf(endpoints);
+        this.requestTimeout = requestTimeout;
+        this.maxRetries = maxRetries;
+        this.retryBackoffMs = retryBackoffMs;
+        // HTTP/1.1: the default HTTP/2 would send an h2c upgrade on every plain-http connection.
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(requestTimeout).build();
+    }
+
+    /**
+     * A client without authentication, from explicit arguments.
+     *
+     * @param urls          base URLs, tried in order
+     * @param maxRetries    extra rounds over all URLs when none answers
+     * @param retryBackoff  pause before the first extra round, doubled before each further one
+     */
+    public static HttpSchemaRegistryClient of(List<URI> urls, Duration requestTimeout, int maxRetries, Duration retryBackoff) {
+        List<Endpoint> endpoints = urls.stream().map(url -> new Endpoint(stripTrailingSlash(url.toString()), null)).toList();
+        return new HttpSchemaRegistryClient(endpoints, requestTimeout, maxRetries, retryBackoff.toMillis());
+    }
+
+    @Override
+    public int register(String subject, Schema schema) {
+        return id(subject, schema, "/subjects/" + encode(subject) + "/versions");
+    }
+
+    @Override
+    public int lookup(String subject, Schema schema) {
+        return id(subject, schema, "/subjects/" + encode(subject));
+    }
+
+    /** Registration and lookup share one cache: both map (subject, schema) to the same id. */
+    private int id(String subject, Schema schema, String path) {
+        SubjectSchema key = new SubjectSchema(subject, schema);
+        Integer cached = ids.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        String body = JSON.createObjectNode().put("schema", schema.toString()).toString();
+        JsonNode id = call("POST", path, body).get("id");
+        if (id == null || !id.canConvertToInt()) {
+            throw new SchemaRegistryException("POST " + path + " answered without a schema id", 200, 200);
+        }
+        ids.put(key, id.intValue());
+        schemas.putIfAbsent(id.intValue(), schema);
+        return id.intValue();
+    }
+
+    @Override
+    public Schema getById(int id) {
+        Schema cached = schemas.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode answer = call("GET", "/schemas/ids/" + id, null);
+        String type = answer.path("schemaType").asText("AVRO");
+        if (!"AVRO".equals(type)) {
+            // Permanent, like an unknown id: a record framed with this id is not Avro.
+            throw new SchemaNotFoundException("schema id " + id + " is a " + type + " schema, not Avro", 200,
+                    SchemaNotFoundException.SCHEMA_NOT_FOUND);
+        }
+        Schema schema;
+        try {
+            schema = new Schema.Parser().parse(answer.path("schema").asText());
+        } catch (SchemaParseException e) {
+            throw new SchemaNotFoundException("schema id " + id + " is not a valid Avro schema: " + e.getMessage(), 200,
+                    SchemaNotFoundException.SCHEMA_NOT_FOUND);
+        }
+        Schema raced = schemas.putIfAbsent(id, schema);
+        return raced != null ? raced : schema;
+    }
+
+    private JsonNode call(String method, String path, String body) {
+        String lastFailure = null;
+        Exception lastCause = null;
+        for (int round = 0; ; round++) {
+            int first = preferredEndpoint;
+            for (int i = 0; i < endpoints.size(); i++) {
+                int index = (first + i) % endpoints.size();
+                Endpoint endpoint = endpoints.get(index);
+                String url = endpoint.baseUrl() + path;
+                try {
+                    HttpResponse<String> response = http.send(request(endpoint, url, method, body),
+                            HttpResponse.BodyHandlers.ofString());
+                    int status = response.statusCode();
+                    if (status == 429 || status >= 500) {
+                        lastFailure = method + " " + url + " answered HTTP " + status + ": " + abbreviate(response.body());
+                        lastCause = null;
+                        continue;
+                    }
+                    preferredEndpoint = index;
+                    if (status >= 300) {
+                        throw refusal(method, url, status, response.body());
+                    }
+                    return JSON.readTree(response.body());
+                } catch (JsonProcessingException e) {
+                    throw new SchemaRegistryException(method + " " + url + " answered with invalid JSON: " + e.getOriginalMessage(),
+                            200, 200);
+                } catch (IOException e) {
+                    lastFailure = method + " " + url + " failed: " + e;
+                    lastCause = e;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptException(e);
+                }
+            }
+            if (round == maxRetries) {
+                throw new SchemaRegistryUnavailableException("schema registry unavailable after " + (round + 1)
+                        + " round(s) over " + endpoints.size() + " URL(s); last failure: " + lastFailure, lastCause);
+            }
+            long backoffMs = Math.min(MAX_BACKOFF_MS, retryBackoffMs << Math.min(round, 20));
+            LOG.warn("{}; retrying in {} ms", lastFailure, backoffMs);
+            try {
+                Thread.sleep(backoffMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptException(e);
+            }
+        }
+    }
+
+    private HttpRequest request(Endpoint endpoint, String url, String method, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(requestTimeout)
+                .header("Accept", CONTENT_TYPE)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (body != null) {
+            request.header("Content-Type", CONTENT_TYPE);
+        }
+        if (endpoint.authorization() != null) {
+            request.header("Authorization", endpoint.authorization());
+        }
+        return request.build();
+    }
+
+    private static SchemaRegistryException refusal(String method, String url, int status, String body) {
+        int errorCode = status;
+        String message = abbreviate(body);
+        try {
+            JsonNode error = JSON.readTree(body);
+            errorCode = error.path("error_code").asInt(status);
+            message = error.path("message").asText(message);
+        } catch (JsonProcessingException e) {
+            // Not a registry error body: keep the HTTP status and the raw text.
+        }
+        String text = method + " " + url + " answered HTTP " + status + " (error code " + errorCode + "): " + message;
+        // A 404 without a 404xx error code comes from something that is not a registry (wrong URL path):
+        // that is a misconfiguration, not a record with an unknown schema.
+        if (status == 404 && errorCode / 100 == 404) {
+            return new SchemaNotFoundException(text, status, errorCode);
+        }
+        return new SchemaRegistryException(text, status, errorCode);
+    }
+
+    private static String encode(String subject) {
+        return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    }
+
+    private static String stripTrailingSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private static List<Endpoint> endpoints(SchemaRegistryConfig config) {
+        Password userInfo = config.getPassword(SchemaRegistryConfig.BASIC_AUTH_USER_INFO);
+        Password bearerToken = config.getPassword(SchemaRegistryConfig.BEARER_AUTH_TOKEN);
+        boolean fromUserInfo = SchemaRegistryConfig.CREDENTIALS_SOURCE_USER_INFO
+                .equals(config.getString(SchemaRegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE));
+        if (bearerToken != null && fromUserInfo) {
+            throw new ConfigException(SchemaRegistryConfig.BEARER_AUTH_TOKEN + " and "
+                    + SchemaRegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE + "=USER_INFO are both set; use one authentication");
+        }
+        if (fromUserInfo && userInfo == null) {
+            throw new ConfigException(SchemaRegistryConfig.BASIC_AUTH_USER_INFO + " is required when "
+                    + SchemaRegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE + "=USER_INFO");
+        }
+        List<String> urls = config.getList(SchemaRegistryConfig.URL);
+        if (urls.isEmpty()) {
+            throw new ConfigException("Missing required configuration \"" + SchemaRegistryConfig.URL
+                    + "\": at least one schema registry URL");
+        }
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (String url : urls) {
+            URI uri = URI.create(url.trim());
+            String authorization = null;
+            if (bearerToken != null) {
+                authorization = "Bearer " + bearerToken.value();
+            } else if (fromUserInfo) {
+                authorization = basic(SchemaRegistryConfig.BASIC_AUTH_USER_INFO, userInfo.value());
+            } else if (uri.getRawUserInfo() != null) {
+                authorization = basic(SchemaRegistryConfig.URL, decode(uri.getRawUserInfo()));
+            }
+            endpoints.add(new Endpoint(stripTrailingSlash(withoutUserInfo(uri)), authorization));
+        }
+        return endpoints;
+    }
+
+    private static String basic(String key, String userInfo) {
+        int colon = userInfo.indexOf(':');
+        if (colon <= 0) {
+            // Never echo the value: it is a secret.
+            throw new ConfigException(key + " must be user:password (the user non-empty, then a colon)");
+        }
+        return "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String decode(String rawUserInfo) {
+        return URLDecoder.decode(rawUserInfo.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static String withoutUserInfo(URI uri) {
+        try {
+            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(), null).toString();
+        } catch (URISyntaxException e) {
+            throw new ConfigException(SchemaRegistryConfig.URL, uri.toString(), e.getMessage());
+        }
+    }
+}
