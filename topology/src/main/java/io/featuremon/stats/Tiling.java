@@ -16,8 +16,8 @@ public final class Tiling {
   private final int tilesPerSide;
 
   public Tiling(int dimensions) {
-    if (dimensions <= 0) {
-      throw new IllegalArgumentException("dimensions must be positive: " + dimensions);
+    if (dimensions < 0) {
+      throw new IllegalArgumentException("dimensions must not be negative: " + dimensions);
     }
     this.dimensions = dimensions;
     this.tilesPerSide = (dimensions + TILE - 1) / TILE;

@@ -1,0 +1,50 @@
+package io.featuremon.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code featuremon} command line. Run it through the {@code ./featuremon} launcher at the repository root,
+ * which builds the project when needed: {@code ./featuremon --help}.
+ */
+@Command(
+    name = "featuremon",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = {
+        "Online feature and embedding monitoring on Kafka Streams: per model, segment and event-time window,",
+        "exact redundancy statistics, feature-elimination masks and alerts.",
+        ""},
+    subcommands = {RunCommand.class, ReplayCommand.class, ConfigCommand.class,
+        CommandLine.HelpCommand.class},
+    footer = {"", "Start with:  ./featuremon demo        (embedded broker and registry, about 90 s)",
+        "Offline:     ./featuremon replay --input events.jsonl --out results/ --set window.size=1h"})
+public final class Main {
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      // Config mistakes and unreadable files are the user's to fix: one clear line, no stack trace.
+      commandLine.getErr().println(commandLine.getColorScheme().errorText("featuremon: " + e.getMessage()));
+      if (!(e instanceof org.apache.kafka.common.config.ConfigException || e instanceof java.io.IOException
+          || e instanceof java.io.UncheckedIOException || e instanceof IllegalArgumentException)) {
+        e.printStackTrace(commandLine.getErr());
+      }
+      return 2;
+    });
+    return cli;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"featuremon " + (v == null ? "development build" : v) + " (Kafka Streams "
+          + org.apache.kafka.common.utils.AppInfoParser.getVersion() + ", Java " + System.getProperty("java.version") + ")"};
+    }
+  }
+}

@@ -1,0 +1,312 @@
+package io.featuremon.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Every featuremon setting, declared once with type, default, validator and documentation, and parsed once into
+ * typed accessors. Precedence: defaults &lt; config file &lt; {@code --set key=value}.
+ *
+ * <p>Keys that are not featuremon's are handed to Kafka Streams and the clients unchanged (e.g.
+ * {@code processing.guarantee}, {@code commit.interval.ms}, {@code num.stream.threads}); a key under one of
+ * featuremon's own prefixes that is not declared here stops start-up, so a typo cannot be silently ignored.
+ */
+public final class FeaturemonConfig extends AbstractConfig {
+  public static final String APPLICATION_ID = "application.id";
+  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+
+  public static final String TOPIC_EMBEDDINGS = "topic.embeddings";
+  public static final String TOPIC_FEATURES = "topic.features";
+  public static final String TOPIC_WINDOW_STATS = "topic.window-stats";
+  public static final String TOPIC_MASKS = "topic.masks";
+  public static final String TOPIC_ALERTS = "topic.alerts";
+  public static final String TOPIC_DEAD_LETTERS = "topic.dead-letters";
+
+  public static final String WINDOW_SIZE = "window.size";
+  public static final String WINDOW_ADVANCE = "window.advance";
+  public static final String WINDOW_GRACE = "window.grace";
+
+  public static final String MASK_THRESHOLD = "mask.threshold";
+  public static final String STATS_TOP_PAIRS = "stats.top.pairs";
+  public static final String FOLD_BATCH_SIZE = "stats.fold.batch.size";
+
+  public static final String ALERT_MEAN_ABS_CORR_ABOVE = "alert.meanAbsCorr.above";
+  public static final String ALERT_MEAN_SQ_CORR_ABOVE = "alert.meanSqCorr.above";
+  public static final String ALERT_EFFECTIVE_RANK_RATIO_BELOW = "alert.effectiveRankRatio.below";
+  public static final String ALERT_SEVERITY = "alert.severity";
+
+  public static final String INPUT_MAX_RECORD_BYTES = "input.max.record.bytes";
+  public static final String INPUT_MAX_DIMENSIONS = "input.max.dimensions";
+  public static final String INPUT_MAX_FUTURE = "input.max.future";
+
+  /** Prefixes that belong to featuremon: unknown keys under them are errors, not pass-through. */
+  private static final List<String> OWN_PREFIXES = List.of("topic.", "window.", "mask.", "stats.", "alert.", "input.");
+
+  public static final ConfigDef DEFINITION = new ConfigDef()
+      .define(APPLICATION_ID, Type.STRING, "featuremon", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Kafka Streams application id: consumer group, prefix of internal topics and state directory name.")
+      .define(BOOTSTRAP_SERVERS, Type.STRING, "", Importance.HIGH,
+          "Kafka brokers, host:port[,host:port]. Required by run.")
+      .define(SCHEMA_REGISTRY_URL, Type.STRING, "", Importance.HIGH,
+          "Confluent-compatible Schema Registry URL(s), comma separated. Required by run. Auth: basic.auth.user.info"
+              + " (with basic.auth.credentials.source=USER_INFO) or bearer.auth.token.")
+      .define(TOPIC_EMBEDDINGS, Type.STRING, "featuremon-embeddings", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Input topic of EmbeddingEvent records (Avro, Confluent wire format).")
+      .define(TOPIC_FEATURES, Type.STRING, "featuremon-features", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Input topic of FeatureEvent records (Avro, Confluent wire format).")
+      .define(TOPIC_WINDOW_STATS, Type.STRING, "featuremon-window-stats", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          "Output topic of WindowStats, one per closed window and (model, segment, type).")
+      .define(TOPIC_MASKS, Type.STRING, "featuremon-masks", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          "Output topic of FeatureMask, keyed by model|segment|type.")
+      .define(TOPIC_ALERTS, Type.STRING, "featuremon-alerts", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          "Output topic of Alert state changes (firing, resolved).")
+      .define(TOPIC_DEAD_LETTERS, Type.STRING, "featuremon-dead-letters", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          "Output topic of DeadLetter records: every input that could not be used, with its reason and coordinates.")
+      .define(WINDOW_SIZE, Type.STRING, "1h", durationValidator(false), Importance.HIGH,
+          "Event-time window length, ISO-8601 (PT1H) or short (1h, 90s, 40d).")
+      .define(WINDOW_ADVANCE, Type.STRING, "", durationValidator(true), Importance.MEDIUM,
+          "Hop between window starts; empty means window.size (tumbling windows). Must divide into window.size"
+              + " a whole number of times.")
+      .define(WINDOW_GRACE, Type.STRING, "0s", durationValidator(true), Importance.MEDIUM,
+          "How long after a window's end (in event time) late events are still accepted. A window closes and"
+              + " emits when the stream time of its (model, segment, type) reaches end + grace; later events for it"
+              + " go to the dead-letter topic with reason 'late'.")
+      .define(MASK_THRESHOLD, Type.DOUBLE, 0.95, ConfigDef.Range.between(0.0, 1.0), Importance.HIGH,
+          "|Pearson correlation| at or above which a dimension is redundant with an already kept one.")
+      .define(STATS_TOP_PAIRS, Type.INT, 10, ConfigDef.Range.between(0, 10_000), Importance.LOW,
+          "How many of the most correlated pairs WindowStats lists.")
+      .define(FOLD_BATCH_SIZE, Type.INT, 256, ConfigDef.Range.between(1, 65_536), Importance.LOW,
+          "Events buffered per (group, pane) before one batched co-moment update. Part of the arithmetic: change it"
+              + " and the last bits of the statistics may change, so keep it fixed between a live run and its replay.")
+      .define(ALERT_MEAN_ABS_CORR_ABOVE, Type.DOUBLE, 0.5, ConfigDef.Range.between(0.0, 1.0), Importance.MEDIUM,
+          "Alert 'RedundancyMeanAbsCorrHigh' fires when a window's meanAbsCorr is at or above this.")
+      .define(ALERT_MEAN_SQ_CORR_ABOVE, Type.DOUBLE, null, optionalRange(0, 1), Importance.MEDIUM,
+          "Alert 'RedundancyMeanSqCorrHigh' fires when meanSqCorr is at or above this; unset disables it.")
+      .define(ALERT_EFFECTIVE_RANK_RATIO_BELOW, Type.DOUBLE, null, optionalRange(0, 1), Importance.MEDIUM,
+          "Alert 'EffectiveRankLow' fires when effectiveRank / d' is at or below this; unset disables it.")
+      .define(ALERT_SEVERITY, Type.STRING, "warning", ConfigDef.ValidString.in("info", "warning", "critical"),
+          Importance.LOW, "Severity label of the threshold alerts.")
+      .define(INPUT_MAX_RECORD_BYTES, Type.INT, 1_048_576, ConfigDef.Range.atLeast(64), Importance.LOW,
+          "Input records larger than this go to the dead-letter topic undecoded.")
+      .define(INPUT_MAX_DIMENSIONS, Type.INT, 16_384, ConfigDef.Range.between(1, 65_536), Importance.LOW,
+          "Largest accepted embedding dimension or number of numeric features.")
+      .define(INPUT_MAX_FUTURE, Type.STRING, "1d", durationValidator(false), Importance.LOW,
+          "Events whose event time is more than this after their Kafka record's timestamp are dead letters.");
+
+  private final Map<String, Object> passThrough;
+
+  public FeaturemonConfig(Map<String, ?> values) {
+    super(DEFINITION, values, false);
+    Map<String, Object> rest = new TreeMap<>();
+    for (Map.Entry<String, ?> e : values.entrySet()) {
+      String key = e.getKey();
+      if (DEFINITION.names().contains(key)) {
+        continue;
+      }
+      for (String prefix : OWN_PREFIXES) {
+        if (key.startsWith(prefix)) {
+          throw new ConfigException(key, e.getValue(), "unknown featuremon setting; known keys under '" + prefix
+              + "' are " + knownUnder(prefix));
+        }
+      }
+      rest.put(key, e.getValue());
+    }
+    this.passThrough = rest;
+    validateWindows();
+  }
+
+  private static List<String> knownUnder(String prefix) {
+    List<String> keys = new ArrayList<>();
+    for (String name : new java.util.TreeSet<>(DEFINITION.names())) {
+      if (name.startsWith(prefix)) {
+        keys.add(name);
+      }
+    }
+    return keys;
+  }
+
+  private void validateWindows() {
+    Duration size = windowSize();
+    Duration advance = windowAdvance();
+    if (advance.compareTo(size) > 0 || size.toMillis() % advance.toMillis() != 0) {
+      throw new ConfigException(WINDOW_ADVANCE, getString(WINDOW_ADVANCE),
+          "must be positive, at most window.size (" + Durations.format(size) + ") and divide it evenly");
+    }
+  }
+
+  /**
+   * Builds the effective config; later sources win: {@code defaults} (a command's own, e.g. the demo's short
+   * windows) &lt; {@code file} &lt; {@code overrides} ({@code --set}).
+   */
+  public static FeaturemonConfig load(Map<String, String> defaults, Path file, Map<String, String> overrides) {
+    Map<String, Object> values = new LinkedHashMap<>(defaults);
+    if (file != null) {
+      Properties properties = new Properties();
+      try (InputStream in = Files.newInputStream(file)) {
+        properties.load(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read config file " + file + ": " + e.getMessage(), e);
+      }
+      properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k).trim()));
+    }
+    values.putAll(overrides);
+    return new FeaturemonConfig(values);
+  }
+
+  private static ConfigDef.Validator durationValidator(boolean allowEmptyOrZero) {
+    return (name, value) -> {
+      String text = value == null ? "" : value.toString().trim();
+      if (text.isEmpty() && allowEmptyOrZero) {
+        return;
+      }
+      Duration d;
+      try {
+        d = Durations.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(name, value, e.getMessage());
+      }
+      if (d.isNegative() || (!allowEmptyOrZero && d.isZero())) {
+        throw new ConfigException(name, value, allowEmptyOrZero ? "must not be negative" : "must be positive");
+      }
+    };
+  }
+
+  private static ConfigDef.Validator optionalRange(double min, double max) {
+    ConfigDef.Range range = ConfigDef.Range.between(min, max);
+    return (name, value) -> {
+      if (value != null) {
+        range.ensureValid(name, value);
+      }
+    };
+  }
+
+  private Duration duration(String key) {
+    return Durations.parse(getString(key));
+  }
+
+  public String applicationId() {
+    return getString(APPLICATION_ID);
+  }
+
+  public String bootstrapServers() {
+    return getString(BOOTSTRAP_SERVERS);
+  }
+
+  public String schemaRegistryUrl() {
+    return getString(SCHEMA_REGISTRY_URL);
+  }
+
+  public String embeddingsTopic() {
+    return getString(TOPIC_EMBEDDINGS);
+  }
+
+  public String featuresTopic() {
+    return getString(TOPIC_FEATURES);
+  }
+
+  public String windowStatsTopic() {
+    return getString(TOPIC_WINDOW_STATS);
+  }
+
+  public String masksTopic() {
+    return getString(TOPIC_MASKS);
+  }
+
+  public String alertsTopic() {
+    return getString(TOPIC_ALERTS);
+  }
+
+  public String deadLettersTopic() {
+    return getString(TOPIC_DEAD_LETTERS);
+  }
+
+  public List<String> outputTopics() {
+    return List.of(windowStatsTopic(), masksTopic(), alertsTopic(), deadLettersTopic());
+  }
+
+  public Duration windowSize() {
+    return duration(WINDOW_SIZE);
+  }
+
+  public Duration windowAdvance() {
+    String text = getString(WINDOW_ADVANCE).trim();
+    return text.isEmpty() ? windowSize() : Durations.parse(text);
+  }
+
+  public Duration windowGrace() {
+    String text = getString(WINDOW_GRACE).trim();
+    return text.isEmpty() ? Duration.ZERO : Durations.parse(text);
+  }
+
+  public double maskThreshold() {
+    return getDouble(MASK_THRESHOLD);
+  }
+
+  public int topPairs() {
+    return getInt(STATS_TOP_PAIRS);
+  }
+
+  public int foldBatchSize() {
+    return getInt(FOLD_BATCH_SIZE);
+  }
+
+  public Double alertMeanAbsCorrAbove() {
+    return getDouble(ALERT_MEAN_ABS_CORR_ABOVE);
+  }
+
+  public Double alertMeanSqCorrAbove() {
+    return getDouble(ALERT_MEAN_SQ_CORR_ABOVE);
+  }
+
+  public Double alertEffectiveRankRatioBelow() {
+    return getDouble(ALERT_EFFECTIVE_RANK_RATIO_BELOW);
+  }
+
+  public String alertSeverity() {
+    return getString(ALERT_SEVERITY);
+  }
+
+  public int maxRecordBytes() {
+    return getInt(INPUT_MAX_RECORD_BYTES);
+  }
+
+  public int maxDimensions() {
+    return getInt(INPUT_MAX_DIMENSIONS);
+  }
+
+  public Duration maxFuture() {
+    return duration(INPUT_MAX_FUTURE);
+  }
+
+  /** Settings that are not featuremon's, for Kafka Streams, the clients and the registry client. */
+  public Map<String, Object> passThrough() {
+    return passThrough;
+  }
+
+  /** Markdown table of every key, for the README and {@code featuremon config}. */
+  public static String documentation() {
+    StringBuilder out = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
+    for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
+      Object def = key.defaultValue;
+      out.append("| `").append(key.name).append("` | ")
+          .append(def == null ? "(unset)" : "`" + def + "`").append(" | ").append(key.documentation).append(" |\n");
+    }
+    return out.toString();
+  }
+}

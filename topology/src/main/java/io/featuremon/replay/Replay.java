@@ -1,0 +1,244 @@
+package io.featuremon.replay;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.featuremon.avro.Alert;
+import io.featuremon.avro.DeadLetter;
+import io.featuremon.avro.EmbeddingEvent;
+import io.featuremon.avro.FeatureEvent;
+import io.featuremon.avro.FeatureMask;
+import io.featuremon.avro.WindowStats;
+import io.featuremon.config.FeaturemonConfig;
+import io.featuremon.serdes.AvroJson;
+import io.featuremon.serdes.AvroSerde;
+import io.featuremon.serdes.InMemorySchemaRegistryClient;
+import io.featuremon.serdes.SchemaRegistryClient;
+import io.featuremon.topology.EventType;
+import io.featuremon.topology.FeaturemonTopology;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * Offline replay: the production topology, driven by {@link TopologyTestDriver} over a JSON Lines file, no broker.
+ *
+ * <p>Each line becomes the Avro record (Confluent wire format, in-memory registry) a producer would have written
+ * and goes through decode, validation, repartition and the window stage exactly as in {@code run}. At the end of
+ * the input every group receives an end-of-input marker, which closes its open windows. Outputs are written as
+ * JSON Lines; the same input gives byte-identical files.
+ */
+public final class Replay {
+  public static final String WINDOW_STATS_FILE = "window-stats.jsonl";
+  public static final String MASKS_FILE = "masks.jsonl";
+  public static final String ALERTS_FILE = "alerts.jsonl";
+  public static final String DEAD_LETTERS_FILE = "dead-letters.jsonl";
+  static final String PARSE_STAGE = "parse";
+
+  /** What a replay read and wrote. */
+  public record Summary(long lines, long events, long windows, long masks, long alerts, long deadLetters) {}
+
+  private final FeaturemonConfig config;
+
+  public Replay(FeaturemonConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * @param progress called with the number of lines read, every 10,000 lines and at the end
+   */
+  public Summary run(Path input, Path outDir, Consumer<Long> progress) throws IOException {
+    Files.createDirectories(outDir);
+    Path stateDir = Files.createTempDirectory("featuremon-replay-");
+    SchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+    Properties props = new Properties();
+    config.passThrough().forEach(props::put);
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "replay.invalid:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+
+    try (TopologyTestDriver driver = new TopologyTestDriver(FeaturemonTopology.build(config, registry, true), props);
+        Outputs out = new Outputs(driver, registry, outDir)) {
+      Map<EventType, TestInputTopic<byte[], byte[]>> inputs = Map.of(
+          EventType.EMBEDDING, driver.createInputTopic(config.embeddingsTopic(), new ByteArraySerializer(), new ByteArraySerializer()),
+          EventType.FEATURES, driver.createInputTopic(config.featuresTopic(), new ByteArraySerializer(), new ByteArraySerializer()));
+      Map<EventType, Serializer<? extends SpecificRecord>> serializers = Map.of(
+          EventType.EMBEDDING, new AvroSerde<>(EmbeddingEvent.class, registry).serializer(),
+          EventType.FEATURES, new AvroSerde<>(FeatureEvent.class, registry).serializer());
+      Map<EventType, Long> offsets = new HashMap<>();
+      Set<List<Object>> groups = new LinkedHashSet<>();
+      long lines = 0;
+      long events = 0;
+      long lastTimestamp = 0;
+      try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
+        String line;
+        while ((line = reader.readLine()) != null) {
+          lines++;
+          if (line.isBlank()) {
+            continue;
+          }
+          JsonlEvent event;
+          try {
+            event = JsonlEvent.parse(line);
+          } catch (JsonlEvent.MalformedLineException e) {
+            out.parseFailure(input, lines, line, e.getMessage());
+            continue;
+          }
+          String topic = event.type() == EventType.EMBEDDING ? config.embeddingsTopic() : config.featuresTopic();
+          byte[] value = serialize(serializers.get(event.type()), topic, event.avro());
+          long offset = offsets.merge(event.type(), 1L, Long::sum) - 1;
+          out.lineOf(topic, offset, lines);
+          lastTimestamp = Math.max(lastTimestamp, event.recordTimestamp());
+          inputs.get(event.type()).pipeInput(new TestRecord<>(event.model().getBytes(StandardCharsets.UTF_8), value,
+              null, event.recordTimestamp()));
+          events++;
+          if (!event.model().isBlank()) {
+            groups.add(java.util.Arrays.asList(event.type(), event.model(), event.segment()));
+          }
+          out.drain();
+          if (lines % 10_000 == 0) {
+            progress.accept(lines);
+          }
+        }
+      }
+      for (List<Object> group : groups) {
+        EventType type = (EventType) group.get(0);
+        String marker = group.get(1) + (group.get(2) == null ? "" : "\n" + group.get(2));
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(FeaturemonTopology.END_OF_INPUT_HEADER, marker.getBytes(StandardCharsets.UTF_8));
+        inputs.get(type).pipeInput(new TestRecord<>(null, new byte[0], headers, lastTimestamp));
+        out.drain();
+      }
+      progress.accept(lines);
+      return new Summary(lines, events, out.windows, out.masks, out.alerts, out.deadLetters);
+    } finally {
+      deleteRecursively(stateDir);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends SpecificRecord> byte[] serialize(Serializer<T> serializer, String topic, SpecificRecord record) {
+    return serializer.serialize(topic, (T) record);
+  }
+
+  /** The four output files, written as records arrive so they follow the input order. */
+  private final class Outputs implements AutoCloseable {
+    private final TestOutputTopic<String, WindowStats> statsTopic;
+    private final TestOutputTopic<String, FeatureMask> masksTopic;
+    private final TestOutputTopic<String, Alert> alertsTopic;
+    private final TestOutputTopic<String, DeadLetter> deadTopic;
+    private final BufferedWriter statsOut;
+    private final BufferedWriter masksOut;
+    private final BufferedWriter alertsOut;
+    private final BufferedWriter deadOut;
+    /** (topic, offset) → line number, so that dead letters point back into the file. */
+    private final Map<String, Map<Long, Long>> lines = new HashMap<>();
+    long windows;
+    long masks;
+    long alerts;
+    long deadLetters;
+
+    Outputs(TopologyTestDriver driver, SchemaRegistryClient registry, Path dir) throws IOException {
+      StringDeserializer keys = new StringDeserializer();
+      statsTopic = driver.createOutputTopic(config.windowStatsTopic(), keys, new AvroSerde<>(WindowStats.class, registry).deserializer());
+      masksTopic = driver.createOutputTopic(config.masksTopic(), keys, new AvroSerde<>(FeatureMask.class, registry).deserializer());
+      alertsTopic = driver.createOutputTopic(config.alertsTopic(), keys, new AvroSerde<>(Alert.class, registry).deserializer());
+      deadTopic = driver.createOutputTopic(config.deadLettersTopic(), keys, new AvroSerde<>(DeadLetter.class, registry).deserializer());
+      statsOut = Files.newBufferedWriter(dir.resolve(WINDOW_STATS_FILE), StandardCharsets.UTF_8);
+      masksOut = Files.newBufferedWriter(dir.resolve(MASKS_FILE), StandardCharsets.UTF_8);
+      alertsOut = Files.newBufferedWriter(dir.resolve(ALERTS_FILE), StandardCharsets.UTF_8);
+      deadOut = Files.newBufferedWriter(dir.resolve(DEAD_LETTERS_FILE), StandardCharsets.UTF_8);
+    }
+
+    void lineOf(String topic, long offset, long line) {
+      lines.computeIfAbsent(topic, t -> new HashMap<>()).put(offset, line);
+    }
+
+    void parseFailure(Path input, long line, String text, String reason) throws IOException {
+      DeadLetter letter = DeadLetter.newBuilder()
+          .setSourceTopic("file:" + input.getFileName())
+          .setSourcePartition(0)
+          .setSourceOffset(line)
+          .setRecordTimestamp(0)
+          .setStage(PARSE_STAGE)
+          .setReason(reason)
+          .setValue(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)))
+          .build();
+      writeDead(letter, line);
+    }
+
+    void drain() throws IOException {
+      while (!statsTopic.isEmpty()) {
+        write(statsOut, AvroJson.toJsonLine(statsTopic.readValue()));
+        windows++;
+      }
+      while (!masksTopic.isEmpty()) {
+        write(masksOut, AvroJson.toJsonLine(masksTopic.readValue()));
+        masks++;
+      }
+      while (!alertsTopic.isEmpty()) {
+        write(alertsOut, AvroJson.toJsonLine(alertsTopic.readValue()));
+        alerts++;
+      }
+      while (!deadTopic.isEmpty()) {
+        DeadLetter letter = deadTopic.readValue();
+        Long line = lines.getOrDefault(letter.getSourceTopic(), Map.of()).get(letter.getSourceOffset());
+        writeDead(letter, line);
+      }
+    }
+
+    private void writeDead(DeadLetter letter, Long line) throws IOException {
+      ObjectNode json = AvroJson.toJson(letter);
+      if (line != null) {
+        json.put("line", line);
+      }
+      write(deadOut, json.toString());
+      deadLetters++;
+    }
+
+    private void write(BufferedWriter w, String line) throws IOException {
+      w.write(line);
+      w.write('\n');
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (BufferedWriter w : new BufferedWriter[] {statsOut, masksOut, alertsOut, deadOut}) {
+        w.close();
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.featuremon.topology;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/** Reads what {@link BinaryWriter} wrote. */
+final class BinaryReader {
+  private final ByteBuffer buffer;
+
+  BinaryReader(byte[] bytes) {
+    buffer = ByteBuffer.wrap(bytes);
+  }
+
+  byte readByte() {
+    return buffer.get();
+  }
+
+  int readInt() {
+    return buffer.getInt();
+  }
+
+  long readLong() {
+    return buffer.getLong();
+  }
+
+  double readDouble() {
+    return buffer.getDouble();
+  }
+
+  String readString() {
+    int n = buffer.getInt();
+    if (n < 0) {
+      return null;
+    }
+    String s = new String(buffer.array(), buffer.arrayOffset() + buffer.position(), n, StandardCharsets.UTF_8);
+    buffer.position(buffer.position() + n);
+    return s;
+  }
+
+  float[] readFloats() {
+    float[] values = new float[buffer.getInt()];
+    buffer.asFloatBuffer().get(values);
+    buffer.position(buffer.position() + values.length * 4);
+    return values;
+  }
+
+  double[] readDoubles() {
+    double[] values = new double[buffer.getInt()];
+    buffer.asDoubleBuffer().get(values);
+    buffer.position(buffer.position() + values.length * 8);
+    return values;
+  }
+
+  /** Reads {@code into.length} doubles written without a length prefix. */
+  void readDoublesInto(double[] into, int offset, int length) {
+    buffer.asDoubleBuffer().get(into, offset, length);
+    buffer.position(buffer.position() + length * 8);
+  }
+}

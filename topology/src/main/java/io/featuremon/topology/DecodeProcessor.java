@@ -1,0 +1,137 @@
+package io.featuremon.topology;
+
+import io.featuremon.avro.FeatureEvent;
+import io.featuremon.serdes.DecodedEmbedding;
+import io.featuremon.serdes.EmbeddingDecoder;
+import io.featuremon.serdes.SchemaRegistryClient;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Decode and validate: raw input bytes in, a {@link MonitoredEvent} keyed by its group or a dead letter out.
+ *
+ * <p>Never throws for a bad record. A registry that cannot be reached is not the record's fault: that exception
+ * ({@link RetriableException}) propagates, so the record is retried after the thread is replaced instead of
+ * being dead-lettered.
+ */
+final class DecodeProcessor implements Processor<byte[], byte[], GroupKey, DecodeResult> {
+  /** Header that marks an end-of-input record; honoured only when the topology was built for replay. */
+  static final String END_OF_INPUT_HEADER = FeaturemonTopology.END_OF_INPUT_HEADER;
+
+  private final EventType type;
+  private final SchemaRegistryClient registry;
+  private final Validation validation;
+  private final int maxRecordBytes;
+  private final boolean acceptEndOfInput;
+  private ProcessorContext<GroupKey, DecodeResult> context;
+  private EmbeddingDecoder embeddings;
+  private Deserializer<FeatureEvent> features;
+
+  DecodeProcessor(EventType type, SchemaRegistryClient registry, Validation validation, int maxRecordBytes,
+      boolean acceptEndOfInput) {
+    this.type = type;
+    this.registry = registry;
+    this.validation = validation;
+    this.maxRecordBytes = maxRecordBytes;
+    this.acceptEndOfInput = acceptEndOfInput;
+  }
+
+  @Override
+  public void init(ProcessorContext<GroupKey, DecodeResult> context) {
+    this.context = context;
+    // One decoder per processor instance: decoders reuse buffers and are not thread-safe; the registry client is.
+    if (type == EventType.EMBEDDING) {
+      embeddings = new EmbeddingDecoder(registry);
+    } else {
+      features = new io.featuremon.serdes.AvroSerde<>(FeatureEvent.class, registry).deserializer();
+    }
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    RecordMetadata meta = context.recordMetadata().orElseThrow();
+    byte[] value = record.value();
+    Header marker = record.headers().lastHeader(END_OF_INPUT_HEADER);
+    if (marker != null && acceptEndOfInput) {
+      forwardEndOfInput(record, meta, marker);
+      return;
+    }
+    if (value != null && value.length > maxRecordBytes) {
+      dead(record, meta, DeadLetters.STAGE_DECODE, "record of " + value.length
+          + " bytes exceeds input.max.record.bytes=" + maxRecordBytes, null, null);
+      return;
+    }
+    try {
+      if (type == EventType.EMBEDDING) {
+        processEmbedding(record, meta, embeddings.decode(value));
+      } else {
+        processFeatures(record, meta, features.deserialize(meta.topic(), value));
+      }
+    } catch (RetriableException e) {
+      throw e;
+    } catch (SerializationException | IllegalArgumentException | IllegalStateException e) {
+      dead(record, meta, DeadLetters.STAGE_DECODE, "cannot decode: " + e.getMessage(), null, null);
+    }
+  }
+
+  private void processEmbedding(Record<byte[], byte[]> record, RecordMetadata meta, DecodedEmbedding e) {
+    String reason = validation.checkCommon(e.model(), e.timestamp(), record.timestamp());
+    if (reason == null) {
+      reason = validation.checkVector(e.vector());
+    }
+    if (reason != null) {
+      dead(record, meta, DeadLetters.STAGE_VALIDATE, reason, e.model(), e.requestId());
+      return;
+    }
+    MonitoredEvent event = new MonitoredEvent(type, e.timestamp(), e.requestId(), meta.topic(), meta.partition(),
+        meta.offset(), record.timestamp(), e.vector(), null, false);
+    forward(record, new GroupKey(e.model(), e.segment(), type), event);
+  }
+
+  private void processFeatures(Record<byte[], byte[]> record, RecordMetadata meta, FeatureEvent e) {
+    SortedMap<String, Object> values = new TreeMap<>();
+    for (Map.Entry<String, Object> f : e.getFeatures().entrySet()) {
+      Object v = f.getValue();
+      values.put(f.getKey(), v == null || v instanceof Double ? v : v.toString());
+    }
+    String reason = validation.checkCommon(e.getModel(), e.getTimestamp(), record.timestamp());
+    if (reason == null) {
+      reason = validation.checkFeatures(values);
+    }
+    if (reason != null) {
+      dead(record, meta, DeadLetters.STAGE_VALIDATE, reason, e.getModel(), e.getRequestId());
+      return;
+    }
+    MonitoredEvent event = new MonitoredEvent(type, e.getTimestamp(), e.getRequestId(), meta.topic(),
+        meta.partition(), meta.offset(), record.timestamp(), null, values, false);
+    forward(record, new GroupKey(e.getModel(), e.getSegment(), type), event);
+  }
+
+  /** The marker's value is "model" or "model\nsegment": the group whose input has ended. */
+  private void forwardEndOfInput(Record<byte[], byte[]> record, RecordMetadata meta, Header marker) {
+    String[] parts = new String(marker.value(), StandardCharsets.UTF_8).split("\n", -1);
+    GroupKey key = new GroupKey(parts[0], parts.length > 1 ? parts[1] : null, type);
+    forward(record, key, MonitoredEvent.endOfInput(type, meta.topic(), meta.partition(), meta.offset(), record.timestamp()));
+  }
+
+  private void forward(Record<byte[], byte[]> record, GroupKey key, MonitoredEvent event) {
+    long ts = event.endOfInput() ? record.timestamp() : event.timestamp();
+    context.forward(new Record<>(key, DecodeResult.valid(event), ts));
+  }
+
+  private void dead(Record<byte[], byte[]> record, RecordMetadata meta, String stage, String reason, String model,
+      String requestId) {
+    context.forward(new Record<>(null, DecodeResult.dead(DeadLetters.of(meta.topic(), meta.partition(), meta.offset(),
+        record.timestamp(), stage, reason, model, requestId, record.key(), record.value())), Math.max(0, record.timestamp())));
+  }
+}

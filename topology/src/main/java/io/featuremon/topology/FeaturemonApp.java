@@ -1,0 +1,103 @@
+package io.featuremon.topology;
+
+import io.featuremon.config.FeaturemonConfig;
+import io.featuremon.serdes.HttpSchemaRegistryClient;
+import io.featuremon.serdes.SchemaRegistryClient;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+
+/** Wires the topology to a real cluster and registry: Kafka Streams settings, topic checks, error policy. */
+public final class FeaturemonApp {
+  private FeaturemonApp() {}
+
+  /** Kafka Streams properties: featuremon's safe defaults, overridden by any Kafka key the user set. */
+  public static Properties streamsProperties(FeaturemonConfig config) {
+    if (config.bootstrapServers().isBlank()) {
+      throw new ConfigException(FeaturemonConfig.BOOTSTRAP_SERVERS, "", "required: the Kafka cluster to run against");
+    }
+    Properties props = new Properties();
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    // Windows hold d² state; the record cache is what turns per-fold tile writes into one write per commit.
+    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 256L * 1024 * 1024);
+    config.passThrough().forEach((k, v) -> props.put(k, v));
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    return props;
+  }
+
+  public static SchemaRegistryClient registry(FeaturemonConfig config) {
+    if (config.schemaRegistryUrl().isBlank()) {
+      throw new ConfigException(FeaturemonConfig.SCHEMA_REGISTRY_URL, "", "required: the schema registry to use");
+    }
+    Map<String, Object> registryConfig = new HashMap<>(config.passThrough());
+    registryConfig.put(FeaturemonConfig.SCHEMA_REGISTRY_URL, config.schemaRegistryUrl());
+    return new HttpSchemaRegistryClient(registryConfig);
+  }
+
+  /**
+   * Checks that the input and output topics exist; with {@code create}, creates the missing ones (the masks topic
+   * compacted, since only the latest mask of a key matters).
+   */
+  public static void ensureTopics(FeaturemonConfig config, boolean create, int partitions, short replication)
+      throws InterruptedException {
+    Map<String, Object> adminConfig = new HashMap<>(config.passThrough());
+    adminConfig.put("bootstrap.servers", config.bootstrapServers());
+    try (Admin admin = Admin.create(adminConfig)) {
+      Set<String> existing = admin.listTopics().names().get();
+      List<String> wanted = new ArrayList<>(List.of(config.embeddingsTopic(), config.featuresTopic()));
+      wanted.addAll(config.outputTopics());
+      List<NewTopic> missing = new ArrayList<>();
+      for (String topic : wanted) {
+        if (!existing.contains(topic)) {
+          NewTopic t = new NewTopic(topic, partitions, replication);
+          if (topic.equals(config.masksTopic())) {
+            t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+          }
+          missing.add(t);
+        }
+      }
+      if (missing.isEmpty()) {
+        return;
+      }
+      if (!create) {
+        throw new ConfigException("topics " + missing.stream().map(NewTopic::name).toList() + " do not exist on "
+            + config.bootstrapServers() + "; create them or pass --create-topics");
+      }
+      admin.createTopics(missing).all().get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot check topics on " + config.bootstrapServers() + ": " + e.getCause().getMessage(), e);
+    }
+  }
+
+  /**
+   * A KafkaStreams client whose stream threads are replaced after a retriable failure (broker or registry outage:
+   * the record is retried from the last commit) and which shuts down on anything else (a bug must not loop).
+   */
+  public static KafkaStreams create(FeaturemonConfig config, SchemaRegistryClient registry) {
+    KafkaStreams streams = new KafkaStreams(FeaturemonTopology.build(config, registry, false), streamsProperties(config));
+    streams.setUncaughtExceptionHandler(e -> {
+      Throwable cause = e;
+      while (cause.getCause() != null && !(cause instanceof RetriableException)) {
+        cause = cause.getCause();
+      }
+      return cause instanceof RetriableException ? StreamThreadExceptionResponse.REPLACE_THREAD
+          : StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    return streams;
+  }
+}

@@ -1,0 +1,130 @@
+package io.featuremon.topology;
+
+import io.featuremon.avro.Alert;
+import io.featuremon.avro.DeadLetter;
+import io.featuremon.avro.FeatureMask;
+import io.featuremon.avro.WindowStats;
+import io.featuremon.config.FeaturemonConfig;
+import io.featuremon.serdes.AvroSerde;
+import io.featuremon.serdes.SchemaRegistryClient;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.common.utils.Bytes;
+
+/**
+ * The one featuremon topology, a pure function of its config; {@code run}, {@code demo}, {@code replay} and the
+ * tests all build it here.
+ *
+ * <pre>
+ * embeddings-source ─ decode-embeddings ─┐                ┌─ decode-dead-letters ─▶ dead letters
+ * features-source ─── decode-features ───┴─ merge ─ split ┤
+ *                                                         └─ featuremon-events-by-group (repartition by model|segment|type)
+ *                                                              └─ window-statistics [groups, moments, pending, alerts stores]
+ *                                                                   ├─▶ window stats
+ *                                                                   ├─▶ masks
+ *                                                                   ├─▶ alerts
+ *                                                                   └─▶ dead letters (late, wrong dimension)
+ * </pre>
+ *
+ * <p>Every processor, store and internal topic has an explicit name: renaming one is a visible decision (it drops
+ * state on upgrade), which {@code TopologyDescriptionTest} guards.
+ */
+public final class FeaturemonTopology {
+  public static final String GROUPS_STORE = "featuremon-groups-store";
+  public static final String MOMENTS_STORE = "featuremon-moments-store";
+  public static final String PENDING_STORE = "featuremon-pending-store";
+  public static final String ALERTS_STORE = "featuremon-alerts-store";
+  public static final String REPARTITION = "featuremon-events-by-group";
+  /** Header of the end-of-input marker records that offline replays send; its value is "model" or "model\nsegment". */
+  public static final String END_OF_INPUT_HEADER = "featuremon.end-of-input";
+
+  private FeaturemonTopology() {}
+
+  /**
+   * @param registry schema registry for decoding inputs and encoding outputs
+   * @param acceptEndOfInput honour end-of-input marker records (offline replays only)
+   */
+  public static Topology build(FeaturemonConfig config, SchemaRegistryClient registry, boolean acceptEndOfInput) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+    StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
+
+    for (String store : new String[] {GROUPS_STORE, MOMENTS_STORE, PENDING_STORE, ALERTS_STORE}) {
+      builder.addStateStore(store(store));
+    }
+
+    Validation validation = new Validation(config.maxDimensions(), config.maxFuture());
+    KStream<GroupKey, DecodeResult> embeddings = builder
+        .stream(config.embeddingsTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("embeddings-source"))
+        .process(() -> new DecodeProcessor(EventType.EMBEDDING, registry, validation, config.maxRecordBytes(),
+            acceptEndOfInput), Named.as("decode-embeddings"));
+    KStream<GroupKey, DecodeResult> features = builder
+        .stream(config.featuresTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("features-source"))
+        .process(() -> new DecodeProcessor(EventType.FEATURES, registry, validation, config.maxRecordBytes(),
+            acceptEndOfInput), Named.as("decode-features"));
+
+    Map<String, KStream<GroupKey, DecodeResult>> decoded = embeddings.merge(features, Named.as("merge-decoded"))
+        .split(Named.as("decoded-"))
+        .branch((k, v) -> v.isValid(), Branched.as("valid"))
+        .defaultBranch(Branched.as("dead"));
+
+    AvroSerde<DeadLetter> deadLetterSerde = new AvroSerde<>(DeadLetter.class, registry);
+    decoded.get("decoded-dead")
+        .map((k, v) -> KeyValue.pair((String) null, v.deadLetter()), Named.as("decode-dead-letters"))
+        .to(config.deadLettersTopic(), Produced.with(Serdes.String(), deadLetterSerde).withName("decode-dead-letters-sink"));
+
+    long size = config.windowSize().toMillis();
+    long advance = config.windowAdvance().toMillis();
+    long grace = config.windowGrace().toMillis();
+    ThresholdAlerts alerts = ThresholdAlerts.fromConfig(config);
+    KStream<String, SpecificRecord> outputs = decoded.get("decoded-valid")
+        .mapValues(DecodeResult::event, Named.as("decoded-events"))
+        .repartition(Repartitioned.with(GroupKey.serde(), MonitoredEvent.serde()).withName(REPARTITION))
+        .process(() -> new WindowProcessor(size, advance, grace, config.foldBatchSize(), config.topPairs(),
+            config.maskThreshold(), alerts), Named.as("window-statistics"),
+            GROUPS_STORE, MOMENTS_STORE, PENDING_STORE, ALERTS_STORE);
+
+    outputs.split(Named.as("output-"))
+        .branch((k, v) -> v instanceof WindowStats, Branched.withConsumer(s -> s
+            .mapValues(v -> (WindowStats) v, Named.as("as-window-stats"))
+            .to(config.windowStatsTopic(), Produced.with(Serdes.String(), new AvroSerde<>(WindowStats.class, registry))
+                .withName("window-stats-sink")), "window-stats"))
+        .branch((k, v) -> v instanceof FeatureMask, Branched.withConsumer(s -> s
+            .mapValues(v -> (FeatureMask) v, Named.as("as-mask"))
+            .to(config.masksTopic(), Produced.with(Serdes.String(), new AvroSerde<>(FeatureMask.class, registry))
+                .withName("masks-sink")), "masks"))
+        .branch((k, v) -> v instanceof Alert, Branched.withConsumer(s -> s
+            .mapValues(v -> (Alert) v, Named.as("as-alert"))
+            .to(config.alertsTopic(), Produced.with(Serdes.String(), new AvroSerde<>(Alert.class, registry))
+                .withName("alerts-sink")), "alerts"))
+        .defaultBranch(Branched.withConsumer(s -> s
+            .mapValues(v -> (DeadLetter) v, Named.as("as-dead-letter"))
+            .to(config.deadLettersTopic(), Produced.with(Serdes.String(), deadLetterSerde)
+                .withName("window-dead-letters-sink")), "dead-letters"));
+    return builder.build();
+  }
+
+  /** Logged (exactly-once needs the changelog) and cached (repeated tile writes reach RocksDB once per commit). */
+  private static StoreBuilder<KeyValueStore<Bytes, byte[]>> store(String name) {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
+        .withCachingEnabled();
+  }
+}
