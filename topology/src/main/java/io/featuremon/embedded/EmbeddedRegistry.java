@@ -112,6 +112,9 @@ public final class EmbeddedRegistry implements AutoCloseable {
                     // Loopback only; port 0 lets the OS choose, the log line tells us which.
                     "-Dquarkus.http.host=127.0.0.1",
                     "-Dquarkus.http.port=0",
+                    // Narayana, the transaction manager inside, otherwise derives its process id from
+                    // a second server socket that it opens on the first write and never uses.
+                    "-DCoreEnvironmentBean.processImplementationClassName=com.arjuna.ats.internal.arjuna.utils.UuidProcessId",
                     // Quiet, except io.quarkus at INFO: its start-up line carries the port.
                     "-Dquarkus.banner.enabled=false",
                     "-Dquarkus.log.level=WARN",
