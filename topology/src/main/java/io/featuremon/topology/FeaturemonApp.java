@@ -85,6 +85,22 @@ public final class FeaturemonApp {
   }
 
   /**
+   * The internal topics Kafka Streams would create (repartition and changelogs), for creating them up front on a
+   * fresh cluster: producing right after a topic is created can fail with sequence errors (KAFKA-15591), so the
+   * demo and the integration tests create these and wait for their leaders before the application starts.
+   */
+  public static List<NewTopic> internalTopics(FeaturemonConfig config, int partitions) {
+    String prefix = config.applicationId() + "-";
+    List<NewTopic> topics = new ArrayList<>();
+    topics.add(new NewTopic(prefix + FeaturemonTopology.REPARTITION + "-repartition", partitions, (short) 1));
+    for (String store : FeaturemonTopology.STORES) {
+      topics.add(new NewTopic(prefix + store + "-changelog", partitions, (short) 1)
+          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    }
+    return topics;
+  }
+
+  /**
    * A KafkaStreams client whose stream threads are replaced after a retriable failure (broker or registry outage:
    * the record is retried from the last commit) and which shuts down on anything else (a bug must not loop).
    */

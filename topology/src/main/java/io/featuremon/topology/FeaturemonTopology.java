@@ -7,6 +7,7 @@ import io.featuremon.avro.WindowStats;
 import io.featuremon.config.FeaturemonConfig;
 import io.featuremon.serdes.AvroSerde;
 import io.featuremon.serdes.SchemaRegistryClient;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
@@ -50,6 +51,7 @@ public final class FeaturemonTopology {
   public static final String MOMENTS_STORE = "featuremon-moments-store";
   public static final String PENDING_STORE = "featuremon-pending-store";
   public static final String ALERTS_STORE = "featuremon-alerts-store";
+  public static final List<String> STORES = List.of(GROUPS_STORE, MOMENTS_STORE, PENDING_STORE, ALERTS_STORE);
   public static final String REPARTITION = "featuremon-events-by-group";
   /** Header of the end-of-input marker records that offline replays send; its value is "model" or "model\nsegment". */
   public static final String END_OF_INPUT_HEADER = "featuremon.end-of-input";
@@ -65,9 +67,10 @@ public final class FeaturemonTopology {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
 
-    for (String store : new String[] {GROUPS_STORE, MOMENTS_STORE, PENDING_STORE, ALERTS_STORE}) {
+    for (String store : STORES) {
       builder.addStateStore(store(store));
     }
 
