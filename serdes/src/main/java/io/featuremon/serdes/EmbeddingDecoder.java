@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.featuremon.avro.EmbeddingEvent;
 import org.apache.avro.Schema;
@@ -28,6 +30,17 @@ import org.apache.avro.io.ResolvingDecoder;
 public final class EmbeddingDecoder {
 
     private static final Schema READER_SCHEMA = EmbeddingEvent.getClassSchema();
+    private static final Set<String> DECODED_FIELDS = Set.of("model", "segment", "timestamp", "requestId", "vector");
+
+    static {
+        // decode() reads exactly these fields: a schema change must fail the build here, not dead-letter live data.
+        Set<String> fields = READER_SCHEMA.getFields().stream().map(Schema.Field::name).collect(Collectors.toSet());
+        if (!fields.equals(DECODED_FIELDS)) {
+            throw new IllegalStateException("EmbeddingEvent has fields " + fields + " but EmbeddingDecoder reads "
+                    + DECODED_FIELDS);
+        }
+    }
+
     private static final int SEGMENT_NULL_BRANCH = nullBranch("segment");
     private static final int REQUEST_ID_NULL_BRANCH = nullBranch("requestId");
 
@@ -68,8 +81,6 @@ public final class EmbeddingDecoder {
                     case "timestamp" -> timestamp = in.readLong();
                     case "requestId" -> requestId = readNullableString(in, REQUEST_ID_NULL_BRANCH);
                     case "vector" -> vector = readVector(in, data.length);
-                    default -> throw new IllegalStateException("EmbeddingEvent gained field " + field.name()
-                            + " that " + EmbeddingDecoder.class.getSimpleName() + " does not read");
                 }
             }
             in.drain();
