@@ -3,6 +3,9 @@ package io.featuremon.topology;
 import io.featuremon.avro.FeatureEvent;
 import io.featuremon.serdes.DecodedEmbedding;
 import io.featuremon.serdes.EmbeddingDecoder;
+import io.featuremon.serdes.MalformedRecordException;
+import io.featuremon.serdes.SchemaNotFoundException;
+import io.featuremon.serdes.SchemaRegistryException;
 import io.featuremon.serdes.SchemaRegistryClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -66,7 +69,11 @@ final class DecodeProcessor implements Processor<byte[], byte[], GroupKey, Decod
       forwardEndOfInput(record, meta, marker);
       return;
     }
-    if (value != null && value.length > maxRecordBytes) {
+    if (value == null || value.length == 0) {
+      dead(record, meta, DeadLetters.STAGE_DECODE, "empty value (a tombstone or an empty record is not an event)", null, null);
+      return;
+    }
+    if (value.length > maxRecordBytes) {
       dead(record, meta, DeadLetters.STAGE_DECODE, "record of " + value.length
           + " bytes exceeds input.max.record.bytes=" + maxRecordBytes, null, null);
       return;
@@ -77,7 +84,10 @@ final class DecodeProcessor implements Processor<byte[], byte[], GroupKey, Decod
       } else {
         processFeatures(record, meta, features.deserialize(meta.topic(), value));
       }
-    } catch (RetriableException e) {
+    } catch (SchemaNotFoundException | MalformedRecordException e) {
+      dead(record, meta, DeadLetters.STAGE_DECODE, "cannot decode: " + e.getMessage(), null, null);
+    } catch (SchemaRegistryException | RetriableException e) {
+      // Wrong credentials, a wrong URL or an outage: not the record's fault, so never dead-letter it.
       throw e;
     } catch (SerializationException | IllegalArgumentException | IllegalStateException e) {
       dead(record, meta, DeadLetters.STAGE_DECODE, "cannot decode: " + e.getMessage(), null, null);

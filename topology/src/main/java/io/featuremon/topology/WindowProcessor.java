@@ -95,11 +95,15 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     Bytes schemaKey = StateCodec.groupKey(group, StateCodec.KIND_SCHEMA);
     byte[] schemaBytes = groups.get(schemaKey);
     StateCodec.Schema schema;
-    if (schemaBytes == null) {
+    if (schemaBytes != null) {
+      schema = StateCodec.decodeSchema(schemaBytes);
+    } else if (hasNulls(event)) {
+      // A null says nothing about a feature's type, so the schema waits for the first row without nulls; a row
+      // with a null is left out of the correlations anyway, so this row only counts as incomplete.
+      schema = null;
+    } else {
       schema = schemaOf(event);
       groups.put(schemaKey, StateCodec.encodeSchema(schema.featureNames(), schema.dimensions()));
-    } else {
-      schema = StateCodec.decodeSchema(schemaBytes);
     }
 
     long pane = Math.floorDiv(event.timestamp(), paneMs) * paneMs;
@@ -112,10 +116,14 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     }
 
     Row row = new Row();
-    String reason = toRow(event, schema, key, row);
-    if (reason != null) {
-      dead(key, event, reason);
-      return;
+    if (schema == null) {
+      row.incomplete = true;
+    } else {
+      String reason = toRow(event, schema, key, row);
+      if (reason != null) {
+        dead(key, event, reason);
+        return;
+      }
     }
 
     Bytes paneKey = StateCodec.paneKey(group, pane, StateCodec.KIND_PANE);
@@ -147,6 +155,10 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   /** A window [start, start + size) is closed once stream time reaches its end + grace. */
   private boolean isClosed(long windowStart, long streamTime) {
     return streamTime == Long.MAX_VALUE || windowStart <= streamTime - sizeMs - graceMs;
+  }
+
+  private static boolean hasNulls(MonitoredEvent event) {
+    return event.features() != null && event.features().containsValue(null);
   }
 
   private static StateCodec.Schema schemaOf(MonitoredEvent event) {
@@ -245,7 +257,9 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     if (due.isEmpty()) {
       return clock;
     }
-    StateCodec.Schema schema = StateCodec.decodeSchema(groups.get(StateCodec.groupKey(group, StateCodec.KIND_SCHEMA)));
+    byte[] schemaBytes = groups.get(StateCodec.groupKey(group, StateCodec.KIND_SCHEMA));
+    // No schema yet means every row so far had a null: the windows hold counts only.
+    StateCodec.Schema schema = schemaBytes == null ? new StateCodec.Schema(0, List.of()) : StateCodec.decodeSchema(schemaBytes);
     List<Long> open = new ArrayList<>(clock.openPanes());
     for (long start : due) {
       closeWindow(key, group, schema, open, start);
