@@ -29,12 +29,14 @@ final class ConfigCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     if (!check) {
       out.print(FeaturemonConfig.documentation());
+      out.flush();
       return 0;
     }
     FeaturemonConfig effective = config.load(Map.of());
     effective.values().entrySet().stream().sorted(Map.Entry.comparingByKey())
         .forEach(e -> out.println(e.getKey() + "=" + (e.getValue() == null ? "" : e.getValue())));
     effective.passThrough().forEach((k, v) -> out.println(k + "=" + v + "   (passed to Kafka)"));
+    out.flush();
     return 0;
   }
 }

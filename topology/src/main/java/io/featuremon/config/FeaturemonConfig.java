@@ -305,7 +305,8 @@ public final class FeaturemonConfig extends AbstractConfig {
     for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
       Object def = key.defaultValue;
       out.append("| `").append(key.name).append("` | ")
-          .append(def == null ? "(unset)" : "`" + def + "`").append(" | ").append(key.documentation).append(" |\n");
+          .append(def == null ? "(unset)" : "`" + def + "`").append(" | ")
+          .append(key.documentation.replace("|", "\\|")).append(" |\n");
     }
     return out.toString();
   }
