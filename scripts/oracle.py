@@ -4,10 +4,11 @@
 Recomputes, with numpy only, every window's redundancy metrics and mask from the raw JSON Lines input and compares
 them with the replay's window-stats.jsonl and masks.jsonl.
 
-    python3 scripts/oracle.py --input events.jsonl --out replay-dir --window-ms 3600000 [--threshold 0.95] [--rtol 1e-9]
+    python3 scripts/oracle.py --input events.jsonl --out replay-dir --window-ms 3600000 [--advance-ms 600000]
+                              [--threshold 0.95] [--rtol 1e-9]
 
 Exit status 0 when every window matches, 1 otherwise (each mismatch printed).
-Covers tumbling windows of valid events (numeric features / embeddings); dead-lettered lines are skipped the same
+Covers tumbling and hopping windows of valid events (numeric features / embeddings); dead-lettered lines are skipped the same
 way featuremon skips them only for the simple cases (bad JSON, NaN, missing model), which is all the real data needs.
 """
 import argparse
@@ -103,17 +104,21 @@ def main():
     ap.add_argument("--input", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--window-ms", type=int, required=True)
+    ap.add_argument("--advance-ms", type=int, default=None, help="hop between window starts (default: tumbling)")
     ap.add_argument("--threshold", type=float, default=0.95)
     ap.add_argument("--rtol", type=float, default=1e-9)
     args = ap.parse_args()
 
     windows = defaultdict(list)
     names_of = {}
+    advance = args.advance_ms or args.window_ms
     for key, events in load(args.input).items():
         for ts, names, row in events:
-            start = (ts // args.window_ms) * args.window_ms
-            windows[(key, start)].append(row)
-            names_of[(key, start)] = names
+            start = (ts // advance) * advance
+            while start > ts - args.window_ms:        # every window [start, start + size) that holds ts
+                windows[(key, start)].append(row)
+                names_of[(key, start)] = names
+                start -= advance
 
     stats = {}
     with open(f"{args.out}/window-stats.jsonl") as f:
