@@ -43,6 +43,14 @@ public final class FeaturemonConfig extends AbstractConfig {
   public static final String WINDOW_GRACE = "window.grace";
 
   public static final String MASK_THRESHOLD = "mask.threshold";
+  public static final String MASK_DEAD_EPSILON = "mask.dead.epsilon";
+  public static final String MASK_DEAD_MAX_ACTIVE_SHARE = "mask.dead.maxActiveShare";
+  public static final String MASK_PROTECTED = "mask.protected";
+  public static final String MASK_MAX_DROP_FRACTION = "mask.maxDropFraction";
+  public static final String MASK_MIN_KEPT = "mask.minKept";
+  public static final String MASK_STABLE_WINDOWS = "mask.stableWindows";
+  public static final String MASK_MODE = "mask.mode";
+  public static final String MASK_IMPORTANCE = "mask.importance";
   public static final String STATS_TOP_PAIRS = "stats.top.pairs";
   public static final String FOLD_BATCH_SIZE = "stats.fold.batch.size";
 
@@ -89,6 +97,28 @@ public final class FeaturemonConfig extends AbstractConfig {
               + " go to the dead-letter topic with reason 'late'.")
       .define(MASK_THRESHOLD, Type.DOUBLE, 0.95, ConfigDef.Range.between(0.0, 1.0), Importance.HIGH,
           "|Pearson correlation| at or above which a dimension is redundant with an already kept one.")
+      .define(MASK_DEAD_EPSILON, Type.DOUBLE, 0.0, ConfigDef.Range.atLeast(0.0), Importance.MEDIUM,
+          "A value with |x| at or below this counts as inactive (0: exactly zero).")
+      .define(MASK_DEAD_MAX_ACTIVE_SHARE, Type.DOUBLE, 0.01, ConfigDef.Range.between(0.0, 1.0), Importance.MEDIUM,
+          "A non-constant dimension active in fewer than this share of a window's events is dead and dropped"
+              + " with reason 'dead'; 0 disables.")
+      .define(MASK_PROTECTED, Type.LIST, "", Importance.MEDIUM,
+          "Features never dropped, comma separated (an embedding dimension is its index, e.g. 0,17).")
+      .define(MASK_MAX_DROP_FRACTION, Type.DOUBLE, 1.0, ConfigDef.Range.between(0.0, 1.0), Importance.MEDIUM,
+          "At most this share of all dimensions is dropped; beyond it the least safe drops are re-admitted"
+              + " (constant are safest, then dead, then redundant by strongest association).")
+      .define(MASK_MIN_KEPT, Type.INT, 1, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+          "At least this many dimensions are kept.")
+      .define(MASK_STABLE_WINDOWS, Type.INT, 1, ConfigDef.Range.between(1, 1000), Importance.MEDIUM,
+          "A feature is dropped only after it was flagged in this many consecutive windows, and re-admitted only"
+              + " after as many windows without a flag. 1: the mask follows every window.")
+      .define(MASK_MODE, Type.STRING, "hard", ConfigDef.ValidString.in("hard", "soft"), Importance.MEDIUM,
+          "hard: drop the listed features; soft: also publish a weight in [0, 1] per feature (importance / max"
+              + " importance for kept features, 0 for dropped), for models that scale rather than drop.")
+      .define(MASK_IMPORTANCE, Type.LIST, "", Importance.MEDIUM,
+          "Per-feature importance as model:feature=weight entries, comma separated (e.g. churn:age=0.4,churn:income=0.3)."
+              + " When a model has importances, the mask keeps the more important member of a redundant group"
+              + " (features without one count as 0); otherwise the unit-free rule decides.")
       .define(STATS_TOP_PAIRS, Type.INT, 10, ConfigDef.Range.between(0, 10_000), Importance.LOW,
           "How many of the most correlated pairs WindowStats lists.")
       .define(FOLD_BATCH_SIZE, Type.INT, 256, ConfigDef.Range.between(1, 65_536), Importance.LOW,
@@ -129,6 +159,7 @@ public final class FeaturemonConfig extends AbstractConfig {
     }
     this.passThrough = rest;
     validateWindows();
+    importance(); // validated at start-up, not at the first window
   }
 
   private static List<String> knownUnder(String prefix) {
@@ -256,6 +287,54 @@ public final class FeaturemonConfig extends AbstractConfig {
 
   public double maskThreshold() {
     return getDouble(MASK_THRESHOLD);
+  }
+
+  public double deadEpsilon() {
+    return getDouble(MASK_DEAD_EPSILON);
+  }
+
+  public double deadMaxActiveShare() {
+    return getDouble(MASK_DEAD_MAX_ACTIVE_SHARE);
+  }
+
+  public java.util.Set<String> protectedFeatures() {
+    return java.util.Set.copyOf(getList(MASK_PROTECTED));
+  }
+
+  public double maxDropFraction() {
+    return getDouble(MASK_MAX_DROP_FRACTION);
+  }
+
+  public int minKept() {
+    return getInt(MASK_MIN_KEPT);
+  }
+
+  public int stableWindows() {
+    return getInt(MASK_STABLE_WINDOWS);
+  }
+
+  public boolean softMasks() {
+    return "soft".equals(getString(MASK_MODE));
+  }
+
+  /** model → feature → importance, from {@code mask.importance}. */
+  public Map<String, Map<String, Double>> importance() {
+    Map<String, Map<String, Double>> byModel = new TreeMap<>();
+    for (String entry : getList(MASK_IMPORTANCE)) {
+      int colon = entry.indexOf(':');
+      int eq = entry.lastIndexOf('=');
+      double weight;
+      try {
+        weight = colon > 0 && eq > colon + 1 ? Double.parseDouble(entry.substring(eq + 1)) : Double.NaN;
+      } catch (NumberFormatException e) {
+        weight = Double.NaN;
+      }
+      if (!(weight >= 0) || Double.isInfinite(weight)) {
+        throw new ConfigException(MASK_IMPORTANCE, entry, "expected model:feature=weight with a weight >= 0");
+      }
+      byModel.computeIfAbsent(entry.substring(0, colon), m -> new TreeMap<>()).put(entry.substring(colon + 1, eq), weight);
+    }
+    return byModel;
   }
 
   public int topPairs() {

@@ -21,11 +21,12 @@ public final class BatchFold {
   private final double[] shift;
   private final double[] batchMin;
   private final double[] batchMax;
+  private final long[] batchInactive;
   private final long newCount;
   private final boolean wasEmpty;
 
   private BatchFold(Tiling tiling, int rows, double[] centred, double[] sums, double[] shift,
-      double[] batchMin, double[] batchMax, long newCount, boolean wasEmpty) {
+      double[] batchMin, double[] batchMax, long[] batchInactive, long newCount, boolean wasEmpty) {
     this.tiling = tiling;
     this.rows = rows;
     this.centred = centred;
@@ -33,6 +34,7 @@ public final class BatchFold {
     this.shift = shift;
     this.batchMin = batchMin;
     this.batchMax = batchMax;
+    this.batchInactive = batchInactive;
     this.newCount = newCount;
     this.wasEmpty = wasEmpty;
   }
@@ -41,8 +43,9 @@ public final class BatchFold {
    * Centres a batch against the header's current state.
    *
    * @param batch rows × d values, row-major
+   * @param inactiveEpsilon a value with |x| ≤ this counts as inactive (dead-dimension detection)
    */
-  public static BatchFold prepare(MomentsHeader header, double[] batch, int rows) {
+  public static BatchFold prepare(MomentsHeader header, double[] batch, int rows, double inactiveEpsilon) {
     int d = header.dimensions();
     if (rows <= 0 || batch.length < rows * d) {
       throw new IllegalArgumentException("batch holds " + batch.length + " values, need " + rows + " × " + d);
@@ -62,6 +65,7 @@ public final class BatchFold {
     }
     double[] min = new double[d];
     double[] max = new double[d];
+    long[] inactive = new long[d];
     Arrays.fill(min, Double.POSITIVE_INFINITY);
     Arrays.fill(max, Double.NEGATIVE_INFINITY);
     for (int r = 0; r < rows; r++) {
@@ -74,9 +78,12 @@ public final class BatchFold {
         if (v > max[j]) {
           max[j] = v;
         }
+        if (Math.abs(v) <= inactiveEpsilon) {
+          inactive[j]++;
+        }
       }
     }
-    return new BatchFold(new Tiling(d), rows, centred, sums, shift, min, max, header.count() + rows, empty);
+    return new BatchFold(new Tiling(d), rows, centred, sums, shift, min, max, inactive, header.count() + rows, empty);
   }
 
   /** Adds this batch's contribution to tile (tileRow, tileCol), tileRow ≤ tileCol, in place. */
@@ -122,6 +129,7 @@ public final class BatchFold {
     for (int j = 0; j < mean.length; j++) {
       min[j] = Math.min(min[j], batchMin[j]);
       max[j] = Math.max(max[j], batchMax[j]);
+      header.inactive()[j] += batchInactive[j];
     }
     header.setCount(newCount);
   }

@@ -78,11 +78,11 @@ public final class CoMoments {
     return acc;
   }
 
-  /** Folds a batch of rows (row-major) into this state in place. */
+  /** Folds a batch of rows (row-major) into this state in place; exact zeros count as inactive. */
   public void fold(double[] batch, int rows) {
     int d = dimensions();
     Tiling tiling = new Tiling(d);
-    BatchFold fold = BatchFold.prepare(header, batch, rows);
+    BatchFold fold = BatchFold.prepare(header, batch, rows, 0.0);
     for (int ti = 0; ti < tiling.tilesPerSide(); ti++) {
       for (int tj = ti; tj < tiling.tilesPerSide(); tj++) {
         double[] tile = extractTile(ti, tj);
@@ -144,7 +144,9 @@ public final class CoMoments {
     double[] mean = new double[d];
     double[] min = new double[d];
     double[] max = new double[d];
+    long[] inactive = new long[d];
     for (int j = 0; j < d; j++) {
+      inactive[j] = header.inactive()[j] + other.header.inactive()[j];
       delta[j] = other.header.mean()[j] - header.mean()[j];
       mean[j] = header.mean()[j] + delta[j] * ((double) nb / n);
       min[j] = Math.min(header.min()[j], other.header.min()[j]);
@@ -161,7 +163,7 @@ public final class CoMoments {
         merged[j * d + i] = v; // mirrored, so the result stays exactly symmetric
       }
     }
-    return new CoMoments(new MomentsHeader(n, mean, min, max), merged);
+    return new CoMoments(new MomentsHeader(n, mean, min, max, inactive), merged);
   }
 
   public CoMoments copy() {

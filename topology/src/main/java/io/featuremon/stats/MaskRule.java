@@ -1,22 +1,32 @@
 package io.featuremon.stats;
 
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
- * The deterministic, unit-free mask rule.
+ * The deterministic per-window mask rule.
  *
- * <p>Visit the non-constant dimensions by their mean |ρ| with all others, ascending (ties: lower index, which is
- * name order for tabular features because their dimensions are sorted by name). Keep each unless |ρ| ≥ threshold
- * with an already kept dimension; then drop it as redundant with the kept dimension of largest |ρ| (ties: lower
- * index). The least entangled dimensions are visited first, so each redundant group keeps its most "independent"
- * member. Constant dimensions are always dropped.
+ * <p>Constant dimensions are dropped, then dead ones (active in fewer than {@code deadMaxActiveShare} of events).
+ * The others are visited in priority order: protected dimensions first, then by importance when one is given
+ * (highest first), otherwise by their mean |ρ| with all other non-constant dimensions, ascending — the least
+ * entangled first, so each redundant group keeps its most independent member (ties: lower index, which is name order
+ * for tabular features). Each visited dimension is kept unless its |ρ| with an already kept one reaches the
+ * threshold; then it is dropped as redundant with the kept dimension of largest |ρ| (ties: lower index). Protected
+ * dimensions are always kept. The result is unit-free, so features of different scales compare fairly.
  */
 public final class MaskRule {
   private MaskRule() {}
 
+  /** The walking-skeleton rule: threshold only. */
   public static Mask apply(RedundancyReport report, double threshold) {
+    return apply(report, null, MaskOptions.threshold(threshold));
+  }
+
+  /**
+   * @param activeShare per dimension (all d), or null when dead-dimension detection is not wanted
+   */
+  public static Mask apply(RedundancyReport report, double[] activeShare, MaskOptions options) {
     int[] nonConstant = report.nonConstant();
     int n = nonConstant.length;
     double[] meanAbs = new double[n];
@@ -29,46 +39,75 @@ public final class MaskRule {
       }
       meanAbs[a] = n < 2 ? 0 : sum / (n - 1);
     }
-    Integer[] order = new Integer[n];
-    for (int a = 0; a < n; a++) {
-      order[a] = a;
-    }
-    // nonConstant is ascending, so comparing positions breaks ties by dimension index.
-    Arrays.sort(order, (x, y) -> {
-      int byMean = Double.compare(meanAbs[x], meanAbs[y]);
-      return byMean != 0 ? byMean : Integer.compare(x, y);
-    });
 
     List<Mask.Drop> dropped = new ArrayList<>();
-    for (int c : report.constant()) {
-      dropped.add(new Mask.Drop(c, Mask.Reason.CONSTANT, -1, Double.NaN));
-    }
     boolean[] kept = new boolean[n];
+    for (int c : report.constant()) {
+      if (!options.isProtected(c)) {
+        dropped.add(new Mask.Drop(c, Mask.Reason.CONSTANT, -1, Double.NaN, share(activeShare, c)));
+      }
+    }
+    List<Integer> candidates = new ArrayList<>();
+    for (int a = 0; a < n; a++) {
+      int dim = nonConstant[a];
+      if (!options.isProtected(dim) && activeShare != null && activeShare[dim] < options.deadMaxActiveShare()) {
+        dropped.add(new Mask.Drop(dim, Mask.Reason.DEAD, -1, Double.NaN, activeShare[dim]));
+      } else {
+        candidates.add(a);
+      }
+    }
+    double[] importance = options.importance();
+    // nonConstant is ascending, so comparing positions breaks the last ties by dimension index.
+    candidates.sort(Comparator
+        .comparing((Integer a) -> !options.isProtected(nonConstant[a]))
+        .thenComparingDouble(a -> importance == null ? 0 : -importance[nonConstant[a]])
+        .thenComparingDouble(a -> meanAbs[a])
+        .thenComparingInt(a -> a));
+
     List<Integer> keptPositions = new ArrayList<>();
-    for (int a : order) {
+    for (int a : candidates) {
       int partner = -1;
       double partnerCorr = 0;
-      for (int k : keptPositions) {
-        double r = report.corrAt(a, k);
-        double abs = Math.abs(r);
-        if (abs >= threshold && (partner < 0 || abs > Math.abs(partnerCorr) || (abs == Math.abs(partnerCorr) && k < partner))) {
-          partner = k;
-          partnerCorr = r;
+      if (!options.isProtected(nonConstant[a])) {
+        for (int k : keptPositions) {
+          double r = report.corrAt(a, k);
+          double abs = Math.abs(r);
+          if (abs >= options.threshold()
+              && (partner < 0 || abs > Math.abs(partnerCorr) || (abs == Math.abs(partnerCorr) && k < partner))) {
+            partner = k;
+            partnerCorr = r;
+          }
         }
       }
       if (partner < 0) {
         kept[a] = true;
         keptPositions.add(a);
       } else {
-        dropped.add(new Mask.Drop(nonConstant[a], Mask.Reason.REDUNDANT, nonConstant[partner], partnerCorr));
+        dropped.add(new Mask.Drop(nonConstant[a], Mask.Reason.REDUNDANT, nonConstant[partner], partnerCorr,
+            share(activeShare, nonConstant[a])));
       }
     }
-    List<Integer> keptDimensions = new ArrayList<>();
-    for (int a = 0; a < n; a++) {
-      if (kept[a]) {
-        keptDimensions.add(nonConstant[a]);
-      }
-    }
-    return new Mask(List.copyOf(keptDimensions), List.copyOf(dropped));
+    return Mask.of(report.constant().length + n, dropped);
   }
+
+  private static double share(double[] activeShare, int dim) {
+    return activeShare == null ? Double.NaN : activeShare[dim];
+  }
+
+  /**
+   * Enforces the budget: when more than {@code options.maxDrops(dimensions)} are dropped, the least safe drops are
+   * re-admitted. Safest first: constant, then dead, then redundant by |association| descending (ties: index).
+   */
+  public static Mask withinBudget(Mask mask, int dimensions, MaskOptions options) {
+    int max = options.maxDrops(dimensions);
+    if (mask.dropped().size() <= max) {
+      return mask;
+    }
+    List<Mask.Drop> bySafety = new ArrayList<>(mask.dropped());
+    bySafety.sort(Comparator.comparingInt((Mask.Drop d) -> d.reason().ordinal())
+        .thenComparingDouble(d -> Double.isNaN(d.corr()) ? 0 : -Math.abs(d.corr()))
+        .thenComparingInt(Mask.Drop::dimension));
+    return Mask.of(dimensions, bySafety.subList(0, max));
+  }
+
 }

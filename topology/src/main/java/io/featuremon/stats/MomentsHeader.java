@@ -3,29 +3,34 @@ package io.featuremon.stats;
 import java.util.Arrays;
 
 /**
- * The per-dimension part of the co-moment state of one (group, pane): count, mean, minimum and maximum.
+ * The per-dimension part of the co-moment state of one (group, pane): count, mean, minimum, maximum and how many
+ * values were inactive (|x| ≤ the dead-dimension epsilon).
  *
  * <p>The minimum and maximum are kept because they decide constancy exactly: a dimension is constant iff
- * {@code min == max}, whereas a centred sum of squares can be a rounding residue instead of an exact zero.
+ * {@code min == max}, whereas a centred sum of squares can be a rounding residue instead of an exact zero. The
+ * inactive counts find dead dimensions (ReLU units that never fire, sparse features that are almost always 0).
  */
 public final class MomentsHeader {
   private long count;
   private final double[] mean;
   private final double[] min;
   private final double[] max;
+  private final long[] inactive;
 
   public MomentsHeader(int dimensions) {
-    this(0, new double[dimensions], filled(dimensions, Double.POSITIVE_INFINITY), filled(dimensions, Double.NEGATIVE_INFINITY));
+    this(0, new double[dimensions], filled(dimensions, Double.POSITIVE_INFINITY),
+        filled(dimensions, Double.NEGATIVE_INFINITY), new long[dimensions]);
   }
 
-  public MomentsHeader(long count, double[] mean, double[] min, double[] max) {
-    if (mean.length != min.length || mean.length != max.length) {
-      throw new IllegalArgumentException("mean, min and max must have the same length");
+  public MomentsHeader(long count, double[] mean, double[] min, double[] max, long[] inactive) {
+    if (mean.length != min.length || mean.length != max.length || mean.length != inactive.length) {
+      throw new IllegalArgumentException("mean, min, max and inactive must have the same length");
     }
     this.count = count;
     this.mean = mean;
     this.min = min;
     this.max = max;
+    this.inactive = inactive;
   }
 
   private static double[] filled(int n, double v) {
@@ -55,6 +60,16 @@ public final class MomentsHeader {
     return max;
   }
 
+  /** Values with |x| ≤ the dead-dimension epsilon, per dimension. */
+  public long[] inactive() {
+    return inactive;
+  }
+
+  /** Share of events in which the dimension was active (|x| above the epsilon); 0 for an empty state. */
+  public double activeShare(int dimension) {
+    return count == 0 ? 0 : 1.0 - (double) inactive[dimension] / count;
+  }
+
   void setCount(long count) {
     this.count = count;
   }
@@ -64,6 +79,6 @@ public final class MomentsHeader {
   }
 
   public MomentsHeader copy() {
-    return new MomentsHeader(count, mean.clone(), min.clone(), max.clone());
+    return new MomentsHeader(count, mean.clone(), min.clone(), max.clone(), inactive.clone());
   }
 }

@@ -51,6 +51,13 @@ final class BinaryReader {
     return values;
   }
 
+  long[] readLongs() {
+    long[] values = new long[buffer.getInt()];
+    buffer.asLongBuffer().get(values);
+    buffer.position(buffer.position() + values.length * 8);
+    return values;
+  }
+
   /** Reads {@code into.length} doubles written without a length prefix. */
   void readDoublesInto(double[] into, int offset, int length) {
     buffer.asDoubleBuffer().get(into, offset, length);

@@ -79,6 +79,14 @@ final class BinaryWriter {
     return this;
   }
 
+  BinaryWriter writeLongs(long[] values) {
+    writeInt(values.length);
+    ensure(values.length * 8);
+    buffer.asLongBuffer().put(values);
+    buffer.position(buffer.position() + values.length * 8);
+    return this;
+  }
+
   byte[] toByteArray() {
     return Arrays.copyOf(buffer.array(), buffer.position());
   }

@@ -94,15 +94,11 @@ public final class FeaturemonTopology {
         .map((k, v) -> KeyValue.pair((String) null, v.deadLetter()), Named.as("decode-dead-letters"))
         .to(config.deadLettersTopic(), Produced.with(Serdes.String(), deadLetterSerde).withName("decode-dead-letters-sink"));
 
-    long size = config.windowSize().toMillis();
-    long advance = config.windowAdvance().toMillis();
-    long grace = config.windowGrace().toMillis();
     ThresholdAlerts alerts = ThresholdAlerts.fromConfig(config);
     KStream<String, SpecificRecord> outputs = decoded.get("decoded-valid")
         .mapValues(DecodeResult::event, Named.as("decoded-events"))
         .repartition(Repartitioned.with(GroupKey.serde(), MonitoredEvent.serde()).withName(REPARTITION))
-        .process(() -> new WindowProcessor(size, advance, grace, config.foldBatchSize(), config.topPairs(),
-            config.maskThreshold(), alerts), Named.as("window-statistics"),
+        .process(() -> new WindowProcessor(config, alerts), Named.as("window-statistics"),
             GROUPS_STORE, MOMENTS_STORE, PENDING_STORE, ALERTS_STORE);
 
     outputs.split(Named.as("output-"))

@@ -1,5 +1,7 @@
 package io.featuremon.topology;
 
+import io.featuremon.stats.Mask;
+import io.featuremon.stats.MaskStability;
 import io.featuremon.stats.MomentsHeader;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,7 @@ final class StateCodec {
   static final byte KIND_PANE = 'P';
   static final byte KIND_HEADER = 'H';
   static final byte KIND_TILE = 'T';
+  static final byte KIND_MASK = 'M';
 
   private StateCodec() {}
 
@@ -67,6 +70,19 @@ final class StateCodec {
   record Schema(int dimensions, List<String> featureNames) {
     String name(int dimension) {
       return featureNames == null ? Integer.toString(dimension) : featureNames.get(dimension);
+    }
+
+    /** The dimension called {@code name}, or -1. */
+    int indexOf(String name) {
+      if (featureNames != null) {
+        return featureNames.indexOf(name);
+      }
+      try {
+        int i = Integer.parseInt(name);
+        return i >= 0 && i < dimensions ? i : -1;
+      } catch (NumberFormatException e) {
+        return -1;
+      }
     }
   }
 
@@ -128,14 +144,14 @@ final class StateCodec {
 
   static byte[] encodeHeader(MomentsHeader h) {
     int d = h.dimensions();
-    return new BinaryWriter(16 + 24 * d + 12).writeByte(FORMAT).writeLong(h.count())
-        .writeDoubles(h.mean()).writeDoubles(h.min()).writeDoubles(h.max()).toByteArray();
+    return new BinaryWriter(16 + 32 * d + 16).writeByte(FORMAT).writeLong(h.count())
+        .writeDoubles(h.mean()).writeDoubles(h.min()).writeDoubles(h.max()).writeLongs(h.inactive()).toByteArray();
   }
 
   static MomentsHeader decodeHeader(byte[] bytes) {
     BinaryReader in = readerOf(bytes);
     long count = in.readLong();
-    return new MomentsHeader(count, in.readDoubles(), in.readDoubles(), in.readDoubles());
+    return new MomentsHeader(count, in.readDoubles(), in.readDoubles(), in.readDoubles(), in.readLongs());
   }
 
   static byte[] encodeTile(double[] tile) {
@@ -166,6 +182,68 @@ final class StateCodec {
       double[] doubles = in.readDoubles();
       System.arraycopy(doubles, 0, into, offset, doubles.length);
     }
+  }
+
+  // ---- mask state: hysteresis counters, latest evidence and the last published mask
+
+  static byte[] encodeMaskState(MaskStability.State state) {
+    int d = state.dropped().length;
+    BinaryWriter out = new BinaryWriter(64 + 48 * d).writeByte(FORMAT).writeInt(d).writeLong(state.version());
+    for (int i = 0; i < d; i++) {
+      out.writeByte(state.dropped()[i] ? 1 : 0).writeInt(state.streak()[i]);
+      writeDrop(out, state.evidence()[i]);
+    }
+    Mask published = state.published();
+    out.writeInt(published == null ? -1 : published.dropped().size());
+    if (published != null) {
+      published.dropped().forEach(drop -> writeDrop(out, drop));
+    }
+    return out.toByteArray();
+  }
+
+  static int maskDimensions(byte[] bytes) {
+    return readerOf(bytes).readInt();
+  }
+
+  static MaskStability.State decodeMaskState(byte[] bytes) {
+    BinaryReader in = readerOf(bytes);
+    int d = in.readInt();
+    long version = in.readLong();
+    boolean[] dropped = new boolean[d];
+    int[] streak = new int[d];
+    Mask.Drop[] evidence = new Mask.Drop[d];
+    for (int i = 0; i < d; i++) {
+      dropped[i] = in.readByte() == 1;
+      streak[i] = in.readInt();
+      evidence[i] = readDrop(in);
+    }
+    int n = in.readInt();
+    Mask published = null;
+    if (n >= 0) {
+      List<Mask.Drop> drops = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        drops.add(readDrop(in));
+      }
+      published = Mask.of(d, drops);
+    }
+    return new MaskStability.State(dropped, streak, evidence, published, version);
+  }
+
+  private static void writeDrop(BinaryWriter out, Mask.Drop drop) {
+    if (drop == null) {
+      out.writeByte(-1);
+      return;
+    }
+    out.writeByte(drop.reason().ordinal()).writeInt(drop.dimension()).writeInt(drop.redundantWith())
+        .writeDouble(drop.corr()).writeDouble(drop.activeShare());
+  }
+
+  private static Mask.Drop readDrop(BinaryReader in) {
+    byte reason = in.readByte();
+    if (reason < 0) {
+      return null;
+    }
+    return new Mask.Drop(in.readInt(), Mask.Reason.values()[reason], in.readInt(), in.readDouble(), in.readDouble());
   }
 
   // ---- alert state: when a firing alert started

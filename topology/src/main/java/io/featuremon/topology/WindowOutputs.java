@@ -6,19 +6,28 @@ import io.featuremon.avro.FeatureMask;
 import io.featuremon.avro.Redundancy;
 import io.featuremon.avro.WindowStats;
 import io.featuremon.stats.Mask;
+import io.featuremon.stats.MaskOptions;
 import io.featuremon.stats.RedundancyReport;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Turns a window's pure statistics into its output records, naming dimensions by the group's schema. */
 final class WindowOutputs {
   private WindowOutputs() {}
 
   static WindowStats stats(GroupKey key, StateCodec.Schema schema, long start, long end, long events, long incomplete,
-      RedundancyReport report) {
+      RedundancyReport report, Mask rule) {
     List<String> constant = new ArrayList<>();
     for (int c : report.constant()) {
       constant.add(schema.name(c));
+    }
+    List<String> dead = new ArrayList<>();
+    for (Mask.Drop drop : rule.dropped()) {
+      if (drop.reason() == Mask.Reason.DEAD) {
+        dead.add(schema.name(drop.dimension()));
+      }
     }
     List<CorrelationPair> pairs = new ArrayList<>();
     for (io.featuremon.stats.CorrelationPair p : report.topPairs()) {
@@ -34,6 +43,7 @@ final class WindowOutputs {
         .setIncomplete(incomplete)
         .setDimensions(schema.dimensions())
         .setConstant(constant)
+        .setDead(dead)
         .setRedundancy(Redundancy.newBuilder()
             .setNonConstant(report.nonConstantCount())
             .setFretL1(report.fretL1())
@@ -45,15 +55,32 @@ final class WindowOutputs {
         .build();
   }
 
-  static FeatureMask mask(GroupKey key, StateCodec.Schema schema, long start, long end, double threshold, Mask mask,
-      long version) {
+  static FeatureMask mask(GroupKey key, StateCodec.Schema schema, long start, long end, MaskOptions options, Mask mask,
+      long version, boolean soft) {
     List<String> kept = new ArrayList<>();
     mask.kept().forEach(i -> kept.add(schema.name(i)));
     List<DroppedFeature> dropped = new ArrayList<>();
     for (Mask.Drop d : mask.dropped()) {
       boolean redundant = d.reason() == Mask.Reason.REDUNDANT;
-      dropped.add(new DroppedFeature(schema.name(d.dimension()), d.reason().label(),
-          redundant ? schema.name(d.redundantWith()) : null, redundant ? d.corr() : null));
+      dropped.add(DroppedFeature.newBuilder()
+          .setFeature(schema.name(d.dimension()))
+          .setReason(d.reason().label())
+          .setRedundantWith(redundant ? schema.name(d.redundantWith()) : null)
+          .setCorr(redundant ? d.corr() : null)
+          .setActiveShare(Double.isNaN(d.activeShare()) ? null : d.activeShare())
+          .build());
+    }
+    Map<String, Double> weights = new LinkedHashMap<>();
+    if (soft) {
+      double[] importance = options.importance();
+      double max = 0;
+      for (int i : mask.kept()) {
+        max = Math.max(max, importance == null ? 1 : importance[i]);
+      }
+      for (int i = 0; i < schema.dimensions(); i++) {
+        double w = mask.drops(i) || max == 0 ? 0 : (importance == null ? 1 : importance[i]) / max;
+        weights.put(schema.name(i), w);
+      }
     }
     return FeatureMask.newBuilder()
         .setModel(key.model())
@@ -62,8 +89,10 @@ final class WindowOutputs {
         .setWindowStart(start)
         .setWindowEnd(end)
         .setVersion(version)
-        .setThreshold(threshold)
+        .setThreshold(options.threshold())
+        .setMode(soft ? "soft" : "hard")
         .setKept(kept)
+        .setWeights(weights)
         .setDropped(dropped)
         .build();
   }

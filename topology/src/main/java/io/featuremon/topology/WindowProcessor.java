@@ -4,10 +4,13 @@ import io.featuremon.avro.Alert;
 import io.featuremon.avro.DeadLetter;
 import io.featuremon.avro.FeatureMask;
 import io.featuremon.avro.WindowStats;
+import io.featuremon.config.FeaturemonConfig;
 import io.featuremon.stats.BatchFold;
 import io.featuremon.stats.CoMoments;
 import io.featuremon.stats.Mask;
+import io.featuremon.stats.MaskOptions;
 import io.featuremon.stats.MaskRule;
+import io.featuremon.stats.MaskStability;
 import io.featuremon.stats.MomentsHeader;
 import io.featuremon.stats.Redundancy;
 import io.featuremon.stats.RedundancyReport;
@@ -43,7 +46,9 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   private final long graceMs;
   private final int batchSize;
   private final int topPairs;
-  private final double maskThreshold;
+  private final double deadEpsilon;
+  private final FeaturemonConfig config;
+  private final Map<String, Map<String, Double>> importance;
   private final ThresholdAlerts alerts;
 
   private ProcessorContext<String, SpecificRecord> context;
@@ -52,15 +57,16 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   private KeyValueStore<Bytes, byte[]> pending;
   private KeyValueStore<Bytes, byte[]> alertState;
 
-  WindowProcessor(long sizeMs, long advanceMs, long graceMs, int batchSize, int topPairs, double maskThreshold,
-      ThresholdAlerts alerts) {
-    this.sizeMs = sizeMs;
-    this.advanceMs = advanceMs;
+  WindowProcessor(FeaturemonConfig config, ThresholdAlerts alerts) {
+    this.config = config;
+    this.sizeMs = config.windowSize().toMillis();
+    this.advanceMs = config.windowAdvance().toMillis();
     this.paneMs = gcd(sizeMs, advanceMs);
-    this.graceMs = graceMs;
-    this.batchSize = batchSize;
-    this.topPairs = topPairs;
-    this.maskThreshold = maskThreshold;
+    this.graceMs = config.windowGrace().toMillis();
+    this.batchSize = config.foldBatchSize();
+    this.topPairs = config.topPairs();
+    this.deadEpsilon = config.deadEpsilon();
+    this.importance = config.importance();
     this.alerts = alerts;
   }
 
@@ -228,7 +234,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       StateCodec.decodeRowInto(pending.get(k), batch, seq * d);
       pending.delete(k);
     }
-    BatchFold fold = BatchFold.prepare(header, batch, rows);
+    BatchFold fold = BatchFold.prepare(header, batch, rows, deadEpsilon);
     Tiling tiling = new Tiling(d);
     for (int ti = 0; ti < tiling.tilesPerSide(); ti++) {
       for (int tj = ti; tj < tiling.tilesPerSide(); tj++) {
@@ -301,12 +307,27 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       }
     }
     RedundancyReport report = Redundancy.analyze(merged, topPairs);
-    Mask mask = MaskRule.apply(report, maskThreshold);
+    double[] activeShare = new double[d];
+    for (int i = 0; i < d; i++) {
+      activeShare[i] = merged.header().activeShare(i);
+    }
+    MaskOptions options = maskOptions(key, schema);
+    Mask verdicts = MaskRule.apply(report, activeShare, options);
+    Bytes maskKey = StateCodec.groupKey(group, StateCodec.KIND_MASK);
+    byte[] maskBytes = groups.get(maskKey);
+    MaskStability.State maskState = maskBytes == null || StateCodec.maskDimensions(maskBytes) != d
+        ? MaskStability.State.initial(d) : StateCodec.decodeMaskState(maskBytes);
+    MaskStability.Step step = MaskStability.next(maskState, verdicts, options);
+    groups.put(maskKey, StateCodec.encodeMaskState(step.state()));
+
     String outputKey = key.outputKey();
-    WindowStats stats = WindowOutputs.stats(key, schema, start, end, merged.count() + incomplete, incomplete, report);
+    WindowStats stats = WindowOutputs.stats(key, schema, start, end, merged.count() + incomplete, incomplete, report, verdicts);
     context.forward(new Record<>(outputKey, stats, end));
-    FeatureMask featureMask = WindowOutputs.mask(key, schema, start, end, maskThreshold, mask, nextMaskVersion(group, mask));
-    context.forward(new Record<>(outputKey, featureMask, end));
+    if (step.changed()) {
+      FeatureMask featureMask = WindowOutputs.mask(key, schema, start, end, options, step.mask(), step.version(),
+          config.softMasks());
+      context.forward(new Record<>(outputKey, featureMask, end));
+    }
     for (ThresholdAlerts.Rule rule : alerts.rules()) {
       double value = ThresholdAlerts.value(rule.metric(), report);
       Bytes stateKey = StateCodec.alertKey(group, rule.name());
@@ -324,32 +345,29 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     }
   }
 
-  /** The mask version counts changes: it stays while kept and dropped sets stay the same. */
-  private long nextMaskVersion(byte[] group, Mask mask) {
-    Bytes versionKey = StateCodec.groupKey(group, (byte) 'M');
-    byte[] previous = groups.get(versionKey);
-    long fingerprint = maskFingerprint(mask);
-    long version = 1;
-    if (previous != null) {
-      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(previous);
-      long lastVersion = b.getLong();
-      long lastFingerprint = b.getLong();
-      version = lastFingerprint == fingerprint ? lastVersion : lastVersion + 1;
+  /** Protected features and importances are configured by name; the mask works on dimension indices. */
+  private MaskOptions maskOptions(GroupKey key, StateCodec.Schema schema) {
+    int d = schema.dimensions();
+    java.util.Set<Integer> protectedDims = new java.util.TreeSet<>();
+    for (String name : config.protectedFeatures()) {
+      int index = schema.indexOf(name);
+      if (index >= 0) {
+        protectedDims.add(index);
+      }
     }
-    groups.put(versionKey, java.nio.ByteBuffer.allocate(16).putLong(version).putLong(fingerprint).array());
-    return version;
-  }
-
-  private static long maskFingerprint(Mask mask) {
-    long h = 1125899906842597L;
-    for (int k : mask.kept()) {
-      h = 31 * h + k;
+    double[] weights = null;
+    Map<String, Double> byName = importance.get(key.model());
+    if (byName != null) {
+      weights = new double[d];
+      for (Map.Entry<String, Double> e : byName.entrySet()) {
+        int index = schema.indexOf(e.getKey());
+        if (index >= 0) {
+          weights[index] = e.getValue();
+        }
+      }
     }
-    h = 31 * h - 1;
-    for (Mask.Drop d : mask.dropped()) {
-      h = 31 * (31 * h + d.dimension()) + d.reason().ordinal();
-    }
-    return h;
+    return new MaskOptions(config.maskThreshold(), config.deadMaxActiveShare(), protectedDims, weights,
+        config.maxDropFraction(), config.minKept(), config.stableWindows());
   }
 
   private void deletePane(byte[] group, long pane, int d) {

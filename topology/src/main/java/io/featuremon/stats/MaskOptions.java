@@ -1,0 +1,45 @@
+package io.featuremon.stats;
+
+import java.util.Set;
+
+/**
+ * How a window's mask is decided.
+ *
+ * @param threshold association (|ρ|, or the categorical measures) at or above which a dimension duplicates a kept one
+ * @param deadMaxActiveShare a non-constant dimension active in fewer than this share of events is dead; 0 disables
+ * @param protectedDimensions never dropped, whatever the evidence
+ * @param importance per-dimension importance, higher is kept first; null for the unit-free rule
+ * @param maxDropFraction at most this share of all dimensions is dropped
+ * @param minKept at least this many dimensions are kept
+ * @param stableWindows consecutive windows a verdict must hold before the mask follows it (1: follow every window)
+ */
+public record MaskOptions(
+    double threshold,
+    double deadMaxActiveShare,
+    Set<Integer> protectedDimensions,
+    double[] importance,
+    double maxDropFraction,
+    int minKept,
+    int stableWindows) {
+
+  public MaskOptions {
+    protectedDimensions = Set.copyOf(protectedDimensions);
+    if (stableWindows < 1) {
+      throw new IllegalArgumentException("stableWindows must be at least 1");
+    }
+  }
+
+  /** The walking-skeleton rule: threshold only, no dead detection, no guards, no hysteresis. */
+  public static MaskOptions threshold(double threshold) {
+    return new MaskOptions(threshold, 0, Set.of(), null, 1.0, 0, 1);
+  }
+
+  public boolean isProtected(int dimension) {
+    return protectedDimensions.contains(dimension);
+  }
+
+  /** The largest number of dimensions a mask over {@code dimensions} may drop. */
+  public int maxDrops(int dimensions) {
+    return Math.max(0, Math.min((int) Math.floor(maxDropFraction * dimensions + 1e-9), dimensions - minKept));
+  }
+}
