@@ -1,0 +1,145 @@
+package io.featuremon.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class MaskPolicyTest {
+
+  /** d columns; column 1 copies column 0 when {@code copy}, column 2 is constant, column 3 is almost always 0. */
+  static RedundancyReport window(long seed, boolean copy) {
+    Random random = new Random(seed);
+    double[][] rows = new double[400][6];
+    for (int r = 0; r < rows.length; r++) {
+      for (int j = 0; j < 6; j++) {
+        rows[r][j] = random.nextGaussian();
+      }
+      if (copy) {
+        rows[r][1] = 3 * rows[r][0] - 1;
+      }
+      rows[r][2] = 4;
+      rows[r][3] = r == 7 ? 1 : 0;
+    }
+    return Redundancy.analyze(CoMoments.ofRows(rows, 64), 5);
+  }
+
+  static double[] activeShare(long seed, boolean copy) {
+    double[] share = {1, 1, 1, 1.0 / 400, 1, 1};
+    return share;
+  }
+
+  static MaskOptions options(int stable) {
+    return new MaskOptions(0.95, 0.01, Set.of(), null, 1.0, 1, stable);
+  }
+
+  @Test
+  void ruleShouldDropConstantDeadAndRedundantWithEvidence() {
+    Mask mask = MaskRule.apply(window(1, true), activeShare(1, true), options(1));
+    assertThat(mask.dropped()).extracting(Mask.Drop::reason)
+        .containsExactly(Mask.Reason.REDUNDANT, Mask.Reason.CONSTANT, Mask.Reason.DEAD);
+    Mask.Drop redundant = mask.dropped().get(0);
+    assertThat(redundant.redundantWith()).isIn(0, 1).isNotEqualTo(redundant.dimension());
+    assertThat(redundant.corr()).isGreaterThan(0.999);
+    assertThat(mask.dropped().get(2).activeShare()).isEqualTo(1.0 / 400);
+    assertThat(mask.kept()).hasSize(3);
+  }
+
+  @Test
+  void importanceShouldDecideWhichCopyIsKept() {
+    double[] importance = {0.1, 0.9, 0, 0, 0, 0};
+    Mask mask = MaskRule.apply(window(2, true), activeShare(2, true),
+        new MaskOptions(0.95, 0.01, Set.of(), importance, 1.0, 1, 1));
+    assertThat(mask.dropped().get(0).dimension()).isZero();
+    assertThat(mask.dropped().get(0).redundantWith()).isEqualTo(1);
+  }
+
+  @Test
+  void featureRedundantInAlternatingWindowsShouldNeverBeDroppedWithThreeStableWindows() {
+    MaskStability.State state = MaskStability.State.initial(6);
+    List<Long> versions = new ArrayList<>();
+    Set<Integer> everDropped = new HashSet<>();
+    for (int w = 0; w < 12; w++) {
+      Mask rule = MaskRule.apply(window(10 + w, w % 2 == 0), activeShare(0, false), options(3));
+      MaskStability.Step step = MaskStability.next(state, rule, options(3));
+      state = step.state();
+      step.mask().dropped().forEach(d -> everDropped.add(d.dimension()));
+      if (step.changed()) {
+        versions.add(step.version());
+      }
+    }
+    assertThat(everDropped).doesNotContain(0, 1).contains(2, 3);
+    assertThat(versions).containsExactly(1L, 2L); // first publication (nothing dropped), then constant+dead after 3 windows
+  }
+
+  @Test
+  void withOneStableWindowTheMaskIsExactlyThePerWindowRule() {
+    MaskStability.State state = MaskStability.State.initial(6);
+    for (int w = 0; w < 8; w++) {
+      Mask rule = MaskRule.apply(window(20 + w, w % 3 == 0), activeShare(0, false), options(1));
+      MaskStability.Step step = MaskStability.next(state, rule, options(1));
+      state = step.state();
+      assertThat(step.mask()).isEqualTo(rule);
+    }
+  }
+
+  @Test
+  void versionsShouldCountChangesOnly() {
+    // Importance settles which of two exact copies is kept; without it either may be, window by window.
+    MaskOptions options = new MaskOptions(0.95, 0.01, Set.of(), new double[] {0.5, 0.4, 0, 0, 0, 0}, 1.0, 1, 1);
+    MaskStability.State state = MaskStability.State.initial(6);
+    boolean[] copies = {true, true, false, false, true, true, true};
+    List<Long> published = new ArrayList<>();
+    for (int w = 0; w < copies.length; w++) {
+      MaskStability.Step step = MaskStability.next(state,
+          MaskRule.apply(window(30 + w, copies[w]), activeShare(0, false), options), options);
+      state = step.state();
+      if (step.changed()) {
+        published.add(step.version());
+      }
+    }
+    assertThat(published).containsExactly(1L, 2L, 3L);
+  }
+
+  @Property(tries = 60)
+  void masksNeverDropProtectedFeaturesAndNeverExceedTheBudget(@ForAll @IntRange(min = 0, max = 10_000) int seed,
+      @ForAll @DoubleRange(min = 0, max = 1) double maxDropFraction, @ForAll @IntRange(min = 0, max = 8) int minKept,
+      @ForAll @IntRange(min = 1, max = 3) int stable) {
+    Random random = new Random(seed);
+    int d = 8;
+    double[][] rows = new double[120][d];
+    for (double[] row : rows) {
+      double common = random.nextGaussian();
+      for (int j = 0; j < d; j++) {
+        row[j] = j % 3 == 0 ? common + 0.01 * random.nextGaussian() : random.nextGaussian();
+      }
+      row[5] = 2; // constant
+    }
+    Set<Integer> protectedDims = new HashSet<>();
+    for (int j = 0; j < d; j++) {
+      if (random.nextInt(4) == 0) {
+        protectedDims.add(j);
+      }
+    }
+    MaskOptions options = new MaskOptions(0.9, 0.01, protectedDims, null, maxDropFraction, minKept, stable);
+    MaskStability.State state = MaskStability.State.initial(d);
+    for (int w = 0; w < 4; w++) {
+      Mask rule = MaskRule.apply(Redundancy.analyze(CoMoments.ofRows(rows, 32), 3), null, options);
+      MaskStability.Step step = MaskStability.next(state, rule, options);
+      state = step.state();
+      for (Mask.Drop drop : step.mask().dropped()) {
+        assertThat(protectedDims).doesNotContain(drop.dimension());
+      }
+      assertThat(step.mask().dropped().size()).isLessThanOrEqualTo(options.maxDrops(d));
+      assertThat(step.mask().kept().size() + step.mask().dropped().size()).isEqualTo(d);
+    }
+  }
+}
