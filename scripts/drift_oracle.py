@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Independent scipy/numpy values for featuremon's drift statistics (io.featuremon.stats.drift).
+
+    python3 scripts/drift_oracle.py numeric     --data topology/src/test/resources/data
+    python3 scripts/drift_oracle.py embedding   --data topology/src/test/resources/data
+    python3 scripts/drift_oracle.py categorical --data topology/src/test/resources/data
+    python3 scripts/drift_oracle.py trend
+
+Prints one JSON document on stdout: the cases (how the real data is split) and the expected values, computed
+from the raw rows with scipy.stats.ks_2samp, scipy.stats.wasserstein_distance, scipy.spatial.distance.jensenshannon
+and .cosine, scipy.stats.chi2_contingency, scipy.stats.norm, scipy.stats.theilslopes / kendalltau, and numpy for
+PSI. The Java tests (NumericDriftTest, EmbeddingDriftTest, CategoricalDriftTest, TrendTestTest) read it and compare.
+Exit status 3 when scipy is missing (the tests then report themselves skipped), 1 when a self-check fails.
+
+Splits (all real data, no synthetic values except the trend series):
+  numeric:     wine rows 0..88 vs 89..177 (rows are sorted by cultivar: real drift), macrodata rows 0..100 vs
+               101..202 (1959-1984 vs 1984-2009: trending series); every window has at most 200 rows, so a KLL
+               sketch with k = 200 holds every item and the Java values must agree to rounding.
+  embedding:   minilm-utils-then-net.jsonl, the 500 events of hour 00 vs the 500 of hour 01, per dimension.
+  categorical: wine magnesium (integer mg/l, as text) and macrodata decade and quarter (from the quarter id), same
+               halves as numeric.
+"""
+import argparse
+import json
+import math
+import sys
+
+import numpy as np
+
+try:
+    import scipy
+    from scipy import stats
+    from scipy.spatial import distance
+except ImportError:  # pragma: no cover - depends on the machine
+    print("scipy is not installed (Debian: apt-get install python3-scipy); drift oracle unavailable", file=sys.stderr)
+    sys.exit(3)
+
+BINS = 10
+PSI_FLOOR = 1e-4
+
+
+def load_features(path):
+    rows = [json.loads(line) for line in open(path) if line.strip()]
+    names = list(rows[0]["features"].keys())
+    x = np.array([[r["features"][n] for n in names] for r in rows], dtype=float)
+    return names, x, [r["id"] for r in rows]
+
+
+def load_embeddings(path):
+    rows = [json.loads(line) for line in open(path) if line.strip()]
+    return np.array([r["vector"] for r in rows], dtype=float), np.array([r["timestamp"] for r in rows])
+
+
+def deciles(ref):
+    """The smallest value whose inclusive rank is >= i/10, with DataSketches' rounding of i/10 * n to 7 decimals."""
+    s = np.sort(ref)
+    n = len(s)
+    edges = []
+    for i in range(1, BINS):
+        natural = math.ceil(round(i / BINS * n * 1e7) / 1e7)
+        edges.append(float(s[max(natural, 1) - 1]))
+    # numpy's inverted_cdf is the same definition (it can differ only when i/10 * n rounds across an integer).
+    numpy_edges = np.quantile(ref, [i / BINS for i in range(1, BINS)], method="inverted_cdf")
+    if not np.array_equal(np.array(edges), numpy_edges):
+        print(f"note: decile rounding differs from numpy inverted_cdf for n={n}", file=sys.stderr)
+    return edges
+
+
+def shares(values, edges):
+    s = np.sort(values)
+    cum = np.searchsorted(s, np.array(edges), side="right") / len(s)
+    return np.diff(np.concatenate([[0.0], cum, [1.0]]))
+
+
+def psi(r, c):
+    r = np.maximum(r, PSI_FLOOR)
+    c = np.maximum(c, PSI_FLOOR)
+    return float(np.sum((c - r) * np.log(c / r)))
+
+
+def numeric_case(dataset, name, ref, cur):
+    edges = deciles(ref)
+    r, c = shares(ref, edges), shares(cur, edges)
+    w1 = float(stats.wasserstein_distance(ref, cur))
+    sd = float(np.std(ref))
+    return {
+        "dataset": dataset, "feature": name, "n": len(ref), "m": len(cur),
+        "ks": float(stats.ks_2samp(ref, cur).statistic),
+        "wasserstein_raw": w1, "reference_std": sd, "wasserstein": w1 / sd if sd > 0 else (0.0 if w1 == 0 else None),
+        "psi": psi(r, c), "js": float(distance.jensenshannon(r, c, base=2)),
+        "edges": edges, "reference_shares": r.tolist(), "current_shares": c.tolist(),
+        "min": float(min(ref.min(), cur.min())), "max": float(max(ref.max(), cur.max())),
+    }
+
+
+def cmd_numeric(args):
+    cases = []
+    for dataset, cut in (("wine", 89), ("macrodata", 101)):
+        names, x, _ = load_features(f"{args.data}/{dataset}.jsonl")
+        for j, name in enumerate(names):
+            cases.append(numeric_case(dataset, name, x[:cut, j], x[cut:, j]))
+    return {"cases": cases}
+
+
+def cmd_embedding(args):
+    x, ts = load_embeddings(f"{args.data}/minilm-utils-then-net.jsonl")
+    hour = (ts - ts[0]) // 3_600_000
+    a, b = x[hour == 0], x[hour == 1]
+    dims = []
+    for j in range(x.shape[1]):
+        ref, cur = a[:, j], b[:, j]
+        w1 = float(stats.wasserstein_distance(ref, cur))
+        sd = float(np.std(ref))
+        dims.append({"ks": float(stats.ks_2samp(ref, cur).statistic), "wasserstein_raw": w1, "reference_std": sd,
+                     "wasserstein": w1 / sd, "min": float(min(ref.min(), cur.min())),
+                     "max": float(max(ref.max(), cur.max()))})
+    w = np.array([d["wasserstein"] for d in dims])
+    return {"n": int(len(a)), "m": int(len(b)), "dimensions": dims,
+            "centroid_cosine_distance": float(distance.cosine(a.mean(axis=0), b.mean(axis=0))),
+            "evidently_share": float(np.mean(w > 0.1))}
+
+
+def categorical_case(name, ref_values, cur_values, max_categories):
+    ref_counts, cur_counts = {}, {}
+    for v in ref_values:
+        ref_counts[v] = ref_counts.get(v, 0) + 1
+    for v in cur_values:
+        cur_counts[v] = cur_counts.get(v, 0) + 1
+    top = [k for k, _ in sorted(ref_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:max_categories]]
+    index = {k: i for i, k in enumerate(top)}
+    table = np.zeros((2, len(top) + 1))
+    for row, counts in ((0, ref_counts), (1, cur_counts)):
+        for k, cnt in counts.items():
+            table[row, index.get(k, len(top))] += cnt
+    if table[:, -1].sum() == 0:
+        table = table[:, :-1]
+    r, c = table[0] / table[0].sum(), table[1] / table[1].sum()
+    unseen = sum(cnt for k, cnt in cur_counts.items() if k not in ref_counts) / len(cur_values)
+    if table.shape[1] > 1:
+        chi2, p, df, _ = stats.chi2_contingency(table, correction=False)
+    else:
+        chi2, p, df = 0.0, 1.0, 0
+    return {"name": name, "max_categories": max_categories, "reference": ref_counts, "current": cur_counts,
+            "categories": top, "psi": psi(r, c), "js": float(distance.jensenshannon(r, c, base=2)),
+            "unseen_share": unseen, "chi_square": float(chi2), "df": int(df), "p_value": float(p)}
+
+
+def cmd_categorical(args):
+    names, x, _ = load_features(f"{args.data}/wine.jsonl")
+    mg = [str(int(v)) for v in x[:, names.index("magnesium")]]
+    _, _, ids = load_features(f"{args.data}/macrodata.jsonl")
+    decade = [i[:3] + "0s" for i in ids]
+    quarter = [i[4:] for i in ids]
+    return {"cases": [
+        categorical_case("wine magnesium, top 20", mg[:89], mg[89:], 20),
+        categorical_case("wine magnesium, top 5", mg[:89], mg[89:], 5),
+        categorical_case("macrodata decade", decade[:101], decade[101:], 20),
+        categorical_case("macrodata quarter", quarter[:101], quarter[101:], 20),
+    ]}
+
+
+def mann_kendall(x, alpha):
+    x = np.asarray(x, dtype=float)
+    n = len(x)
+    s = int(sum(np.sign(x[j] - x[i]) for i in range(n) for j in range(i + 1, n)))
+    _, t = np.unique(x, return_counts=True)
+    var = (n * (n - 1) * (2 * n + 5) - float(np.sum(t * (t - 1) * (2 * t + 5)))) / 18.0
+    if var <= 0 or s == 0:
+        z = 0.0
+    else:
+        z = (s - 1 if s > 0 else s + 1) / math.sqrt(var)
+    norm = stats.norm
+    slope = float(stats.theilslopes(x, np.arange(n))[0]) if n >= 2 else 0.0
+    p_rising = float(norm.sf(z))
+    result = {"n": n, "s": s, "variance": var, "z": z, "p_two_sided": float(min(1.0, 2 * norm.sf(abs(z)))),
+              "p_rising": p_rising, "p_falling": float(norm.cdf(z)), "sen_slope": slope,
+              "rising": bool(p_rising < alpha and slope > 0)}
+    # Self-check of S and Var(S) through scipy's Kendall tau against time (no ties in time): its asymptotic p-value
+    # is the uncorrected two-sided Mann-Kendall p-value.
+    if n >= 3 and var > 0 and len(t) > 1:
+        tau = stats.kendalltau(np.arange(n), x, method="asymptotic")
+        mine = 2 * norm.sf(abs(s) / math.sqrt(var))
+        if not math.isclose(tau.pvalue, mine, rel_tol=1e-9, abs_tol=1e-15):
+            print(f"self-check failed: kendalltau p {tau.pvalue} vs S/Var p {mine}", file=sys.stderr)
+            sys.exit(1)
+    return result
+
+
+def cmd_trend(_args):
+    rng = np.random.default_rng(20260101)
+    cases = []
+
+    def add(name, series, alpha=0.05):
+        cases.append({"name": name, "series": [float(v) for v in series], "alpha": alpha,
+                      "expected": mann_kendall(series, alpha)})
+
+    for n in (10, 20, 50):
+        add(f"white noise n={n}", rng.normal(size=n))
+    add("rising 0.05 per window + noise, n=20", 0.05 * np.arange(20) + rng.normal(scale=0.3, size=20))
+    add("rising 0.02 per window + noise, n=30", 0.02 * np.arange(30) + rng.normal(scale=0.3, size=30))
+    add("falling, n=25", -0.04 * np.arange(25) + rng.normal(scale=0.2, size=25))
+    add("meanAbsCorr climbing 0.30 -> 0.45 over 12 windows", np.linspace(0.30, 0.45, 12) + rng.normal(0, 0.02, 12))
+    add("meanAbsCorr flat around 0.3 over 12 windows", 0.3 + rng.normal(0, 0.02, 12))
+    add("ties: rounded to one decimal, n=30", np.round(0.01 * np.arange(30) + rng.normal(scale=0.2, size=30), 1))
+    add("heavy ties: integers 0..2, n=15", rng.integers(0, 3, size=15).astype(float))
+    add("constant", np.full(10, 0.42))
+    add("two values", [0.1, 0.2])
+    add("three rising values", [0.1, 0.2, 0.3])
+    add("strict alpha 0.01, rising 0.03 + noise, n=15", 0.03 * np.arange(15) + rng.normal(scale=0.1, size=15), 0.01)
+    return {"cases": cases}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["numeric", "embedding", "categorical", "trend"])
+    parser.add_argument("--data", default="topology/src/test/resources/data")
+    args = parser.parse_args()
+    out = {"numeric": cmd_numeric, "embedding": cmd_embedding, "categorical": cmd_categorical,
+           "trend": cmd_trend}[args.command](args)
+    out["scipy"] = scipy.__version__
+    out["numpy"] = np.__version__
+    json.dump(out, sys.stdout)
+    print()
+
+
+if __name__ == "__main__":
+    main()
