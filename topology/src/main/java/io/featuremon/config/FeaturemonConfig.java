@@ -53,6 +53,7 @@ public final class FeaturemonConfig extends AbstractConfig {
   public static final String MASK_IMPORTANCE = "mask.importance";
   public static final String STATS_TOP_PAIRS = "stats.top.pairs";
   public static final String FOLD_BATCH_SIZE = "stats.fold.batch.size";
+  public static final String MAX_CATEGORIES = "stats.categorical.maxCategories";
 
   public static final String ALERT_MEAN_ABS_CORR_ABOVE = "alert.meanAbsCorr.above";
   public static final String ALERT_MEAN_SQ_CORR_ABOVE = "alert.meanSqCorr.above";
@@ -124,6 +125,9 @@ public final class FeaturemonConfig extends AbstractConfig {
       .define(FOLD_BATCH_SIZE, Type.INT, 256, ConfigDef.Range.between(1, 65_536), Importance.LOW,
           "Events buffered per (group, pane) before one batched co-moment update. Part of the arithmetic: change it"
               + " and the last bits of the statistics may change, so keep it fixed between a live run and its replay.")
+      .define(MAX_CATEGORIES, Type.INT, 32, ConfigDef.Range.between(2, 4096), Importance.MEDIUM,
+          "Per categorical feature and window, values beyond the first this-many distinct ones share one '__other__'"
+              + " bucket, so a high-cardinality feature cannot blow up state.")
       .define(ALERT_MEAN_ABS_CORR_ABOVE, Type.DOUBLE, 0.5, ConfigDef.Range.between(0.0, 1.0), Importance.MEDIUM,
           "Alert 'RedundancyMeanAbsCorrHigh' fires when a window's meanAbsCorr is at or above this.")
       .define(ALERT_MEAN_SQ_CORR_ABOVE, Type.DOUBLE, null, optionalRange(0, 1), Importance.MEDIUM,
@@ -287,6 +291,10 @@ public final class FeaturemonConfig extends AbstractConfig {
 
   public double maskThreshold() {
     return getDouble(MASK_THRESHOLD);
+  }
+
+  public int maxCategories() {
+    return getInt(MAX_CATEGORIES);
   }
 
   public double deadEpsilon() {

@@ -26,7 +26,7 @@ public final class MaskRule {
   /**
    * @param activeShare per dimension (all d), or null when dead-dimension detection is not wanted
    */
-  public static Mask apply(RedundancyReport report, double[] activeShare, MaskOptions options) {
+  public static Mask apply(MaskInput report, double[] activeShare, MaskOptions options) {
     int[] nonConstant = report.nonConstant();
     int n = nonConstant.length;
     double[] meanAbs = new double[n];

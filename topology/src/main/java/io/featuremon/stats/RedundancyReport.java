@@ -25,13 +25,14 @@ public record RedundancyReport(
     double meanAbsCorr,
     double meanSqCorr,
     double effectiveRank,
-    List<CorrelationPair> topPairs) {
+    List<CorrelationPair> topPairs) implements MaskInput {
 
   public int nonConstantCount() {
     return nonConstant.length;
   }
 
   /** ρ between the a-th and b-th non-constant dimensions (positions in {@link #nonConstant}). */
+  @Override
   public double corrAt(int a, int b) {
     return correlation[a * nonConstant.length + b];
   }

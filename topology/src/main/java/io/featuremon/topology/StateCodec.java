@@ -23,6 +23,9 @@ final class StateCodec {
   static final byte KIND_HEADER = 'H';
   static final byte KIND_TILE = 'T';
   static final byte KIND_MASK = 'M';
+  static final byte KIND_COUNTS = 'K';
+  static final byte KIND_CONTINGENCY = 'X';
+  static final byte KIND_GROUPED = 'G';
 
   private StateCodec() {}
 
@@ -47,6 +50,12 @@ final class StateCodec {
         .writeByte(KIND_TILE).writeInt(tileRow).writeInt(tileCol).toByteArray());
   }
 
+  /** A pane's categorical statistic: kind K (counts of j), X (contingency of i, j) or G (numeric i by categorical j). */
+  static Bytes paneItemKey(byte[] groupPrefix, long paneStart, byte kind, int i, int j) {
+    return Bytes.wrap(new BinaryWriter(groupPrefix.length + 17).writeBytes(groupPrefix).writeLong(paneStart)
+        .writeByte(kind).writeInt(i).writeInt(j).toByteArray());
+  }
+
   static Bytes pendingKey(byte[] groupPrefix, long paneStart, int sequence) {
     return Bytes.wrap(new BinaryWriter(groupPrefix.length + 12).writeBytes(groupPrefix).writeLong(paneStart)
         .writeInt(sequence).toByteArray());
@@ -56,48 +65,75 @@ final class StateCodec {
     return Bytes.wrap(new BinaryWriter(groupPrefix.length + 16).writeBytes(groupPrefix).writeString(rule).toByteArray());
   }
 
-  // ---- group schema: the dimension of an embedding group, or the sorted numeric feature names of a tabular one
+  // ---- group schema
 
-  static byte[] encodeSchema(List<String> featureNames, int dimensions) {
-    BinaryWriter out = new BinaryWriter(16).writeByte(FORMAT).writeInt(dimensions);
-    out.writeInt(featureNames == null ? -1 : featureNames.size());
-    if (featureNames != null) {
-      featureNames.forEach(out::writeString);
-    }
+  static byte[] encodeSchema(Schema schema) {
+    BinaryWriter out = new BinaryWriter(16).writeByte(FORMAT).writeInt(schema.dimensions());
+    writeNames(out, schema.featureNames());
+    writeNames(out, schema.categoricalNames());
     return out.toByteArray();
   }
 
-  record Schema(int dimensions, List<String> featureNames) {
-    String name(int dimension) {
-      return featureNames == null ? Integer.toString(dimension) : featureNames.get(dimension);
+  private static void writeNames(BinaryWriter out, List<String> names) {
+    out.writeInt(names == null ? -1 : names.size());
+    if (names != null) {
+      names.forEach(out::writeString);
+    }
+  }
+
+  private static List<String> readNames(BinaryReader in) {
+    int n = in.readInt();
+    if (n < 0) {
+      return null;
+    }
+    List<String> names = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      names.add(in.readString());
+    }
+    return List.copyOf(names);
+  }
+
+  /**
+   * What a group's events look like: an embedding's dimension, or a tabular model's numeric feature names (the
+   * co-moment dimensions, sorted) and categorical feature names (sorted). Tabular features are addressed by their
+   * position in the sorted list of all names ({@link #allNames}), so ties "by name" are ties by index.
+   */
+  record Schema(int dimensions, List<String> featureNames, List<String> categoricalNames) {
+    Schema {
+      categoricalNames = categoricalNames == null ? List.of() : categoricalNames;
     }
 
-    /** The dimension called {@code name}, or -1. */
-    int indexOf(String name) {
-      if (featureNames != null) {
-        return featureNames.indexOf(name);
+    boolean hasCategorical() {
+      return !categoricalNames.isEmpty();
+    }
+
+    /** Every feature name, sorted; an embedding's dimensions are "0".."d-1". */
+    List<String> allNames() {
+      if (featureNames == null) {
+        List<String> names = new ArrayList<>(dimensions);
+        for (int i = 0; i < dimensions; i++) {
+          names.add(Integer.toString(i));
+        }
+        return names;
       }
-      try {
-        int i = Integer.parseInt(name);
-        return i >= 0 && i < dimensions ? i : -1;
-      } catch (NumberFormatException e) {
-        return -1;
-      }
+      List<String> all = new ArrayList<>(featureNames);
+      all.addAll(categoricalNames);
+      all.sort(null);
+      return all;
+    }
+
+    /** Name of numeric dimension {@code dimension}. */
+    String name(int dimension) {
+      return featureNames == null ? Integer.toString(dimension) : featureNames.get(dimension);
     }
   }
 
   static Schema decodeSchema(byte[] bytes) {
     BinaryReader in = readerOf(bytes);
     int d = in.readInt();
-    int n = in.readInt();
-    List<String> names = null;
-    if (n >= 0) {
-      names = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        names.add(in.readString());
-      }
-    }
-    return new Schema(d, names == null ? null : List.copyOf(names));
+    List<String> numeric = readNames(in);
+    List<String> categorical = readNames(in);
+    return new Schema(d, numeric, categorical);
   }
 
   // ---- clock: the group's stream time, the last closed window and the panes that hold data
@@ -162,26 +198,60 @@ final class StateCodec {
     return readerOf(bytes).readDoubles();
   }
 
-  // ---- pending rows: an embedding's floats as they came (no widening on disk), a feature row's doubles
+  // ---- pending rows: an embedding's floats as they came (no widening on disk); a tabular row's numeric values with
+  // their presence and its categorical values (null when missing)
 
-  static byte[] encodeRow(float[] floats, double[] doubles) {
-    BinaryWriter out = new BinaryWriter(16 + (floats != null ? 4 * floats.length : 8 * doubles.length)).writeByte(FORMAT);
-    return floats != null ? out.writeByte('F').writeFloats(floats).toByteArray()
-        : out.writeByte('D').writeDoubles(doubles).toByteArray();
+  static byte[] encodeEmbeddingRow(float[] floats) {
+    return new BinaryWriter(16 + 4 * floats.length).writeByte(FORMAT).writeByte('F').writeFloats(floats).toByteArray();
   }
 
-  /** Writes the row's values as doubles into {@code into} at {@code offset}. */
-  static void decodeRowInto(byte[] bytes, double[] into, int offset) {
+  static byte[] encodeTabularRow(double[] numeric, boolean[] present, String[] categorical) {
+    BinaryWriter out = new BinaryWriter(32 + 9 * numeric.length + 16 * categorical.length).writeByte(FORMAT)
+        .writeByte('T').writeDoubles(numeric);
+    for (boolean p : present) {
+      out.writeByte(p ? 1 : 0);
+    }
+    out.writeInt(categorical.length);
+    for (String c : categorical) {
+      out.writeString(c);
+    }
+    return out.toByteArray();
+  }
+
+  /** A decoded pending row; {@code present[k]} is false where numeric value k was missing. */
+  record Row(double[] numeric, boolean[] present, String[] categorical) {
+    boolean complete() {
+      for (boolean p : present) {
+        if (!p) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  static Row decodeRow(byte[] bytes) {
     BinaryReader in = readerOf(bytes);
     if (in.readByte() == 'F') {
       float[] floats = in.readFloats();
+      double[] values = new double[floats.length];
+      boolean[] present = new boolean[floats.length];
       for (int i = 0; i < floats.length; i++) {
-        into[offset + i] = floats[i];
+        values[i] = floats[i];
+        present[i] = true;
       }
-    } else {
-      double[] doubles = in.readDoubles();
-      System.arraycopy(doubles, 0, into, offset, doubles.length);
+      return new Row(values, present, new String[0]);
     }
+    double[] numeric = in.readDoubles();
+    boolean[] present = new boolean[numeric.length];
+    for (int i = 0; i < present.length; i++) {
+      present[i] = in.readByte() == 1;
+    }
+    String[] categorical = new String[in.readInt()];
+    for (int j = 0; j < categorical.length; j++) {
+      categorical[j] = in.readString();
+    }
+    return new Row(numeric, present, categorical);
   }
 
   // ---- mask state: hysteresis counters, latest evidence and the last published mask

@@ -8,9 +8,11 @@ import io.featuremon.config.FeaturemonConfig;
 import io.featuremon.stats.BatchFold;
 import io.featuremon.stats.CoMoments;
 import io.featuremon.stats.Mask;
+import io.featuremon.stats.MaskInput;
 import io.featuremon.stats.MaskOptions;
 import io.featuremon.stats.MaskRule;
 import io.featuremon.stats.MaskStability;
+import io.featuremon.stats.MixedAssociations;
 import io.featuremon.stats.MomentsHeader;
 import io.featuremon.stats.Redundancy;
 import io.featuremon.stats.RedundancyReport;
@@ -47,6 +49,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   private final int batchSize;
   private final int topPairs;
   private final double deadEpsilon;
+  private final int categoryCap;
   private final FeaturemonConfig config;
   private final Map<String, Map<String, Double>> importance;
   private final ThresholdAlerts alerts;
@@ -66,6 +69,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     this.batchSize = config.foldBatchSize();
     this.topPairs = config.topPairs();
     this.deadEpsilon = config.deadEpsilon();
+    this.categoryCap = config.maxCategories();
     this.importance = config.importance();
     this.alerts = alerts;
   }
@@ -109,7 +113,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       schema = null;
     } else {
       schema = schemaOf(event);
-      groups.put(schemaKey, StateCodec.encodeSchema(schema.featureNames(), schema.dimensions()));
+      groups.put(schemaKey, StateCodec.encodeSchema(schema));
     }
 
     long pane = Math.floorDiv(event.timestamp(), paneMs) * paneMs;
@@ -121,31 +125,34 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       return;
     }
 
-    Row row = new Row();
-    if (schema == null) {
-      row.incomplete = true;
-    } else {
-      String reason = toRow(event, schema, key, row);
-      if (reason != null) {
-        dead(key, event, reason);
-        return;
-      }
-    }
-
     Bytes paneKey = StateCodec.paneKey(group, pane, StateCodec.KIND_PANE);
     byte[] paneBytes = moments.get(paneKey);
     StateCodec.PaneCounters counters = paneBytes == null ? new StateCodec.PaneCounters(0, 0) : StateCodec.decodePane(paneBytes);
-    if (row.incomplete) {
-      counters = new StateCodec.PaneCounters(counters.pending(), counters.incomplete() + 1);
+    long incomplete = counters.incomplete();
+    int rows = counters.pending();
+    if (schema == null) {
+      incomplete++;
     } else {
-      pending.put(StateCodec.pendingKey(group, pane, counters.pending()), StateCodec.encodeRow(row.floats, row.doubles));
-      counters = new StateCodec.PaneCounters(counters.pending() + 1, counters.incomplete());
-      if (counters.pending() >= batchSize) {
-        fold(group, pane, schema.dimensions(), counters.pending());
-        counters = new StateCodec.PaneCounters(0, counters.incomplete());
+      String[] reason = new String[1];
+      byte[] row = toRow(event, schema, key, reason);
+      if (row == null) {
+        dead(key, event, reason[0]);
+        return;
+      }
+      boolean complete = row != INCOMPLETE_NUMERIC_ONLY && isComplete(event, schema);
+      if (!complete) {
+        incomplete++;
+      }
+      if (row != INCOMPLETE_NUMERIC_ONLY) {
+        pending.put(StateCodec.pendingKey(group, pane, rows), row);
+        rows++;
+        if (rows >= batchSize) {
+          fold(group, pane, schema, rows);
+          rows = 0;
+        }
       }
     }
-    moments.put(paneKey, StateCodec.encodePane(counters));
+    moments.put(paneKey, StateCodec.encodePane(new StateCodec.PaneCounters(rows, incomplete)));
 
     List<Long> panes = clock.openPanes();
     if (!panes.contains(pane)) {
@@ -169,71 +176,115 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
 
   private static StateCodec.Schema schemaOf(MonitoredEvent event) {
     if (event.type() == EventType.EMBEDDING) {
-      return new StateCodec.Schema(event.vector().length, null);
+      return new StateCodec.Schema(event.vector().length, null, null);
     }
     List<String> numeric = new ArrayList<>();
+    List<String> categorical = new ArrayList<>();
     for (Map.Entry<String, Object> e : event.features().entrySet()) {
-      if (e.getValue() instanceof Double) {
-        numeric.add(e.getKey()); // sorted map: names come in order
+      (e.getValue() instanceof Double ? numeric : categorical).add(e.getKey()); // sorted map: names come in order
+    }
+    return new StateCodec.Schema(numeric.size(), List.copyOf(numeric), List.copyOf(categorical));
+  }
+
+  /** Marks a tabular row without categorical features whose numeric part is incomplete: nothing to store. */
+  private static final byte[] INCOMPLETE_NUMERIC_ONLY = new byte[0];
+
+  private static boolean isComplete(MonitoredEvent event, StateCodec.Schema schema) {
+    if (event.type() == EventType.EMBEDDING) {
+      return true;
+    }
+    for (String name : schema.featureNames()) {
+      if (event.features().get(name) == null) {
+        return false;
       }
     }
-    return new StateCodec.Schema(numeric.size(), List.copyOf(numeric));
+    return true;
   }
 
-  private static final class Row {
-    float[] floats;
-    double[] doubles;
-    boolean incomplete;
-  }
-
-  /** Fills {@code row} from the event; returns a dead-letter reason when the event does not fit the schema. */
-  private static String toRow(MonitoredEvent event, StateCodec.Schema schema, GroupKey key, Row row) {
+  /**
+   * The pending-row bytes for an event, {@link #INCOMPLETE_NUMERIC_ONLY} when there is nothing to store, or null with
+   * {@code reason[0]} set when the event does not fit the group's schema (a dead letter).
+   */
+  private static byte[] toRow(MonitoredEvent event, StateCodec.Schema schema, GroupKey key, String[] reason) {
     if (event.type() == EventType.EMBEDDING) {
       if (event.vector().length != schema.dimensions()) {
-        return "vector has " + event.vector().length + " dimensions but model '" + key.model() + "'"
+        reason[0] = "vector has " + event.vector().length + " dimensions but model '" + key.model() + "'"
             + (key.segment() == null ? "" : " segment '" + key.segment() + "'") + " has " + schema.dimensions();
+        return null;
       }
-      row.floats = event.vector();
-      return null;
+      return StateCodec.encodeEmbeddingRow(event.vector());
     }
-    List<String> names = schema.featureNames();
-    double[] values = new double[names.size()];
-    int matched = 0;
+    List<String> numericNames = schema.featureNames();
+    List<String> categoricalNames = schema.categoricalNames();
+    double[] numeric = new double[numericNames.size()];
+    boolean[] present = new boolean[numeric.length];
+    String[] categorical = new String[categoricalNames.size()];
+    boolean complete = true;
     for (Map.Entry<String, Object> e : event.features().entrySet()) {
-      int index = java.util.Collections.binarySearch(names, e.getKey());
       Object v = e.getValue();
-      if (index < 0) {
-        if (v instanceof Double) {
-          return "numeric feature '" + e.getKey() + "' is not among the numeric features of model '" + key.model()
-              + "' " + names + " (fixed by its first event)";
+      int n = java.util.Collections.binarySearch(numericNames, e.getKey());
+      int c = n >= 0 ? -1 : java.util.Collections.binarySearch(categoricalNames, e.getKey());
+      if (n >= 0) {
+        if (v instanceof String) {
+          reason[0] = "feature '" + e.getKey() + "' is numeric for model '" + key.model() + "' but got the string '" + v + "'";
+          return null;
         }
-        continue; // categorical features are not part of the correlation statistics
+        if (v != null) {
+          numeric[n] = (Double) v;
+          present[n] = true;
+        }
+      } else if (c >= 0) {
+        if (v instanceof Double) {
+          reason[0] = "feature '" + e.getKey() + "' is categorical for model '" + key.model() + "' but got the number " + v;
+          return null;
+        }
+        categorical[c] = (String) v;
+      } else if (v != null) {
+        reason[0] = "feature '" + e.getKey() + "' is not among the features of model '" + key.model() + "' (numeric "
+            + numericNames + ", categorical " + categoricalNames + "; fixed by its first event without nulls)";
+        return null;
       }
-      if (v == null) {
-        continue;
-      }
-      if (!(v instanceof Double d)) {
-        return "feature '" + e.getKey() + "' is numeric for model '" + key.model() + "' but got the string '" + v + "'";
-      }
-      values[index] = d;
-      matched++;
     }
-    row.doubles = values;
-    row.incomplete = matched < names.size();
-    return null;
+    for (boolean p : present) {
+      complete &= p;
+    }
+    if (!complete && categorical.length == 0) {
+      return INCOMPLETE_NUMERIC_ONLY;
+    }
+    return StateCodec.encodeTabularRow(numeric, present, categorical);
   }
 
-  /** Folds the pane's pending rows into its tiles and header with one batched update, then deletes them. */
-  private void fold(byte[] group, long pane, int d, int rows) {
+  /**
+   * Folds the pane's pending rows into its statistics, then deletes them: complete numeric rows into the co-moment
+   * tiles with one batched update, every row into the categorical counts, contingencies and grouped moments.
+   */
+  private void fold(byte[] group, long pane, StateCodec.Schema schema, int rows) {
+    int d = schema.dimensions();
+    List<StateCodec.Row> decoded = new ArrayList<>(rows);
+    for (int seq = 0; seq < rows; seq++) {
+      Bytes k = StateCodec.pendingKey(group, pane, seq);
+      decoded.add(StateCodec.decodeRow(pending.get(k)));
+      pending.delete(k);
+    }
+    double[] batch = new double[rows * d];
+    int complete = 0;
+    for (StateCodec.Row row : decoded) {
+      if (row.complete()) {
+        System.arraycopy(row.numeric(), 0, batch, complete++ * d, d);
+      }
+    }
+    if (complete > 0) {
+      foldMoments(group, pane, d, batch, complete);
+    }
+    if (schema.hasCategorical()) {
+      foldCategorical(group, pane, schema, decoded);
+    }
+  }
+
+  private void foldMoments(byte[] group, long pane, int d, double[] batch, int rows) {
     Bytes headerKey = StateCodec.paneKey(group, pane, StateCodec.KIND_HEADER);
     byte[] headerBytes = moments.get(headerKey);
     MomentsHeader header = headerBytes == null ? new MomentsHeader(d) : StateCodec.decodeHeader(headerBytes);
-    double[] batch = new double[rows * d];
-    for (int seq = 0; seq < rows; seq++) {
-      Bytes k = StateCodec.pendingKey(group, pane, seq);
-      StateCodec.decodeRowInto(pending.get(k), batch, seq * d);
-      pending.delete(k);
-    }
     BatchFold fold = BatchFold.prepare(header, batch, rows, deadEpsilon);
     Tiling tiling = new Tiling(d);
     for (int ti = 0; ti < tiling.tilesPerSide(); ti++) {
@@ -247,6 +298,14 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     }
     fold.updateHeader(header);
     moments.put(headerKey, StateCodec.encodeHeader(header));
+  }
+
+  private void foldCategorical(byte[] group, long pane, StateCodec.Schema schema, List<StateCodec.Row> rows) {
+    CategoricalState state = CategoricalState.load(moments, group, pane, schema, categoryCap);
+    for (StateCodec.Row row : rows) {
+      state.add(row);
+    }
+    state.save(moments, group, pane);
   }
 
   /** Closes, in order, every window of this group that is due at {@code streamTime}. */
@@ -265,7 +324,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     }
     byte[] schemaBytes = groups.get(StateCodec.groupKey(group, StateCodec.KIND_SCHEMA));
     // No schema yet means every row so far had a null: the windows hold counts only.
-    StateCodec.Schema schema = schemaBytes == null ? new StateCodec.Schema(0, List.of()) : StateCodec.decodeSchema(schemaBytes);
+    StateCodec.Schema schema = schemaBytes == null ? new StateCodec.Schema(0, List.of(), List.of()) : StateCodec.decodeSchema(schemaBytes);
     List<Long> open = new ArrayList<>(clock.openPanes());
     for (long start : due) {
       closeWindow(key, group, schema, open, start);
@@ -273,7 +332,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       for (var it = open.iterator(); it.hasNext(); ) {
         long pane = it.next();
         if (pane < keepFrom) {
-          deletePane(group, pane, schema.dimensions());
+          deletePane(group, pane, schema);
           it.remove();
         }
       }
@@ -285,6 +344,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     long end = start + sizeMs;
     int d = schema.dimensions();
     CoMoments merged = CoMoments.empty(d);
+    List<CategoricalState> categoricalPanes = new ArrayList<>();
     long incomplete = 0;
     for (long pane : openPanes) {
       if (pane < start || pane >= end) {
@@ -293,7 +353,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       Bytes paneKey = StateCodec.paneKey(group, pane, StateCodec.KIND_PANE);
       StateCodec.PaneCounters counters = StateCodec.decodePane(moments.get(paneKey));
       if (counters.pending() > 0) {
-        fold(group, pane, d, counters.pending());
+        fold(group, pane, schema, counters.pending());
         moments.put(paneKey, StateCodec.encodePane(new StateCodec.PaneCounters(0, counters.incomplete())));
       }
       incomplete += counters.incomplete();
@@ -305,26 +365,45 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         });
         merged = merged.merge(paneMoments);
       }
+      if (schema.hasCategorical()) {
+        categoricalPanes.add(CategoricalState.load(moments, group, pane, schema, categoryCap));
+      }
     }
     RedundancyReport report = Redundancy.analyze(merged, topPairs);
-    double[] activeShare = new double[d];
-    for (int i = 0; i < d; i++) {
-      activeShare[i] = merged.header().activeShare(i);
+
+    // The mask works over every feature, addressed by position in the sorted names (numeric and categorical).
+    List<String> names = schema.allNames();
+    int[] numericIndex = new int[d];
+    for (int k = 0; k < d; k++) {
+      numericIndex[k] = schema.featureNames() == null ? k : names.indexOf(schema.featureNames().get(k));
     }
-    MaskOptions options = maskOptions(key, schema);
-    Mask verdicts = MaskRule.apply(report, activeShare, options);
+    double[] activeShare = new double[names.size()];
+    java.util.Arrays.fill(activeShare, Double.NaN);
+    for (int k = 0; k < d; k++) {
+      activeShare[numericIndex[k]] = merged.header().activeShare(k);
+    }
+    MaskInput maskInput = report;
+    if (schema.hasCategorical()) {
+      CategoricalState window = CategoricalState.mergeAll(categoricalPanes, schema, categoryCap);
+      int[] categoricalIndex = schema.categoricalNames().stream().mapToInt(names::indexOf).toArray();
+      maskInput = MixedAssociations.of(names.size(), numericIndex, report, categoricalIndex, window.counts,
+          window.pairs, window.grouped);
+    }
+    MaskOptions options = maskOptions(key, names);
+    Mask verdicts = MaskRule.apply(maskInput, activeShare, options);
     Bytes maskKey = StateCodec.groupKey(group, StateCodec.KIND_MASK);
     byte[] maskBytes = groups.get(maskKey);
-    MaskStability.State maskState = maskBytes == null || StateCodec.maskDimensions(maskBytes) != d
-        ? MaskStability.State.initial(d) : StateCodec.decodeMaskState(maskBytes);
+    MaskStability.State maskState = maskBytes == null || StateCodec.maskDimensions(maskBytes) != names.size()
+        ? MaskStability.State.initial(names.size()) : StateCodec.decodeMaskState(maskBytes);
     MaskStability.Step step = MaskStability.next(maskState, verdicts, options);
     groups.put(maskKey, StateCodec.encodeMaskState(step.state()));
 
     String outputKey = key.outputKey();
-    WindowStats stats = WindowOutputs.stats(key, schema, start, end, merged.count() + incomplete, incomplete, report, verdicts);
+    WindowStats stats = WindowOutputs.stats(key, schema, names, start, end, merged.count() + incomplete, incomplete,
+        report, maskInput, verdicts, config.maskThreshold(), topPairs);
     context.forward(new Record<>(outputKey, stats, end));
     if (step.changed()) {
-      FeatureMask featureMask = WindowOutputs.mask(key, schema, start, end, options, step.mask(), step.version(),
+      FeatureMask featureMask = WindowOutputs.mask(key, schema, names, start, end, options, step.mask(), step.version(),
           config.softMasks());
       context.forward(new Record<>(outputKey, featureMask, end));
     }
@@ -345,12 +424,11 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     }
   }
 
-  /** Protected features and importances are configured by name; the mask works on dimension indices. */
-  private MaskOptions maskOptions(GroupKey key, StateCodec.Schema schema) {
-    int d = schema.dimensions();
+  /** Protected features and importances are configured by name; the mask works on feature positions. */
+  private MaskOptions maskOptions(GroupKey key, List<String> names) {
     java.util.Set<Integer> protectedDims = new java.util.TreeSet<>();
     for (String name : config.protectedFeatures()) {
-      int index = schema.indexOf(name);
+      int index = names.indexOf(name);
       if (index >= 0) {
         protectedDims.add(index);
       }
@@ -358,9 +436,9 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     double[] weights = null;
     Map<String, Double> byName = importance.get(key.model());
     if (byName != null) {
-      weights = new double[d];
+      weights = new double[names.size()];
       for (Map.Entry<String, Double> e : byName.entrySet()) {
-        int index = schema.indexOf(e.getKey());
+        int index = names.indexOf(e.getKey());
         if (index >= 0) {
           weights[index] = e.getValue();
         }
@@ -370,15 +448,16 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         config.maxDropFraction(), config.minKept(), config.stableWindows());
   }
 
-  private void deletePane(byte[] group, long pane, int d) {
+  private void deletePane(byte[] group, long pane, StateCodec.Schema schema) {
     moments.delete(StateCodec.paneKey(group, pane, StateCodec.KIND_PANE));
     moments.delete(StateCodec.paneKey(group, pane, StateCodec.KIND_HEADER));
-    Tiling tiling = new Tiling(d);
+    Tiling tiling = new Tiling(schema.dimensions());
     for (int ti = 0; ti < tiling.tilesPerSide(); ti++) {
       for (int tj = ti; tj < tiling.tilesPerSide(); tj++) {
         moments.delete(StateCodec.tileKey(group, pane, ti, tj));
       }
     }
+    CategoricalState.delete(moments, group, pane, schema);
   }
 
   private void dead(GroupKey key, MonitoredEvent event, String reason) {

@@ -1,0 +1,296 @@
+package io.featuremon.stats;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * Per category of one categorical feature, the count, mean and centred sum of squares M2 = Σ (x − mean)² of one
+ * numeric feature within one pane: what {@link CorrelationRatio} needs for the association of a categorical with a
+ * numeric feature.
+ *
+ * <p>Categories are the buckets of the categorical feature's {@link CategoryCounts} ({@link CategoryCounts#OTHER}
+ * included) and follow the same first-seen cap: a (K + 1)-th distinct non-OTHER category is counted as OTHER, so a
+ * state never holds more than K + 1 groups. A row whose category is missing is counted in {@link #incomplete()}.
+ *
+ * <p><b>Exactness.</b> {@link #add} is Welford's update; {@link #merge} is Chan et al.'s pairwise combination
+ * (mean = m_a + δ·n_b/n, M2 = M2_a + M2_b + δ²·n_a·n_b/n with δ = m_b − m_a), exact in real arithmetic, so merging
+ * panes in any grouping equals the sequential result up to rounding (relative differences of order 1e-15 per
+ * combination, tested at 1e-12). A category whose values are all equal has M2 exactly 0 and its mean exactly that
+ * value, however the rows were split into panes: every δ is exactly 0. Inputs must be finite; values beyond about
+ * 1e154 in magnitude can still overflow M2 to +∞, which serializes like any other state and which
+ * {@link CorrelationRatio} treats as undefined.
+ *
+ * <p><b>Merging panes into a window.</b> Like {@link Contingency}: merge the panes' {@link CategoryCounts} first,
+ * then use {@link #merge(GroupedMoments, CategoryCounts)}, which folds every category without an own bucket in the
+ * window's counts into OTHER. The one-argument {@link #merge(GroupedMoments)} is the plain union: exact (up to
+ * rounding) while at most K own categories result, otherwise it keeps the K with the most rows (ties: value order)
+ * and folds the others into OTHER. Folding combines groups in first-seen order.
+ *
+ * <p>Mutable through {@link #add}; merges return new states and leave both arguments unchanged. Binary layout,
+ * format 1, big-endian: {@code format(1) cap(int) incomplete(long) n(int) then n × [category(int length + UTF-8),
+ * count(long), mean(double bits), m2(double bits)]}, categories in first-seen order.
+ */
+public final class GroupedMoments {
+  static final byte FORMAT = 1;
+
+  /** The moments of one category. */
+  public record Group(String category, long count, double mean, double m2) {}
+
+  /** Mutable moments of one group; never shared between states. */
+  private static final class Moments {
+    long count;
+    double mean;
+    double m2;
+
+    Moments(long count, double mean, double m2) {
+      this.count = count;
+      this.mean = mean;
+      this.m2 = m2;
+    }
+
+    void add(double x) {
+      count++;
+      double delta = x - mean;
+      mean += delta / count;
+      m2 += delta * (x - mean);
+    }
+
+    /** Chan's combination into this. */
+    void combine(Moments o) {
+      if (o.count == 0) {
+        return;
+      }
+      if (count == 0) {
+        count = o.count;
+        mean = o.mean;
+        m2 = o.m2;
+        return;
+      }
+      long n = Math.addExact(count, o.count);
+      double delta = o.mean - mean;
+      mean += delta * ((double) o.count / n);
+      m2 += o.m2 + delta * delta * ((double) count * o.count / n);
+      count = n;
+    }
+
+    Moments copy() {
+      return new Moments(count, mean, m2);
+    }
+  }
+
+  private final int cap;
+  private final LinkedHashMap<String, Moments> groups; // first-seen order
+  private long incomplete;
+
+  private GroupedMoments(int cap, LinkedHashMap<String, Moments> groups, long incomplete) {
+    this.cap = cap;
+    this.groups = groups;
+    this.incomplete = incomplete;
+  }
+
+  /** An empty state that gives at most {@code cap} categories a group of their own, plus OTHER. */
+  public static GroupedMoments empty(int cap) {
+    return new GroupedMoments(CategoryCounts.requireCap(cap), new LinkedHashMap<>(), 0);
+  }
+
+  /**
+   * Counts one row.
+   *
+   * @param bucket the category's bucket ({@link CategoryCounts#add}'s result); null when the category is missing
+   * @param value the numeric feature; must be finite (NaN and infinities are dead letters before this stage)
+   * @return the group the value went to, null when the row was counted as incomplete
+   */
+  public String add(String bucket, double value) {
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException("numeric value must be finite, got " + value);
+    }
+    if (bucket == null) {
+      incomplete++;
+      return null;
+    }
+    String key = admit(CategoricalBytes.wellFormed(bucket));
+    groups.computeIfAbsent(key, k -> new Moments(0, 0, 0)).add(value);
+    return key;
+  }
+
+  /** Counts a row that cannot take part (its numeric value is missing) in {@link #incomplete()}. */
+  public void addIncomplete() {
+    incomplete++;
+  }
+
+  private String admit(String v) {
+    if (groups.containsKey(v) || v.equals(CategoryCounts.OTHER)) {
+      return v;
+    }
+    return ownGroups(groups) < cap ? v : CategoryCounts.OTHER;
+  }
+
+  private static int ownGroups(Map<String, ?> groups) {
+    return groups.size() - (groups.containsKey(CategoryCounts.OTHER) ? 1 : 0);
+  }
+
+  /** The union of both states, capped by group size; see the class comment. */
+  public GroupedMoments merge(GroupedMoments that) {
+    requireSameCap(that);
+    GroupedMoments union = union(that);
+    if (ownGroups(union.groups) <= cap) {
+      return union;
+    }
+    Map<String, Long> sizes = new HashMap<>();
+    union.groups.forEach((k, m) -> {
+      if (!k.equals(CategoryCounts.OTHER)) {
+        sizes.put(k, m.count);
+      }
+    });
+    Set<String> keep = CategoryCounts.mostFrequent(sizes, cap);
+    return union.remap(v -> keep.contains(v) ? v : CategoryCounts.OTHER);
+  }
+
+  /**
+   * The window form of merge: both states {@linkplain #restrictTo restricted} to the given buckets, then combined.
+   *
+   * @param buckets the merged {@link CategoryCounts} of the categorical feature over the same panes
+   */
+  public GroupedMoments merge(GroupedMoments that, CategoryCounts buckets) {
+    requireSameCap(that);
+    return restrictTo(buckets).union(that.restrictTo(buckets));
+  }
+
+  /**
+   * This state with every category that has no own bucket in {@code buckets} combined into
+   * {@link CategoryCounts#OTHER} (which takes the earliest place among itself and the categories folded into it).
+   */
+  public GroupedMoments restrictTo(CategoryCounts buckets) {
+    if (buckets.cap() > cap) {
+      throw new IllegalArgumentException("buckets with cap " + buckets.cap() + " do not fit grouped moments with cap "
+          + cap);
+    }
+    return remap(buckets::bucketOf);
+  }
+
+  private void requireSameCap(GroupedMoments that) {
+    if (that.cap != cap) {
+      throw new IllegalArgumentException("cannot merge grouped moments with caps " + cap + " and " + that.cap);
+    }
+  }
+
+  private GroupedMoments union(GroupedMoments that) {
+    LinkedHashMap<String, Moments> merged = copyOf(groups);
+    that.groups.forEach((k, m) -> merged.computeIfAbsent(k, x -> new Moments(0, 0, 0)).combine(m));
+    return new GroupedMoments(cap, merged, Math.addExact(incomplete, that.incomplete));
+  }
+
+  private GroupedMoments remap(UnaryOperator<String> map) {
+    LinkedHashMap<String, Moments> mapped = new LinkedHashMap<>();
+    groups.forEach((k, m) -> mapped.computeIfAbsent(map.apply(k), x -> new Moments(0, 0, 0)).combine(m));
+    return new GroupedMoments(cap, mapped, incomplete);
+  }
+
+  private static LinkedHashMap<String, Moments> copyOf(Map<String, Moments> groups) {
+    LinkedHashMap<String, Moments> copy = new LinkedHashMap<>();
+    groups.forEach((k, m) -> copy.put(k, m.copy()));
+    return copy;
+  }
+
+  public int cap() {
+    return cap;
+  }
+
+  /** Rows counted in groups. */
+  public long total() {
+    long n = 0;
+    for (Moments m : groups.values()) {
+      n += m.count;
+    }
+    return n;
+  }
+
+  /** Rows with a missing category or numeric value. */
+  public long incomplete() {
+    return incomplete;
+  }
+
+  /** Non-empty groups, OTHER included when non-empty. */
+  public int groupCount() {
+    return groups.size();
+  }
+
+  /** The categories with a group, first-seen order. */
+  public List<String> categories() {
+    return List.copyOf(groups.keySet());
+  }
+
+  /** The groups in first-seen order. */
+  public List<Group> groups() {
+    List<Group> list = new ArrayList<>(groups.size());
+    groups.forEach((k, m) -> list.add(new Group(k, m.count, m.mean, m.m2)));
+    return list;
+  }
+
+  /** The moments of one category; count 0 (mean and M2 0) when it has no group. */
+  public Group group(String category) {
+    Moments m = groups.get(category);
+    return m == null ? new Group(category, 0, 0, 0) : new Group(category, m.count, m.mean, m.m2);
+  }
+
+  public byte[] toBytes() {
+    CategoricalBytes.Writer out = new CategoricalBytes.Writer(17 + 40 * groups.size())
+        .writeByte(FORMAT).writeInt(cap).writeLong(incomplete).writeInt(groups.size());
+    groups.forEach((k, m) -> out.writeString(k).writeLong(m.count).writeDouble(m.mean).writeDouble(m.m2));
+    return out.toByteArray();
+  }
+
+  /** Reads format 1; throws {@link IllegalArgumentException} on any other or malformed input. */
+  public static GroupedMoments fromBytes(byte[] bytes) {
+    CategoricalBytes.Reader in = new CategoricalBytes.Reader(bytes, "GroupedMoments", FORMAT);
+    int cap = in.readInt();
+    if (cap < 1) {
+      throw in.invalid("cap " + cap + " is below 1");
+    }
+    long incomplete = in.readCount("incomplete count");
+    int n = in.readSize("group count", cap == Integer.MAX_VALUE ? cap : cap + 1);
+    LinkedHashMap<String, Moments> groups = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      String k = in.readString();
+      long count = in.readCount("count");
+      double mean = in.readDouble();
+      double m2 = in.readDouble();
+      // Only the structure is checked: values a live state can reach (an M2 that overflowed to +∞ from huge but
+      // finite inputs) must be readable, or a restored pane would fail where the live one did not.
+      if (count == 0) {
+        throw in.invalid("group " + i + " is empty");
+      }
+      if (groups.put(k, new Moments(count, mean, m2)) != null) {
+        throw in.invalid("duplicate group " + i);
+      }
+    }
+    in.finish();
+    if (ownGroups(groups) > cap) {
+      throw in.invalid(n + " groups exceed the cap " + cap + " plus OTHER");
+    }
+    return new GroupedMoments(cap, groups, incomplete);
+  }
+
+  /** Bitwise equal state, group order included (the order is part of the bytes). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof GroupedMoments that && cap == that.cap && incomplete == that.incomplete
+        && groups().equals(that.groups());
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(cap, incomplete, groups());
+  }
+
+  @Override
+  public String toString() {
+    return "GroupedMoments{cap=" + cap + ", incomplete=" + incomplete + ", groups=" + groups() + "}";
+  }
+}
