@@ -50,6 +50,7 @@ public final class FeaturemonConfig extends AbstractConfig {
   public static final String MASK_MIN_KEPT = "mask.minKept";
   public static final String MASK_STABLE_WINDOWS = "mask.stableWindows";
   public static final String MASK_MODE = "mask.mode";
+  public static final String MASK_LINEAR_COMBINATIONS = "mask.linearCombinations";
   public static final String MASK_IMPORTANCE = "mask.importance";
   public static final String STATS_TOP_PAIRS = "stats.top.pairs";
   public static final String FOLD_BATCH_SIZE = "stats.fold.batch.size";
@@ -113,6 +114,10 @@ public final class FeaturemonConfig extends AbstractConfig {
       .define(MASK_STABLE_WINDOWS, Type.INT, 1, ConfigDef.Range.between(1, 1000), Importance.MEDIUM,
           "A feature is dropped only after it was flagged in this many consecutive windows, and re-admitted only"
               + " after as many windows without a flag. 1: the mask follows every window.")
+      .define(MASK_LINEAR_COMBINATIONS, Type.BOOLEAN, false, Importance.MEDIUM,
+          "Also drop a numeric feature whose multiple correlation R with the kept numeric features reaches"
+              + " mask.threshold (a linear combination of several, e.g. total = a + b), naming the kept feature with"
+              + " the largest |rho|. Off by default: the plain pairwise rule.")
       .define(MASK_MODE, Type.STRING, "hard", ConfigDef.ValidString.in("hard", "soft"), Importance.MEDIUM,
           "hard: drop the listed features; soft: also publish a weight in [0, 1] per feature (importance / max"
               + " importance for kept features, 0 for dropped), for models that scale rather than drop.")
@@ -319,6 +324,10 @@ public final class FeaturemonConfig extends AbstractConfig {
 
   public int stableWindows() {
     return getInt(MASK_STABLE_WINDOWS);
+  }
+
+  public boolean linearCombinations() {
+    return getBoolean(MASK_LINEAR_COMBINATIONS);
   }
 
   public boolean softMasks() {

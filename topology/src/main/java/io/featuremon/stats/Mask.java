@@ -32,8 +32,14 @@ public record Mask(List<Integer> kept, List<Drop> dropped) {
    * @param redundantWith the kept dimension with the largest association, or -1 when not redundant
    * @param corr signed association with {@code redundantWith} (Pearson ρ for numeric pairs), NaN when not redundant
    * @param activeShare share of events in which the dimension was active
+   * @param multiple true when {@code corr} is the multiple correlation R with all kept numeric dimensions (a linear
+   *     combination of several of them), false when it is the association with {@code redundantWith} alone
    */
-  public record Drop(int dimension, Reason reason, int redundantWith, double corr, double activeShare) {
+  public record Drop(int dimension, Reason reason, int redundantWith, double corr, double activeShare, boolean multiple) {
+    public Drop(int dimension, Reason reason, int redundantWith, double corr, double activeShare) {
+      this(dimension, reason, redundantWith, corr, activeShare, false);
+    }
+
     /** Whether two drops say the same thing for the mask's purpose (the partner and numbers may move). */
     boolean sameVerdict(Drop other) {
       return other != null && dimension == other.dimension && reason == other.reason;

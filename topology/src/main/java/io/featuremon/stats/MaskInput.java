@@ -15,4 +15,9 @@ public interface MaskInput {
 
   /** Association between the a-th and b-th non-constant features (positions in {@link #nonConstant()}). */
   double corrAt(int a, int b);
+
+  /** Whether the a-th non-constant feature is numeric (its associations with numeric features are Pearson ρ). */
+  default boolean isNumeric(int a) {
+    return true;
+  }
 }

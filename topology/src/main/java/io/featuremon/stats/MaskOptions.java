@@ -12,6 +12,8 @@ import java.util.Set;
  * @param maxDropFraction at most this share of all dimensions is dropped
  * @param minKept at least this many dimensions are kept
  * @param stableWindows consecutive windows a verdict must hold before the mask follows it (1: follow every window)
+ * @param linearCombinations also drop a numeric dimension whose multiple correlation R with the kept numeric
+ *     dimensions reaches the threshold (a linear combination of several), not only a pairwise duplicate
  */
 public record MaskOptions(
     double threshold,
@@ -20,7 +22,8 @@ public record MaskOptions(
     double[] importance,
     double maxDropFraction,
     int minKept,
-    int stableWindows) {
+    int stableWindows,
+    boolean linearCombinations) {
 
   public MaskOptions {
     protectedDimensions = Set.copyOf(protectedDimensions);
@@ -31,7 +34,7 @@ public record MaskOptions(
 
   /** The walking-skeleton rule: threshold only, no dead detection, no guards, no hysteresis. */
   public static MaskOptions threshold(double threshold) {
-    return new MaskOptions(threshold, 0, Set.of(), null, 1.0, 0, 1);
+    return new MaskOptions(threshold, 0, Set.of(), null, 1.0, 0, 1, false);
   }
 
   public boolean isProtected(int dimension) {

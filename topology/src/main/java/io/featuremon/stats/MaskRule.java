@@ -65,9 +65,12 @@ public final class MaskRule {
         .thenComparingInt(a -> a));
 
     List<Integer> keptPositions = new ArrayList<>();
+    KeptBasis basis = options.linearCombinations() ? new KeptBasis(n) : null;
     for (int a : candidates) {
       int partner = -1;
       double partnerCorr = 0;
+      boolean multiple = false;
+      double[] projection = null;
       if (!options.isProtected(nonConstant[a])) {
         for (int k : keptPositions) {
           double r = report.corrAt(a, k);
@@ -79,15 +82,87 @@ public final class MaskRule {
           }
         }
       }
+      if (partner < 0 && basis != null && report.isNumeric(a)) {
+        projection = basis.project(report, a);
+        double r2 = basis.squaredNorm(projection);
+        if (!options.isProtected(nonConstant[a]) && r2 >= options.threshold() * options.threshold()) {
+          partner = basis.strongest(report, a);
+          partnerCorr = Math.sqrt(Math.min(1, r2));
+          multiple = true;
+        }
+      }
       if (partner < 0) {
         kept[a] = true;
         keptPositions.add(a);
+        if (basis != null && report.isNumeric(a)) {
+          basis.add(a, projection == null ? basis.project(report, a) : projection);
+        }
       } else {
         dropped.add(new Mask.Drop(nonConstant[a], Mask.Reason.REDUNDANT, nonConstant[partner], partnerCorr,
-            share(activeShare, nonConstant[a])));
+            share(activeShare, nonConstant[a]), multiple));
       }
     }
     return Mask.of(report.constant().length + n, dropped);
+  }
+
+  /**
+   * The kept numeric dimensions as an incrementally grown Cholesky factor L of their correlation matrix, so that the
+   * squared multiple correlation of a candidate x with them is R² = rᵀ C⁻¹ r = ‖L⁻¹ r‖² (r: its correlations with the
+   * kept ones): O(k²) per candidate instead of a new factorisation. Every kept dimension has R² below the threshold
+   * with the earlier ones, so each pivot is at least 1 − threshold² and the factor stays well conditioned.
+   */
+  private static final class KeptBasis {
+    private final int[] members;
+    private final double[][] rows; // rows[i] = row i of L, length i + 1
+    private int size;
+
+    KeptBasis(int capacity) {
+      members = new int[capacity];
+      rows = new double[capacity][];
+    }
+
+    /** y = L⁻¹ r by forward substitution. */
+    double[] project(MaskInput input, int a) {
+      double[] y = new double[size];
+      for (int i = 0; i < size; i++) {
+        double v = input.corrAt(a, members[i]);
+        double[] row = rows[i];
+        for (int j = 0; j < i; j++) {
+          v -= row[j] * y[j];
+        }
+        y[i] = v / row[i];
+      }
+      return y;
+    }
+
+    double squaredNorm(double[] y) {
+      double sum = 0;
+      for (double v : y) {
+        sum += v * v;
+      }
+      return sum;
+    }
+
+    /** The kept numeric dimension with the largest |ρ| with a (ties: lower position). */
+    int strongest(MaskInput input, int a) {
+      int best = members[0];
+      for (int i = 1; i < size; i++) {
+        int m = members[i];
+        double abs = Math.abs(input.corrAt(a, m));
+        double bestAbs = Math.abs(input.corrAt(a, best));
+        if (abs > bestAbs || (abs == bestAbs && m < best)) {
+          best = m;
+        }
+      }
+      return best;
+    }
+
+    void add(int a, double[] projection) {
+      double[] row = java.util.Arrays.copyOf(projection, size + 1);
+      row[size] = Math.sqrt(Math.max(1e-12, 1 - squaredNorm(projection)));
+      members[size] = a;
+      rows[size++] = row;
+    }
   }
 
   private static double share(double[] activeShare, int dim) {

@@ -16,8 +16,8 @@ import java.util.List;
  *
  * @param measures per pair of non-constant positions (row-major): "pearson", "ami" or "eta"
  */
-public record MixedAssociations(int[] constant, int[] nonConstant, double[] signed, String[] measures)
-    implements MaskInput {
+public record MixedAssociations(int[] constant, int[] nonConstant, double[] signed, String[] measures,
+    boolean[] numeric) implements MaskInput {
 
   public static final String PEARSON = "pearson";
   public static final String AMI = "ami";
@@ -26,6 +26,11 @@ public record MixedAssociations(int[] constant, int[] nonConstant, double[] sign
   @Override
   public double corrAt(int a, int b) {
     return signed[a * nonConstant.length + b];
+  }
+
+  @Override
+  public boolean isNumeric(int a) {
+    return numeric[a];
   }
 
   public String measureAt(int a, int b) {
@@ -111,8 +116,14 @@ public record MixedAssociations(int[] constant, int[] nonConstant, double[] sign
         }
       }
     }
+    boolean[] isNumeric = new boolean[n];
+    for (int k : numericIndex) {
+      if (position[k] >= 0) {
+        isNumeric[position[k]] = true;
+      }
+    }
     return new MixedAssociations(constant.stream().mapToInt(Integer::intValue).toArray(),
-        others.stream().mapToInt(Integer::intValue).toArray(), signed, measures);
+        others.stream().mapToInt(Integer::intValue).toArray(), signed, measures, isNumeric);
   }
 
   private static void set(double[] signed, String[] measures, int n, int a, int b, double value, String measure) {

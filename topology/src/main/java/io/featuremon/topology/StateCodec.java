@@ -305,7 +305,7 @@ final class StateCodec {
       return;
     }
     out.writeByte(drop.reason().ordinal()).writeInt(drop.dimension()).writeInt(drop.redundantWith())
-        .writeDouble(drop.corr()).writeDouble(drop.activeShare());
+        .writeDouble(drop.corr()).writeDouble(drop.activeShare()).writeByte(drop.multiple() ? 1 : 0);
   }
 
   private static Mask.Drop readDrop(BinaryReader in) {
@@ -313,7 +313,8 @@ final class StateCodec {
     if (reason < 0) {
       return null;
     }
-    return new Mask.Drop(in.readInt(), Mask.Reason.values()[reason], in.readInt(), in.readDouble(), in.readDouble());
+    return new Mask.Drop(in.readInt(), Mask.Reason.values()[reason], in.readInt(), in.readDouble(), in.readDouble(),
+        in.readByte() == 1);
   }
 
   // ---- alert state: when a firing alert started

@@ -109,7 +109,8 @@ final class WindowOutputs {
           .setReason(d.reason().label())
           .setRedundantWith(redundant ? names.get(d.redundantWith()) : null)
           .setCorr(redundant ? d.corr() : null)
-          .setMeasure(redundant ? measureOf(schema, names.get(d.dimension()), names.get(d.redundantWith())) : null)
+          .setMeasure(!redundant ? null : d.multiple() ? "multiple"
+              : measureOf(schema, names.get(d.dimension()), names.get(d.redundantWith())))
           .setActiveShare(Double.isNaN(d.activeShare()) ? null : d.activeShare())
           .build());
     }

@@ -445,7 +445,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       }
     }
     return new MaskOptions(config.maskThreshold(), config.deadMaxActiveShare(), protectedDims, weights,
-        config.maxDropFraction(), config.minKept(), config.stableWindows());
+        config.maxDropFraction(), config.minKept(), config.stableWindows(), config.linearCombinations());
   }
 
   private void deletePane(byte[] group, long pane, StateCodec.Schema schema) {

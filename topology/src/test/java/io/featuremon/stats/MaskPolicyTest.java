@@ -38,7 +38,7 @@ class MaskPolicyTest {
   }
 
   static MaskOptions options(int stable) {
-    return new MaskOptions(0.95, 0.01, Set.of(), null, 1.0, 1, stable);
+    return new MaskOptions(0.95, 0.01, Set.of(), null, 1.0, 1, stable, false);
   }
 
   @Test
@@ -57,7 +57,7 @@ class MaskPolicyTest {
   void importanceShouldDecideWhichCopyIsKept() {
     double[] importance = {0.1, 0.9, 0, 0, 0, 0};
     Mask mask = MaskRule.apply(window(2, true), activeShare(2, true),
-        new MaskOptions(0.95, 0.01, Set.of(), importance, 1.0, 1, 1));
+        new MaskOptions(0.95, 0.01, Set.of(), importance, 1.0, 1, 1, false));
     assertThat(mask.dropped().get(0).dimension()).isZero();
     assertThat(mask.dropped().get(0).redundantWith()).isEqualTo(1);
   }
@@ -94,7 +94,7 @@ class MaskPolicyTest {
   @Test
   void versionsShouldCountChangesOnly() {
     // Importance settles which of two exact copies is kept; without it either may be, window by window.
-    MaskOptions options = new MaskOptions(0.95, 0.01, Set.of(), new double[] {0.5, 0.4, 0, 0, 0, 0}, 1.0, 1, 1);
+    MaskOptions options = new MaskOptions(0.95, 0.01, Set.of(), new double[] {0.5, 0.4, 0, 0, 0, 0}, 1.0, 1, 1, false);
     MaskStability.State state = MaskStability.State.initial(6);
     boolean[] copies = {true, true, false, false, true, true, true};
     List<Long> published = new ArrayList<>();
@@ -129,7 +129,7 @@ class MaskPolicyTest {
         protectedDims.add(j);
       }
     }
-    MaskOptions options = new MaskOptions(0.9, 0.01, protectedDims, null, maxDropFraction, minKept, stable);
+    MaskOptions options = new MaskOptions(0.9, 0.01, protectedDims, null, maxDropFraction, minKept, stable, random.nextBoolean());
     MaskStability.State state = MaskStability.State.initial(d);
     for (int w = 0; w < 4; w++) {
       Mask rule = MaskRule.apply(Redundancy.analyze(CoMoments.ofRows(rows, 32), 3), null, options);
