@@ -37,6 +37,7 @@ public final class FeaturemonConfig extends AbstractConfig {
   public static final String TOPIC_MASKS = "topic.masks";
   public static final String TOPIC_ALERTS = "topic.alerts";
   public static final String TOPIC_DEAD_LETTERS = "topic.dead-letters";
+  public static final String TOPIC_FEATURE_IMPORTANCE = "topic.feature-importance";
 
   public static final String WINDOW_SIZE = "window.size";
   public static final String WINDOW_ADVANCE = "window.advance";
@@ -88,6 +89,9 @@ public final class FeaturemonConfig extends AbstractConfig {
           "Output topic of Alert state changes (firing, resolved).")
       .define(TOPIC_DEAD_LETTERS, Type.STRING, "featuremon-dead-letters", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
           "Output topic of DeadLetter records: every input that could not be used, with its reason and coordinates.")
+      .define(TOPIC_FEATURE_IMPORTANCE, Type.STRING, "featuremon-feature-importance", new ConfigDef.NonEmptyString(),
+          Importance.MEDIUM, "Compacted input topic of FeatureImportance records keyed by model; the latest record of a"
+              + " model overrides mask.importance for it.")
       .define(WINDOW_SIZE, Type.STRING, "1h", durationValidator(false), Importance.HIGH,
           "Event-time window length, ISO-8601 (PT1H) or short (1h, 90s, 40d).")
       .define(WINDOW_ADVANCE, Type.STRING, "", durationValidator(true), Importance.MEDIUM,
@@ -274,6 +278,10 @@ public final class FeaturemonConfig extends AbstractConfig {
 
   public String deadLettersTopic() {
     return getString(TOPIC_DEAD_LETTERS);
+  }
+
+  public String featureImportanceTopic() {
+    return getString(TOPIC_FEATURE_IMPORTANCE);
   }
 
   public List<String> outputTopics() {

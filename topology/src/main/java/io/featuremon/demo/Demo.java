@@ -93,8 +93,10 @@ public final class Demo implements AutoCloseable {
         config.alertsTopic(), config.deadLettersTopic())) {
       topics.add(new NewTopic(t, 2, (short) 1));
     }
-    topics.add(new NewTopic(config.masksTopic(), 2, (short) 1)
-        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    for (String compacted : List.of(config.masksTopic(), config.featureImportanceTopic())) {
+      topics.add(new NewTopic(compacted, 2, (short) 1)
+          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    }
     topics.addAll(FeaturemonApp.internalTopics(config, 2));
     kafka.createTopics(topics);
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.featuremon.avro.EmbeddingEvent;
 import io.featuremon.avro.FeatureEvent;
+import io.featuremon.avro.FeatureImportance;
 import io.featuremon.topology.EventType;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -23,7 +24,11 @@ import org.apache.avro.specific.SpecificRecord;
  * <pre>
  * {"type":"embedding","model":"m","segment":null,"timestamp":1767225600000,"id":"r1","vector":[0.1,0.2]}
  * {"type":"features","model":"m","timestamp":"2026-01-01T00:00:00Z","features":{"age":31,"country":"DE"}}
+ * {"type":"importance","model":"m","importance":{"age":0.4,"income":0.3}}
  * </pre>
+ *
+ * <p>An importance line updates the model's feature importance (as a record on the compacted feature-importance
+ * topic would) for the windows that close after it.
  *
  * <p>Parsing does not validate: a missing model becomes an empty one and NaN stays NaN, so that the topology's
  * own validation decides, exactly as it would for a record from Kafka. Only lines that are not events at all
@@ -55,7 +60,10 @@ public record JsonlEvent(EventType type, String model, String segment, SpecificR
     }
     String typeText = text(node, "type");
     if (typeText == null) {
-      throw new MalformedLineException("missing \"type\" (embedding or features)");
+      throw new MalformedLineException("missing \"type\" (embedding, features or importance)");
+    }
+    if (typeText.equals("importance")) {
+      return importance(node);
     }
     EventType type;
     try {
@@ -107,6 +115,31 @@ public record JsonlEvent(EventType type, String model, String segment, SpecificR
           .setRequestId(id).setFeatures(values).build();
     }
     return new JsonlEvent(type, model, segment, avro, ingest);
+  }
+
+  /** {"type":"importance","model":"m","importance":{"age":0.4}}: goes to the feature-importance topic. */
+  private static JsonlEvent importance(JsonNode node) throws MalformedLineException {
+    String model = text(node, "model");
+    JsonNode values = node.get("importance");
+    if (model == null || values == null || !values.isObject()) {
+      throw new MalformedLineException("an importance line needs \"model\" and an \"importance\" object of name: number");
+    }
+    Map<String, Double> importance = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!e.getValue().isNumber()) {
+        throw new MalformedLineException("importance of \"" + e.getKey() + "\" must be a number");
+      }
+      importance.put(e.getKey(), e.getValue().doubleValue());
+    }
+    long ingest = node.has("ingestTime") ? time(node, "ingestTime", null) : 0;
+    return new JsonlEvent(null, model, null, FeatureImportance.newBuilder().setModel(model).setImportance(importance).build(),
+        ingest);
+  }
+
+  /** True for a feature-importance line (then {@link #type()} is null). */
+  public boolean isImportance() {
+    return type == null;
   }
 
   private static String text(JsonNode node, String field) {

@@ -5,6 +5,7 @@ import io.featuremon.avro.Alert;
 import io.featuremon.avro.DeadLetter;
 import io.featuremon.avro.EmbeddingEvent;
 import io.featuremon.avro.FeatureEvent;
+import io.featuremon.avro.FeatureImportance;
 import io.featuremon.avro.FeatureMask;
 import io.featuremon.avro.WindowStats;
 import io.featuremon.config.FeaturemonConfig;
@@ -35,6 +36,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -87,6 +89,9 @@ public final class Replay {
       Map<EventType, Serializer<? extends SpecificRecord>> serializers = Map.of(
           EventType.EMBEDDING, new AvroSerde<>(EmbeddingEvent.class, registry).serializer(),
           EventType.FEATURES, new AvroSerde<>(FeatureEvent.class, registry).serializer());
+      TestInputTopic<String, byte[]> importance = driver.createInputTopic(config.featureImportanceTopic(),
+          new StringSerializer(), new ByteArraySerializer());
+      Serializer<FeatureImportance> importanceSerializer = new AvroSerde<>(FeatureImportance.class, registry).serializer();
       Map<EventType, Long> offsets = new HashMap<>();
       Set<List<Object>> groups = new LinkedHashSet<>();
       long lines = 0;
@@ -104,6 +109,11 @@ public final class Replay {
             event = JsonlEvent.parse(line);
           } catch (JsonlEvent.MalformedLineException e) {
             out.parseFailure(input, lines, line, e.getMessage());
+            continue;
+          }
+          if (event.isImportance()) {
+            importance.pipeInput(new TestRecord<>(event.model(), importanceSerializer.serialize(
+                config.featureImportanceTopic(), (FeatureImportance) event.avro()), null, event.recordTimestamp()));
             continue;
           }
           String topic = event.type() == EventType.EMBEDDING ? config.embeddingsTopic() : config.featuresTopic();

@@ -59,13 +59,14 @@ public final class FeaturemonApp {
     adminConfig.put("bootstrap.servers", config.bootstrapServers());
     try (Admin admin = Admin.create(adminConfig)) {
       Set<String> existing = admin.listTopics().names().get();
-      List<String> wanted = new ArrayList<>(List.of(config.embeddingsTopic(), config.featuresTopic()));
+      List<String> wanted = new ArrayList<>(List.of(config.embeddingsTopic(), config.featuresTopic(),
+          config.featureImportanceTopic()));
       wanted.addAll(config.outputTopics());
       List<NewTopic> missing = new ArrayList<>();
       for (String topic : wanted) {
         if (!existing.contains(topic)) {
           NewTopic t = new NewTopic(topic, partitions, replication);
-          if (topic.equals(config.masksTopic())) {
+          if (topic.equals(config.masksTopic()) || topic.equals(config.featureImportanceTopic())) {
             t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
           }
           missing.add(t);

@@ -51,6 +51,8 @@ public final class FeaturemonTopology {
   public static final String MOMENTS_STORE = "featuremon-moments-store";
   public static final String PENDING_STORE = "featuremon-pending-store";
   public static final String ALERTS_STORE = "featuremon-alerts-store";
+  /** Global (every instance holds all of it): model → feature importance, from the feature-importance topic. */
+  public static final String IMPORTANCE_STORE = "featuremon-importance-store";
   public static final List<String> STORES = List.of(GROUPS_STORE, MOMENTS_STORE, PENDING_STORE, ALERTS_STORE);
   public static final String REPARTITION = "featuremon-events-by-group";
   /** Header of the end-of-input marker records that offline replays send; its value is "model" or "model\nsegment". */
@@ -73,6 +75,14 @@ public final class FeaturemonTopology {
     for (String store : STORES) {
       builder.addStateStore(store(store));
     }
+
+    // The global store's source topic is its changelog, so the store itself is not logged.
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IMPORTANCE_STORE), Serdes.String(), Serdes.ByteArray())
+            .withLoggingDisabled(),
+        config.featureImportanceTopic(),
+        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("feature-importance-source"),
+        () -> new ImportanceUpdater(registry));
 
     Validation validation = new Validation(config.maxDimensions(), config.maxFuture());
     KStream<GroupKey, DecodeResult> embeddings = builder

@@ -59,6 +59,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   private KeyValueStore<Bytes, byte[]> moments;
   private KeyValueStore<Bytes, byte[]> pending;
   private KeyValueStore<Bytes, byte[]> alertState;
+  private org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, byte[]> importanceStore;
 
   WindowProcessor(FeaturemonConfig config, ThresholdAlerts alerts) {
     this.config = config;
@@ -85,6 +86,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     this.moments = context.getStateStore(FeaturemonTopology.MOMENTS_STORE);
     this.pending = context.getStateStore(FeaturemonTopology.PENDING_STORE);
     this.alertState = context.getStateStore(FeaturemonTopology.ALERTS_STORE);
+    this.importanceStore = context.getStateStore(FeaturemonTopology.IMPORTANCE_STORE);
   }
 
   @Override
@@ -434,7 +436,9 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       }
     }
     double[] weights = null;
-    Map<String, Double> byName = importance.get(key.model());
+    // The topic's latest record for the model wins over the config.
+    byte[] fromTopic = importanceStore.get(key.model());
+    Map<String, Double> byName = fromTopic != null ? ImportanceUpdater.decode(fromTopic) : importance.get(key.model());
     if (byName != null) {
       weights = new double[names.size()];
       for (Map.Entry<String, Double> e : byName.entrySet()) {

@@ -94,7 +94,32 @@ class PlantedRedundancyTest {
     JsonNode stats = JSON.readTree(Files.readAllLines(out.resolve(Replay.WINDOW_STATS_FILE)).get(0));
     List<String> clusters = new ArrayList<>();
     stats.get("redundancy").get("clusters").forEach(c -> clusters.add(c.get("members").toString()));
-    assertThat(clusters).containsExactlyInAnyOrder("[\"color\",\"color_code\"]", "[\"x1\",\"x1_cm\"]",
+    assertThat(clusters).as("clusters").containsExactlyInAnyOrder("[\"color\",\"color_code\"]", "[\"x1\",\"x1_cm\"]",
         "[\"zone\",\"zone_tax\"]");
+  }
+
+  @Test
+  void importanceFromTheTopicDecidesWhichCopyIsKept() throws Exception {
+    Random random = new Random(5);
+    List<String> lines = new ArrayList<>();
+    lines.add("{\"type\":\"importance\",\"model\":\"imp\",\"importance\":{\"x_copy\":0.9,\"x\":0.1}}");
+    for (int i = 0; i < 500; i++) {
+      double x = random.nextGaussian();
+      lines.add(JSON.createObjectNode().put("type", "features").put("model", "imp")
+          .put("timestamp", 1_767_225_600_000L + i * 1000L)
+          .set("features", JSON.createObjectNode().put("x", x).put("x_copy", 3 * x).put("y", random.nextGaussian()))
+          .toString());
+    }
+    Path input = tmp.resolve("importance.jsonl");
+    Files.write(input, lines);
+    Path out = tmp.resolve("importance-out");
+    new Replay(FeaturemonConfig.load(Map.of(FeaturemonConfig.WINDOW_SIZE, "1d", FeaturemonConfig.MASK_MODE, "soft"),
+        null, Map.of())).run(input, out, n -> {});
+    JsonNode mask = JSON.readTree(Files.readAllLines(out.resolve(Replay.MASKS_FILE)).get(0));
+    assertThat(mask.get("dropped").get(0).get("feature").asText()).isEqualTo("x");
+    assertThat(mask.get("dropped").get(0).get("redundantWith").asText()).isEqualTo("x_copy");
+    assertThat(mask.get("weights").get("x_copy").asDouble()).isEqualTo(1.0);
+    assertThat(mask.get("weights").get("x").asDouble()).isEqualTo(0.0);
+    assertThat(mask.get("weights").get("y").asDouble()).isEqualTo(0.0); // importance 0: kept, but weight 0
   }
 }
