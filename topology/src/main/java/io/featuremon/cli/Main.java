@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         "Online feature and embedding monitoring on Kafka Streams: per model, segment and event-time window,",
         "exact redundancy statistics, feature-elimination masks and alerts.",
         ""},
-    subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, ConfigCommand.class,
+    subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, ProfileCommand.class, ConfigCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Start with:  ./featuremon demo        (embedded broker and registry, about 90 s)",
         "Offline:     ./featuremon replay --input events.jsonl --out results/ --set window.size=1h"})

@@ -62,12 +62,17 @@ public final class FeaturemonConfig extends AbstractConfig {
   public static final String ALERT_EFFECTIVE_RANK_RATIO_BELOW = "alert.effectiveRankRatio.below";
   public static final String ALERT_SEVERITY = "alert.severity";
 
+  public static final String REFERENCE_MODE = "reference.mode";
+  public static final String REFERENCE_PROFILE = "reference.profile";
+  public static final String DRIFT_SKETCH_K = "drift.sketch.k";
+
   public static final String INPUT_MAX_RECORD_BYTES = "input.max.record.bytes";
   public static final String INPUT_MAX_DIMENSIONS = "input.max.dimensions";
   public static final String INPUT_MAX_FUTURE = "input.max.future";
 
   /** Prefixes that belong to featuremon: unknown keys under them are errors, not pass-through. */
-  private static final List<String> OWN_PREFIXES = List.of("topic.", "window.", "mask.", "stats.", "alert.", "input.");
+  private static final List<String> OWN_PREFIXES = List.of("topic.", "window.", "mask.", "stats.", "alert.", "input.",
+      "reference.", "drift.");
 
   public static final ConfigDef DEFINITION = new ConfigDef()
       .define(APPLICATION_ID, Type.STRING, "featuremon", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -145,6 +150,15 @@ public final class FeaturemonConfig extends AbstractConfig {
           "Alert 'EffectiveRankLow' fires when effectiveRank / d' is at or below this; unset disables it.")
       .define(ALERT_SEVERITY, Type.STRING, "warning", ConfigDef.ValidString.in("info", "warning", "critical"),
           Importance.LOW, "Severity label of the threshold alerts.")
+      .define(REFERENCE_MODE, Type.STRING, "window", ConfigDef.ValidString.in("window", "previous", "profile", "none"),
+          Importance.HIGH, "What drift is measured against, per (model, segment, type): window = the first complete"
+              + " window (kept in a state store, survives restarts); previous = the window before; profile = a profile"
+              + " file built by `featuremon profile` (reference.profile); none = no drift.")
+      .define(REFERENCE_PROFILE, Type.STRING, "", Importance.HIGH,
+          "Profile file for reference.mode=profile, written by `featuremon profile --input train.jsonl --out FILE`.")
+      .define(DRIFT_SKETCH_K, Type.INT, 200, ConfigDef.Range.between(8, 65_535), Importance.LOW,
+          "KLL sketch size per numeric feature or embedding dimension and window; normalised rank error about"
+              + " 1.33% at 200 (99% confidence), exact while a window holds at most k values. Part of the state format.")
       .define(INPUT_MAX_RECORD_BYTES, Type.INT, 1_048_576, ConfigDef.Range.atLeast(64), Importance.LOW,
           "Input records larger than this go to the dead-letter topic undecoded.")
       .define(INPUT_MAX_DIMENSIONS, Type.INT, 16_384, ConfigDef.Range.between(1, 65_536), Importance.LOW,
@@ -173,6 +187,10 @@ public final class FeaturemonConfig extends AbstractConfig {
     this.passThrough = rest;
     validateWindows();
     importance(); // validated at start-up, not at the first window
+    if (referenceMode().equals("profile") && (referenceProfile().isBlank() || !Files.isReadable(Path.of(referenceProfile())))) {
+      throw new ConfigException(REFERENCE_PROFILE, referenceProfile(),
+          "reference.mode=profile needs a readable profile file (build one with `featuremon profile`)");
+    }
   }
 
   private static List<String> knownUnder(String prefix) {
@@ -384,6 +402,18 @@ public final class FeaturemonConfig extends AbstractConfig {
 
   public String alertSeverity() {
     return getString(ALERT_SEVERITY);
+  }
+
+  public String referenceMode() {
+    return getString(REFERENCE_MODE);
+  }
+
+  public String referenceProfile() {
+    return getString(REFERENCE_PROFILE);
+  }
+
+  public int sketchK() {
+    return getInt(DRIFT_SKETCH_K);
   }
 
   public int maxRecordBytes() {

@@ -134,12 +134,16 @@ public final class Demo implements AutoCloseable {
       long start = System.currentTimeMillis();
       long end = start + duration.toMillis();
       long tick = 0;
+      boolean brokenSent = false;
       while (!stopping.get() && System.currentTimeMillis() < end) {
         long now = System.currentTimeMillis();
         double progress = (double) (now - start) / duration.toMillis();
         // 200 embeddings and 50 feature rows per second, keyed by model so each model keeps its order.
         for (int i = 0; i < 10; i++) {
-          EmbeddingEvent e = tick % 997 == 500 && i == 0 ? generator.broken(now) : generator.embedding(now, progress);
+          // One invalid event a quarter of the way in, to show a dead letter whatever the machine's speed.
+          boolean broken = !brokenSent && progress >= 0.25;
+          brokenSent |= broken;
+          EmbeddingEvent e = broken ? generator.broken(now) : generator.embedding(now, progress);
           embeddings.send(new ProducerRecord<>(config.embeddingsTopic(), null, now, DemoGenerator.EMBEDDING_MODEL, e));
           sent++;
         }

@@ -71,6 +71,43 @@ public final class Replay {
    * @param progress called with the number of lines read, every 10,000 lines and at the end
    */
   public Summary run(Path input, Path outDir, Consumer<Long> progress) throws IOException {
+    return run(input, outDir, progress, null);
+  }
+
+  /**
+   * Builds a reference profile: the input as one window per (model, segment, type) — the same statistics a window
+   * would keep — written as the reference-store entries {@code reference.mode=profile} reads.
+   */
+  public static Summary profile(FeaturemonConfig config, Path input, Path profile, Consumer<Long> progress)
+      throws IOException {
+    Map<String, Object> values = new HashMap<>(config.originals());
+    // One window holds everything: [0, 10^15 ms) spans every event time up to the year 33658.
+    values.put(FeaturemonConfig.WINDOW_SIZE, "1000000000000000ms");
+    values.put(FeaturemonConfig.WINDOW_ADVANCE, "");
+    values.put(FeaturemonConfig.WINDOW_GRACE, "0s");
+    values.put(FeaturemonConfig.REFERENCE_MODE, "window");
+    Path out = Files.createTempDirectory("featuremon-profile-");
+    try {
+      return new Replay(new FeaturemonConfig(values)).run(input, out, progress, driver -> {
+        Map<org.apache.kafka.common.utils.Bytes, byte[]> entries = new java.util.TreeMap<>();
+        org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store =
+            driver.getKeyValueStore(FeaturemonTopology.REFERENCE_STORE);
+        try (var all = store.all()) {
+          all.forEachRemaining(kv -> entries.put(kv.key, kv.value));
+        }
+        try {
+          io.featuremon.topology.Profiles.write(profile, entries);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+    } finally {
+      deleteRecursively(out);
+    }
+  }
+
+  private Summary run(Path input, Path outDir, Consumer<Long> progress, Consumer<TopologyTestDriver> atEnd)
+      throws IOException {
     Files.createDirectories(outDir);
     Path stateDir = Files.createTempDirectory("featuremon-replay-");
     SchemaRegistryClient registry = new InMemorySchemaRegistryClient();
@@ -142,6 +179,9 @@ public final class Replay {
         out.drain();
       }
       progress.accept(lines);
+      if (atEnd != null) {
+        atEnd.accept(driver);
+      }
       return new Summary(lines, events, out.windows, out.masks, out.alerts, out.deadLetters);
     } finally {
       deleteRecursively(stateDir);

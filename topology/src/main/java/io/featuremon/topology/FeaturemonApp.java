@@ -93,7 +93,11 @@ public final class FeaturemonApp {
   public static List<NewTopic> internalTopics(FeaturemonConfig config, int partitions) {
     String prefix = config.applicationId() + "-";
     List<NewTopic> topics = new ArrayList<>();
-    topics.add(new NewTopic(prefix + FeaturemonTopology.REPARTITION + "-repartition", partitions, (short) 1));
+    // As Kafka Streams would create it: no time-based retention, or back-dated events (event time is the record
+    // time here) would be deleted before the window stage reads them; Streams purges what it has consumed.
+    topics.add(new NewTopic(prefix + FeaturemonTopology.REPARTITION + "-repartition", partitions, (short) 1)
+        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+            TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.SEGMENT_BYTES_CONFIG, "52428800")));
     for (String store : FeaturemonTopology.STORES) {
       topics.add(new NewTopic(prefix + store + "-changelog", partitions, (short) 1)
           .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));

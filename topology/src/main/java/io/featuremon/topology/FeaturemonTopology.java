@@ -53,7 +53,10 @@ public final class FeaturemonTopology {
   public static final String ALERTS_STORE = "featuremon-alerts-store";
   /** Global (every instance holds all of it): model → feature importance, from the feature-importance topic. */
   public static final String IMPORTANCE_STORE = "featuremon-importance-store";
-  public static final List<String> STORES = List.of(GROUPS_STORE, MOMENTS_STORE, PENDING_STORE, ALERTS_STORE);
+  /** Per group: the reference drift is measured against (a window's sketches, counts, mean and redundancy). */
+  public static final String REFERENCE_STORE = "featuremon-reference-store";
+  public static final List<String> STORES = List.of(GROUPS_STORE, MOMENTS_STORE, PENDING_STORE, ALERTS_STORE,
+      REFERENCE_STORE);
   public static final String REPARTITION = "featuremon-events-by-group";
   /** Header of the end-of-input marker records that offline replays send; its value is "model" or "model\nsegment". */
   public static final String END_OF_INPUT_HEADER = "featuremon.end-of-input";
@@ -109,7 +112,7 @@ public final class FeaturemonTopology {
         .mapValues(DecodeResult::event, Named.as("decoded-events"))
         .repartition(Repartitioned.with(GroupKey.serde(), MonitoredEvent.serde()).withName(REPARTITION))
         .process(() -> new WindowProcessor(config, alerts), Named.as("window-statistics"),
-            GROUPS_STORE, MOMENTS_STORE, PENDING_STORE, ALERTS_STORE);
+            STORES.toArray(new String[0]));
 
     outputs.split(Named.as("output-"))
         .branch((k, v) -> v instanceof WindowStats, Branched.withConsumer(s -> s

@@ -26,6 +26,7 @@ final class StateCodec {
   static final byte KIND_COUNTS = 'K';
   static final byte KIND_CONTINGENCY = 'X';
   static final byte KIND_GROUPED = 'G';
+  static final byte KIND_SKETCH = 'Q';
 
   private StateCodec() {}
 

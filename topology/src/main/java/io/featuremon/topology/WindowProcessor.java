@@ -50,6 +50,11 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   private final int topPairs;
   private final double deadEpsilon;
   private final int categoryCap;
+  private final String referenceMode;
+  private final boolean driftEnabled;
+  private final int sketchK;
+  private java.util.function.Function<Bytes, byte[]> profile;
+  private KeyValueStore<Bytes, byte[]> references;
   private final FeaturemonConfig config;
   private final Map<String, Map<String, Double>> importance;
   private final ThresholdAlerts alerts;
@@ -71,6 +76,9 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     this.topPairs = config.topPairs();
     this.deadEpsilon = config.deadEpsilon();
     this.categoryCap = config.maxCategories();
+    this.referenceMode = config.referenceMode();
+    this.driftEnabled = !referenceMode.equals("none");
+    this.sketchK = config.sketchK();
     this.importance = config.importance();
     this.alerts = alerts;
   }
@@ -87,6 +95,11 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     this.pending = context.getStateStore(FeaturemonTopology.PENDING_STORE);
     this.alertState = context.getStateStore(FeaturemonTopology.ALERTS_STORE);
     this.importanceStore = context.getStateStore(FeaturemonTopology.IMPORTANCE_STORE);
+    this.references = context.getStateStore(FeaturemonTopology.REFERENCE_STORE);
+    if (referenceMode.equals("profile")) {
+      java.util.Map<Bytes, byte[]> entries = Profiles.read(java.nio.file.Path.of(config.referenceProfile()));
+      this.profile = entries::get;
+    }
   }
 
   @Override
@@ -281,6 +294,11 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     if (schema.hasCategorical()) {
       foldCategorical(group, pane, schema, decoded);
     }
+    if (driftEnabled) {
+      DriftState sketches = DriftState.load(moments::get, group, pane, d, sketchK);
+      sketches.add(decoded);
+      sketches.save(moments, group, pane);
+    }
   }
 
   private void foldMoments(byte[] group, long pane, int d, double[] batch, int rows) {
@@ -347,6 +365,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     int d = schema.dimensions();
     CoMoments merged = CoMoments.empty(d);
     List<CategoricalState> categoricalPanes = new ArrayList<>();
+    List<DriftState> driftPanes = new ArrayList<>();
     long incomplete = 0;
     for (long pane : openPanes) {
       if (pane < start || pane >= end) {
@@ -370,6 +389,9 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       if (schema.hasCategorical()) {
         categoricalPanes.add(CategoricalState.load(moments, group, pane, schema, categoryCap));
       }
+      if (driftEnabled) {
+        driftPanes.add(DriftState.load(moments::get, group, pane, d, sketchK));
+      }
     }
     RedundancyReport report = Redundancy.analyze(merged, topPairs);
 
@@ -385,8 +407,9 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       activeShare[numericIndex[k]] = merged.header().activeShare(k);
     }
     MaskInput maskInput = report;
+    CategoricalState window = schema.hasCategorical()
+        ? CategoricalState.mergeAll(categoricalPanes, schema, categoryCap) : CategoricalState.empty(schema, categoryCap);
     if (schema.hasCategorical()) {
-      CategoricalState window = CategoricalState.mergeAll(categoricalPanes, schema, categoryCap);
       int[] categoricalIndex = schema.categoricalNames().stream().mapToInt(names::indexOf).toArray();
       maskInput = MixedAssociations.of(names.size(), numericIndex, report, categoricalIndex, window.counts,
           window.pairs, window.grouped);
@@ -400,9 +423,25 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     MaskStability.Step step = MaskStability.next(maskState, verdicts, options);
     groups.put(maskKey, StateCodec.encodeMaskState(step.state()));
 
+    io.featuremon.avro.Drift drift = null;
+    if (driftEnabled) {
+      DriftState sketches = DriftState.mergeAll(driftPanes, d, sketchK);
+      Reference current = new Reference(start, end, merged.count(), report.meanAbsCorr(), report.effectiveRank(),
+          merged.header().mean(), sketches.sketches, window.counts);
+      Reference reference = Reference.load(profile != null ? profile : references::get, group);
+      if (reference != null && reference.sketches().length == d) {
+        drift = DriftOutputs.compare(referenceMode, schema, reference, sketches, merged.header().mean(), window.counts,
+            report);
+      }
+      if ((referenceMode.equals("window") && reference == null) || referenceMode.equals("previous")) {
+        current.save(references, group);
+      }
+    }
+
     String outputKey = key.outputKey();
     WindowStats stats = WindowOutputs.stats(key, schema, names, start, end, merged.count() + incomplete, incomplete,
         report, maskInput, verdicts, config.maskThreshold(), topPairs);
+    stats.setDrift(drift);
     context.forward(new Record<>(outputKey, stats, end));
     if (step.changed()) {
       FeatureMask featureMask = WindowOutputs.mask(key, schema, names, start, end, options, step.mask(), step.version(),
@@ -462,6 +501,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       }
     }
     CategoricalState.delete(moments, group, pane, schema);
+    DriftState.delete(moments, group, pane, schema.dimensions());
   }
 
   private void dead(GroupKey key, MonitoredEvent event, String reason) {

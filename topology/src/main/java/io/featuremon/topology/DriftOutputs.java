@@ -1,0 +1,82 @@
+package io.featuremon.topology;
+
+import io.featuremon.avro.Drift;
+import io.featuremon.avro.EmbeddingDriftStats;
+import io.featuremon.avro.FeatureDrift;
+import io.featuremon.avro.RedundancyRatio;
+import io.featuremon.stats.CategoryCounts;
+import io.featuremon.stats.RedundancyReport;
+import io.featuremon.stats.drift.CategoricalDrift;
+import io.featuremon.stats.drift.EmbeddingDrift;
+import io.featuremon.stats.drift.NumericDrift;
+import io.featuremon.stats.drift.NumericSketch;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Compares a window with its group's reference and renders the result as the WindowStats drift section. */
+final class DriftOutputs {
+  private DriftOutputs() {}
+
+  static Drift compare(String mode, StateCodec.Schema schema, Reference reference, DriftState current, double[] mean,
+      CategoryCounts[] counts, RedundancyReport report) {
+    Map<String, FeatureDrift> features = new LinkedHashMap<>();
+    EmbeddingDriftStats embedding = null;
+    int d = schema.dimensions();
+    if (schema.featureNames() == null) {
+      EmbeddingDrift.Result r = EmbeddingDrift.compare(Arrays.asList(reference.sketches()),
+          Arrays.asList(current.sketches));
+      embedding = new EmbeddingDriftStats(EmbeddingDrift.centroidCosineDistance(reference.mean(), mean),
+          r.driftedShare(), r.significantShare(), r.drifted());
+    } else {
+      for (int k = 0; k < d; k++) {
+        NumericSketch ref = reference.sketches()[k];
+        NumericSketch cur = current.sketches[k];
+        if (ref.isEmpty() || cur.isEmpty()) {
+          continue;
+        }
+        NumericDrift.Result r = NumericDrift.compare(ref, cur);
+        features.put(schema.featureNames().get(k), new FeatureDrift(r.psi(), r.ks(), r.js(), r.wasserstein(), null,
+            r.drifted()));
+      }
+      List<String> categorical = schema.categoricalNames();
+      for (int j = 0; j < categorical.size() && j < reference.counts().length; j++) {
+        Map<String, Long> ref = frequencies(reference.counts()[j]);
+        Map<String, Long> cur = frequencies(counts[j]);
+        if (ref.isEmpty() || cur.isEmpty()) {
+          continue;
+        }
+        CategoricalDrift.Result r = CategoricalDrift.compare(ref, cur);
+        features.put(categorical.get(j), new FeatureDrift(r.psi(), null, r.js(), null, r.unseenShare(), r.drifted()));
+      }
+    }
+    Map<String, FeatureDrift> sorted = new java.util.TreeMap<>(features);
+    return Drift.newBuilder()
+        .setReferenceMode(mode)
+        .setReferenceStart(reference.start())
+        .setReferenceEnd(reference.end())
+        .setReferenceCount(reference.count())
+        .setFeatures(new LinkedHashMap<>(sorted))
+        .setEmbedding(embedding)
+        .setRedundancyRatio(new RedundancyRatio(ratio(report.meanAbsCorr(), reference.meanAbsCorr()),
+            ratio(report.effectiveRank(), reference.effectiveRank())))
+        .build();
+  }
+
+  private static double ratio(double current, double reference) {
+    return reference == 0 ? (current == 0 ? 1 : Double.POSITIVE_INFINITY) : current / reference;
+  }
+
+  /** Value frequencies of a window's counts: its own buckets and, if used, OTHER. */
+  static Map<String, Long> frequencies(CategoryCounts counts) {
+    Map<String, Long> f = new LinkedHashMap<>();
+    for (String bucket : counts.buckets()) {
+      f.put(bucket, counts.count(bucket));
+    }
+    if (counts.otherCount() > 0) {
+      f.put(CategoryCounts.OTHER, counts.otherCount());
+    }
+    return f;
+  }
+}

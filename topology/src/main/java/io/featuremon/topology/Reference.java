@@ -1,0 +1,67 @@
+package io.featuremon.topology;
+
+import io.featuremon.stats.CategoryCounts;
+import io.featuremon.stats.drift.NumericSketch;
+import java.util.function.Function;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * What drift is measured against, per group: a window's sketches, categorical counts, mean vector and redundancy.
+ * Kept in the logged reference store (so it survives restarts), or read from a profile file, in the same layout:
+ * a header entry and one entry per sketch and per categorical feature, none larger than a few KiB.
+ */
+record Reference(long start, long end, long count, double meanAbsCorr, double effectiveRank, double[] mean,
+    NumericSketch[] sketches, CategoryCounts[] counts) {
+
+  private static final byte FORMAT = 1;
+  private static final byte KIND_HEADER = 'H';
+
+  static Bytes headerKey(byte[] group) {
+    return StateCodec.groupKey(group, KIND_HEADER);
+  }
+
+  static Bytes itemKey(byte[] group, byte kind, int index) {
+    return Bytes.wrap(new BinaryWriter(group.length + 6).writeBytes(group).writeByte(kind).writeInt(index).toByteArray());
+  }
+
+  /** The group's reference, or null when it has none (yet). */
+  static Reference load(Function<Bytes, byte[]> store, byte[] group) {
+    byte[] header = store.apply(headerKey(group));
+    if (header == null) {
+      return null;
+    }
+    BinaryReader in = new BinaryReader(header);
+    if (in.readByte() != FORMAT) {
+      throw new IllegalStateException("reference written in an unknown format");
+    }
+    long start = in.readLong();
+    long end = in.readLong();
+    long count = in.readLong();
+    double meanAbsCorr = in.readDouble();
+    double effectiveRank = in.readDouble();
+    double[] mean = in.readDoubles();
+    int categorical = in.readInt();
+    NumericSketch[] sketches = new NumericSketch[mean.length];
+    for (int i = 0; i < mean.length; i++) {
+      sketches[i] = NumericSketch.fromBytes(store.apply(itemKey(group, StateCodec.KIND_SKETCH, i)));
+    }
+    CategoryCounts[] counts = new CategoryCounts[categorical];
+    for (int j = 0; j < categorical; j++) {
+      counts[j] = CategoryCounts.fromBytes(store.apply(itemKey(group, StateCodec.KIND_COUNTS, j)));
+    }
+    return new Reference(start, end, count, meanAbsCorr, effectiveRank, mean, sketches, counts);
+  }
+
+  void save(KeyValueStore<Bytes, byte[]> store, byte[] group) {
+    for (int i = 0; i < sketches.length; i++) {
+      store.put(itemKey(group, StateCodec.KIND_SKETCH, i), sketches[i].toBytes());
+    }
+    for (int j = 0; j < counts.length; j++) {
+      store.put(itemKey(group, StateCodec.KIND_COUNTS, j), counts[j].toBytes());
+    }
+    store.put(headerKey(group), new BinaryWriter(64 + 8 * mean.length).writeByte(FORMAT).writeLong(start).writeLong(end)
+        .writeLong(count).writeDouble(meanAbsCorr).writeDouble(effectiveRank).writeDoubles(mean)
+        .writeInt(counts.length).toByteArray());
+  }
+}
