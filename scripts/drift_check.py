@@ -1,0 +1,34 @@
+#!/usr/bin/env python3
+"""Embedding drift of the last hour of a replay file against its first hour, with scipy, for DriftReplayTest.
+
+    python3 scripts/drift_check.py FILE.jsonl K
+
+Prints JSON: centroidCosine (exact), driftedShare (share of dimensions with W1 / sd_ref > 0.1, Evidently's ratio
+method, scipy.stats.wasserstein_distance) and ambiguousShare: the share of dimensions whose exact value lies within
+the KLL sketch error of the 0.1 cut, |W1 - W1_exact| <= (eps_ref + eps_cur) (max - min) / sd_ref, eps = 0.01329 for
+k = 200 and 0 when a window holds at most k values.
+"""
+import json
+import sys
+
+import numpy as np
+from scipy.spatial.distance import cosine
+from scipy.stats import wasserstein_distance
+
+path, k = sys.argv[1], int(sys.argv[2])
+rows = [json.loads(line) for line in open(path)]
+hour = lambda r: r["timestamp"] // 3_600_000
+first, last = hour(rows[0]), hour(rows[-1])
+a = np.array([r["vector"] for r in rows if hour(r) == first], dtype=np.float32).astype(np.float64)
+b = np.array([r["vector"] for r in rows if hour(r) == last], dtype=np.float32).astype(np.float64)
+if k != 200 and max(len(a), len(b)) > k:
+    sys.exit("only k = 200 (normalised rank error 1.329e-2) or sketches holding every value are supported")
+eps = lambda n: 0.0 if n <= k else 1.329e-2
+w = np.array([wasserstein_distance(a[:, j], b[:, j]) / a[:, j].std() for j in range(a.shape[1])])
+span = np.maximum(a.max(0), b.max(0)) - np.minimum(a.min(0), b.min(0))
+bound = (eps(len(a)) + eps(len(b))) * span / a.std(0)
+print(json.dumps({
+    "centroidCosine": float(cosine(a.mean(0), b.mean(0))),
+    "driftedShare": float((w > 0.1).mean()),
+    "ambiguousShare": float((np.abs(w - 0.1) <= bound).mean()),
+}))
