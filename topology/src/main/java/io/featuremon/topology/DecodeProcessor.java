@@ -96,15 +96,19 @@ final class DecodeProcessor implements Processor<byte[], byte[], GroupKey, Decod
 
   private void processEmbedding(Record<byte[], byte[]> record, RecordMetadata meta, DecodedEmbedding e) {
     String reason = validation.checkCommon(e.model(), e.timestamp(), record.timestamp());
-    if (reason == null) {
-      reason = validation.checkVector(e.vector());
-    }
     if (reason != null) {
       dead(record, meta, DeadLetters.STAGE_VALIDATE, reason, e.model(), e.requestId());
       return;
     }
+    Validation.Rejection rejection = validation.checkVector(e.vector());
+    if (rejection != null) {
+      dead(record, meta, DeadLetters.STAGE_VALIDATE, rejection.message(), e.model(), e.requestId());
+      forward(record, new GroupKey(e.model(), e.segment(), type), MonitoredEvent.rejected(type, e.timestamp(),
+          meta.topic(), meta.partition(), meta.offset(), record.timestamp(), rejection.code()));
+      return;
+    }
     MonitoredEvent event = new MonitoredEvent(type, e.timestamp(), e.requestId(), meta.topic(), meta.partition(),
-        meta.offset(), record.timestamp(), e.vector(), null, false);
+        meta.offset(), record.timestamp(), e.vector(), null, false, null);
     forward(record, new GroupKey(e.model(), e.segment(), type), event);
   }
 
@@ -115,15 +119,19 @@ final class DecodeProcessor implements Processor<byte[], byte[], GroupKey, Decod
       values.put(f.getKey(), v == null || v instanceof Double ? v : v.toString());
     }
     String reason = validation.checkCommon(e.getModel(), e.getTimestamp(), record.timestamp());
-    if (reason == null) {
-      reason = validation.checkFeatures(values);
-    }
     if (reason != null) {
       dead(record, meta, DeadLetters.STAGE_VALIDATE, reason, e.getModel(), e.getRequestId());
       return;
     }
+    Validation.Rejection rejection = validation.checkFeatures(values);
+    if (rejection != null) {
+      dead(record, meta, DeadLetters.STAGE_VALIDATE, rejection.message(), e.getModel(), e.getRequestId());
+      forward(record, new GroupKey(e.getModel(), e.getSegment(), type), MonitoredEvent.rejected(type, e.getTimestamp(),
+          meta.topic(), meta.partition(), meta.offset(), record.timestamp(), rejection.code()));
+      return;
+    }
     MonitoredEvent event = new MonitoredEvent(type, e.getTimestamp(), e.getRequestId(), meta.topic(),
-        meta.partition(), meta.offset(), record.timestamp(), null, values, false);
+        meta.partition(), meta.offset(), record.timestamp(), null, values, false, null);
     forward(record, new GroupKey(e.getModel(), e.getSegment(), type), event);
   }
 
@@ -135,7 +143,7 @@ final class DecodeProcessor implements Processor<byte[], byte[], GroupKey, Decod
   }
 
   private void forward(Record<byte[], byte[]> record, GroupKey key, MonitoredEvent event) {
-    long ts = event.endOfInput() ? record.timestamp() : event.timestamp();
+    long ts = event.endOfInput() ? Math.max(0, record.timestamp()) : event.timestamp();
     context.forward(new Record<>(key, DecodeResult.valid(event), ts));
   }
 

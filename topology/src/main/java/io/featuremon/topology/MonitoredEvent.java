@@ -25,10 +25,21 @@ public record MonitoredEvent(
     long recordTimestamp,
     float[] vector,
     SortedMap<String, Object> features,
-    boolean endOfInput) {
+    boolean endOfInput,
+    String rejection) {
 
   static MonitoredEvent endOfInput(EventType type, String topic, int partition, long offset, long recordTimestamp) {
-    return new MonitoredEvent(type, Long.MAX_VALUE, null, topic, partition, offset, recordTimestamp, null, null, true);
+    return new MonitoredEvent(type, Long.MAX_VALUE, null, topic, partition, offset, recordTimestamp, null, null, true,
+        null);
+  }
+
+  /**
+   * Tells the window stage that an event of this group and time was refused for its content (code, e.g.
+   * "non-finite"), so the window's quality counts include it; it changes no statistic and no stream time.
+   */
+  static MonitoredEvent rejected(EventType type, long timestamp, String topic, int partition, long offset,
+      long recordTimestamp, String code) {
+    return new MonitoredEvent(type, timestamp, null, topic, partition, offset, recordTimestamp, null, null, false, code);
   }
 
   private static final byte FORMAT = 1;
@@ -40,7 +51,8 @@ public record MonitoredEvent(
     BinaryWriter out = new BinaryWriter(vector != null ? 64 + vector.length * 4 : 256)
         .writeByte(FORMAT).writeByte(type.code()).writeByte(endOfInput ? 1 : 0)
         .writeLong(timestamp).writeString(requestId)
-        .writeString(sourceTopic).writeInt(sourcePartition).writeLong(sourceOffset).writeLong(recordTimestamp);
+        .writeString(sourceTopic).writeInt(sourcePartition).writeLong(sourceOffset).writeLong(recordTimestamp)
+        .writeString(rejection);
     if (type == EventType.EMBEDDING) {
       out.writeFloats(vector == null ? new float[0] : vector);
     } else {
@@ -75,6 +87,7 @@ public record MonitoredEvent(
     int partition = in.readInt();
     long offset = in.readLong();
     long recordTimestamp = in.readLong();
+    String rejection = in.readString();
     float[] vector = null;
     SortedMap<String, Object> features = null;
     if (type == EventType.EMBEDDING) {
@@ -88,7 +101,8 @@ public record MonitoredEvent(
         features.put(name, tag == NUMBER ? (Object) in.readDouble() : tag == TEXT ? in.readString() : null);
       }
     }
-    return new MonitoredEvent(type, timestamp, requestId, topic, partition, offset, recordTimestamp, vector, features, end);
+    return new MonitoredEvent(type, timestamp, requestId, topic, partition, offset, recordTimestamp, vector, features, end,
+        rejection);
   }
 
   /** Serde of the repartition topic's value. */

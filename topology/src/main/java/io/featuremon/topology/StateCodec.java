@@ -27,6 +27,7 @@ final class StateCodec {
   static final byte KIND_CONTINGENCY = 'X';
   static final byte KIND_GROUPED = 'G';
   static final byte KIND_SKETCH = 'Q';
+  static final byte KIND_REJECTED = 'R';
 
   private StateCodec() {}
 
@@ -166,15 +167,42 @@ final class StateCodec {
 
   // ---- pane counters: events waiting to be folded, and events left out of the correlations
 
-  record PaneCounters(int pending, long incomplete) {}
+  /**
+   * @param missing per numeric feature of a tabular group: events in which it was missing or null
+   */
+  record PaneCounters(int pending, long incomplete, long[] missing) {}
 
   static byte[] encodePane(PaneCounters p) {
-    return new BinaryWriter(16).writeByte(FORMAT).writeInt(p.pending()).writeLong(p.incomplete()).toByteArray();
+    return new BinaryWriter(24 + 8 * p.missing().length).writeByte(FORMAT).writeInt(p.pending())
+        .writeLong(p.incomplete()).writeLongs(p.missing()).toByteArray();
   }
 
   static PaneCounters decodePane(byte[] bytes) {
     BinaryReader in = readerOf(bytes);
-    return new PaneCounters(in.readInt(), in.readLong());
+    return new PaneCounters(in.readInt(), in.readLong(), in.readLongs());
+  }
+
+  // ---- refused events per pane (quality counts): group prefix, R, pane start → reason code → count
+
+  static Bytes rejectionKey(byte[] groupPrefix, long paneStart) {
+    return Bytes.wrap(new BinaryWriter(groupPrefix.length + 9).writeBytes(groupPrefix).writeByte(KIND_REJECTED)
+        .writeLong(paneStart).toByteArray());
+  }
+
+  static byte[] encodeCounts(java.util.SortedMap<String, Long> counts) {
+    BinaryWriter out = new BinaryWriter(16 + 24 * counts.size()).writeByte(FORMAT).writeInt(counts.size());
+    counts.forEach((k, v) -> out.writeString(k).writeLong(v));
+    return out.toByteArray();
+  }
+
+  static java.util.SortedMap<String, Long> decodeCounts(byte[] bytes) {
+    BinaryReader in = readerOf(bytes);
+    int n = in.readInt();
+    java.util.SortedMap<String, Long> counts = new java.util.TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      counts.put(in.readString(), in.readLong());
+    }
+    return counts;
   }
 
   // ---- moments header and tiles

@@ -9,6 +9,11 @@ import java.util.Map;
  * act on. Checks that need state (the dimension a group already has) live in the window stage.
  */
 final class Validation {
+  /** Why an event's content was refused: a short code (for quality counts) and a message (for the dead letter). */
+  record Rejection(String code, String message) {}
+
+  static final String NON_FINITE = "non-finite";
+
   private final int maxDimensions;
   private final long maxFutureMs;
 
@@ -32,40 +37,41 @@ final class Validation {
     return null;
   }
 
-  String checkVector(float[] vector) {
+  Rejection checkVector(float[] vector) {
     if (vector.length == 0) {
-      return "empty vector";
+      return new Rejection("empty", "empty vector");
     }
     if (vector.length > maxDimensions) {
-      return "vector has " + vector.length + " dimensions, more than input.max.dimensions=" + maxDimensions;
+      return new Rejection("too-large", "vector has " + vector.length + " dimensions, more than input.max.dimensions="
+          + maxDimensions);
     }
     for (int i = 0; i < vector.length; i++) {
       float v = vector[i];
       if (Float.isNaN(v) || Float.isInfinite(v)) {
-        return "vector[" + i + "] is " + v;
+        return new Rejection(NON_FINITE, "vector[" + i + "] is " + v);
       }
     }
     return null;
   }
 
-  String checkFeatures(Map<String, Object> features) {
+  Rejection checkFeatures(Map<String, Object> features) {
     if (features.isEmpty()) {
-      return "no features";
+      return new Rejection("empty", "no features");
     }
     int numeric = 0;
     for (Map.Entry<String, Object> e : features.entrySet()) {
       if (e.getKey().isEmpty()) {
-        return "a feature has an empty name";
+        return new Rejection("empty-name", "a feature has an empty name");
       }
       if (e.getValue() instanceof Double d) {
         numeric++;
         if (d.isNaN() || d.isInfinite()) {
-          return "feature '" + e.getKey() + "' is " + d;
+          return new Rejection(NON_FINITE, "feature '" + e.getKey() + "' is " + d);
         }
       }
     }
     if (numeric > maxDimensions) {
-      return numeric + " numeric features, more than input.max.dimensions=" + maxDimensions;
+      return new Rejection("too-large", numeric + " numeric features, more than input.max.dimensions=" + maxDimensions);
     }
     return null;
   }

@@ -117,6 +117,16 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       return;
     }
 
+    if (event.rejection() != null) {
+      // Already a dead letter; counted for its window's quality, but it moves no statistic and no stream time, so
+      // valid events give the same results with or without bad ones around them.
+      long pane = Math.floorDiv(event.timestamp(), paneMs) * paneMs;
+      if (clock.streamTime() == Long.MIN_VALUE || !isClosed(Math.floorDiv(pane, advanceMs) * advanceMs, clock.streamTime())) {
+        countRejection(group, pane, event.rejection());
+      }
+      return;
+    }
+
     Bytes schemaKey = StateCodec.groupKey(group, StateCodec.KIND_SCHEMA);
     byte[] schemaBytes = groups.get(schemaKey);
     StateCodec.Schema schema;
@@ -142,17 +152,26 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
 
     Bytes paneKey = StateCodec.paneKey(group, pane, StateCodec.KIND_PANE);
     byte[] paneBytes = moments.get(paneKey);
-    StateCodec.PaneCounters counters = paneBytes == null ? new StateCodec.PaneCounters(0, 0) : StateCodec.decodePane(paneBytes);
+    int numeric = schema == null || schema.featureNames() == null ? 0 : schema.dimensions();
+    StateCodec.PaneCounters counters = paneBytes == null ? new StateCodec.PaneCounters(0, 0, new long[numeric])
+        : StateCodec.decodePane(paneBytes);
     long incomplete = counters.incomplete();
     int rows = counters.pending();
+    long[] missing = counters.missing().length == numeric ? counters.missing() : new long[numeric];
     if (schema == null) {
       incomplete++;
     } else {
       String[] reason = new String[1];
       byte[] row = toRow(event, schema, key, reason);
       if (row == null) {
+        countRejection(group, pane, event.type() == EventType.EMBEDDING ? "wrong-dimension" : "schema");
         dead(key, event, reason[0]);
         return;
+      }
+      for (int k = 0; k < numeric; k++) {
+        if (event.features().get(schema.featureNames().get(k)) == null) {
+          missing[k]++;
+        }
       }
       boolean complete = row != INCOMPLETE_NUMERIC_ONLY && isComplete(event, schema);
       if (!complete) {
@@ -167,7 +186,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         }
       }
     }
-    moments.put(paneKey, StateCodec.encodePane(new StateCodec.PaneCounters(rows, incomplete)));
+    moments.put(paneKey, StateCodec.encodePane(new StateCodec.PaneCounters(rows, incomplete, missing)));
 
     List<Long> panes = clock.openPanes();
     if (!panes.contains(pane)) {
@@ -349,6 +368,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     for (long start : due) {
       closeWindow(key, group, schema, open, start);
       long keepFrom = start + advanceMs;
+      rejections(group, 0, keepFrom, true);
       for (var it = open.iterator(); it.hasNext(); ) {
         long pane = it.next();
         if (pane < keepFrom) {
@@ -367,6 +387,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     List<CategoricalState> categoricalPanes = new ArrayList<>();
     List<DriftState> driftPanes = new ArrayList<>();
     long incomplete = 0;
+    long[] missing = new long[schema.featureNames() == null ? 0 : d];
     for (long pane : openPanes) {
       if (pane < start || pane >= end) {
         continue;
@@ -375,9 +396,13 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       StateCodec.PaneCounters counters = StateCodec.decodePane(moments.get(paneKey));
       if (counters.pending() > 0) {
         fold(group, pane, schema, counters.pending());
-        moments.put(paneKey, StateCodec.encodePane(new StateCodec.PaneCounters(0, counters.incomplete())));
+        moments.put(paneKey, StateCodec.encodePane(new StateCodec.PaneCounters(0, counters.incomplete(),
+            counters.missing())));
       }
       incomplete += counters.incomplete();
+      for (int k = 0; k < Math.min(missing.length, counters.missing().length); k++) {
+        missing[k] += counters.missing()[k];
+      }
       byte[] headerBytes = moments.get(StateCodec.paneKey(group, pane, StateCodec.KIND_HEADER));
       if (headerBytes != null) {
         CoMoments paneMoments = CoMoments.fromTiles(StateCodec.decodeHeader(headerBytes), (ti, tj) -> {
@@ -442,6 +467,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     WindowStats stats = WindowOutputs.stats(key, schema, names, start, end, merged.count() + incomplete, incomplete,
         report, maskInput, verdicts, config.maskThreshold(), topPairs);
     stats.setDrift(drift);
+    stats.setQuality(quality(group, schema, start, end, merged.count() + incomplete, missing, window));
     context.forward(new Record<>(outputKey, stats, end));
     if (step.changed()) {
       FeatureMask featureMask = WindowOutputs.mask(key, schema, names, start, end, options, step.mask(), step.version(),
@@ -463,6 +489,49 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         context.forward(new Record<>(outputKey, alert, end));
       }
     }
+  }
+
+  private void countRejection(byte[] group, long pane, String code) {
+    Bytes key = StateCodec.rejectionKey(group, pane);
+    byte[] bytes = groups.get(key);
+    java.util.SortedMap<String, Long> counts = bytes == null ? new java.util.TreeMap<>() : StateCodec.decodeCounts(bytes);
+    counts.merge(code, 1L, Long::sum);
+    groups.put(key, StateCodec.encodeCounts(counts));
+  }
+
+  /** Refused events of the panes in [from, to), summed; with {@code delete}, their entries are removed. */
+  private java.util.SortedMap<String, Long> rejections(byte[] group, long from, long to, boolean delete) {
+    java.util.SortedMap<String, Long> total = new java.util.TreeMap<>();
+    if (from >= to) {
+      return total;
+    }
+    List<Bytes> seen = new ArrayList<>();
+    try (var it = groups.range(StateCodec.rejectionKey(group, from), StateCodec.rejectionKey(group, to - 1))) {
+      it.forEachRemaining(kv -> {
+        StateCodec.decodeCounts(kv.value).forEach((k, v) -> total.merge(k, v, Long::sum));
+        seen.add(kv.key);
+      });
+    }
+    if (delete) {
+      seen.forEach(groups::delete);
+    }
+    return total;
+  }
+
+  private io.featuremon.avro.Quality quality(byte[] group, StateCodec.Schema schema, long start, long end, long events,
+      long[] missing, CategoricalState categorical) {
+    java.util.SortedMap<String, Double> missingRate = new java.util.TreeMap<>();
+    if (schema.featureNames() != null && events > 0) {
+      for (int k = 0; k < missing.length; k++) {
+        missingRate.put(schema.featureNames().get(k), (double) missing[k] / events);
+      }
+      for (int j = 0; j < schema.categoricalNames().size(); j++) {
+        missingRate.put(schema.categoricalNames().get(j), (double) categorical.counts[j].missing() / events);
+      }
+    }
+    java.util.SortedMap<String, Long> rejected = rejections(group, Math.max(0, start), end, false);
+    return new io.featuremon.avro.Quality(new java.util.LinkedHashMap<>(missingRate),
+        rejected.getOrDefault(Validation.NON_FINITE, 0L), new java.util.LinkedHashMap<>(rejected));
   }
 
   /** Protected features and importances are configured by name; the mask works on feature positions. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.featuremon.config.FeaturemonConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -104,10 +105,26 @@ class ReplayTest {
     new Replay(config).run(DATA.resolve("macrodata.jsonl"), cleanOut, n -> {});
     Replay.Summary s = new Replay(config).run(noisyFile, noisyOut, n -> {});
 
-    for (String f : List.of(Replay.WINDOW_STATS_FILE, Replay.MASKS_FILE, Replay.ALERTS_FILE)) {
+    for (String f : List.of(Replay.MASKS_FILE, Replay.ALERTS_FILE)) {
       assertThat(Files.readAllBytes(noisyOut.resolve(f))).as(f).isEqualTo(Files.readAllBytes(cleanOut.resolve(f)));
     }
+    // Window statistics are the same but for their quality section, which counts the refused events.
     ObjectMapper json = new ObjectMapper();
+    List<String> cleanStats = Files.readAllLines(cleanOut.resolve(Replay.WINDOW_STATS_FILE));
+    List<String> noisyStats = Files.readAllLines(noisyOut.resolve(Replay.WINDOW_STATS_FILE));
+    assertThat(noisyStats).hasSameSizeAs(cleanStats);
+    long refused = 0;
+    for (int i = 0; i < cleanStats.size(); i++) {
+      ObjectNode cleanWindow = (ObjectNode) json.readTree(cleanStats.get(i));
+      ObjectNode noisyWindow = (ObjectNode) json.readTree(noisyStats.get(i));
+      JsonNode quality = noisyWindow.remove("quality");
+      cleanWindow.remove("quality");
+      assertThat(noisyWindow).isEqualTo(cleanWindow);
+      for (JsonNode count : quality.get("rejected")) {
+        refused += count.asLong();
+      }
+    }
+    assertThat(refused).as("refused events counted in their windows' quality").isEqualTo(3); // NaN, string, new feature
     List<JsonNode> letters = new ArrayList<>();
     for (String line : Files.readAllLines(noisyOut.resolve(Replay.DEAD_LETTERS_FILE))) {
       letters.add(json.readTree(line));

@@ -193,8 +193,10 @@ class FeaturemonTopologyTest {
     List<String> clean = runWithOptionalNoise(false);
     driver.close();
     driver = null;
+    refusedSeen = 0;
     List<String> noisy = runWithOptionalNoise(true);
     assertThat(noisy).isEqualTo(clean).isNotEmpty();
+    assertThat(refusedSeen).as("NaN events counted in their windows' quality").isGreaterThan(50);
   }
 
   private List<String> runWithOptionalNoise(boolean noise) {
@@ -211,10 +213,18 @@ class FeaturemonTopologyTest {
     }
     endOfInput("m");
     List<String> out = new ArrayList<>();
-    stats.readValuesToList().forEach(s -> out.add(AvroJson.toJsonLine(s)));
+    // The quality section counts refused events: everything else must not notice them.
+    stats.readValuesToList().forEach(s -> {
+      var json = AvroJson.toJson(s);
+      var quality = json.remove("quality");
+      out.add(json.toString());
+      refusedSeen += quality.get("nonFinite").asLong();
+    });
     masks.readValuesToList().forEach(m -> out.add(AvroJson.toJsonLine(m)));
     return out;
   }
+
+  private long refusedSeen;
 
   @Test
   void outputsShouldBeByteIdenticalWhateverTheCacheSizeAndCommitInterval() {
