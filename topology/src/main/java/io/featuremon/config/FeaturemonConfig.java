@@ -59,7 +59,9 @@ public final class FeaturemonConfig extends AbstractConfig {
 
   public static final String ALERT_MEAN_ABS_CORR_ABOVE = "alert.meanAbsCorr.above";
   public static final String ALERT_MEAN_SQ_CORR_ABOVE = "alert.meanSqCorr.above";
-  public static final String ALERT_EFFECTIVE_RANK_RATIO_BELOW = "alert.effectiveRankRatio.below";
+  public static final String ALERT_RULES = "alert.rules";
+  public static final String ALERT_DRIFT = "alert.drift";
+  public static final String ALERT_REDUNDANCY_TREND = "alert.redundancyTrend";
   public static final String ALERT_SEVERITY = "alert.severity";
 
   public static final String REFERENCE_MODE = "reference.mode";
@@ -146,10 +148,18 @@ public final class FeaturemonConfig extends AbstractConfig {
           "Alert 'RedundancyMeanAbsCorrHigh' fires when a window's meanAbsCorr is at or above this.")
       .define(ALERT_MEAN_SQ_CORR_ABOVE, Type.DOUBLE, null, optionalRange(0, 1), Importance.MEDIUM,
           "Alert 'RedundancyMeanSqCorrHigh' fires when meanSqCorr is at or above this; unset disables it.")
-      .define(ALERT_EFFECTIVE_RANK_RATIO_BELOW, Type.DOUBLE, null, optionalRange(0, 1), Importance.MEDIUM,
-          "Alert 'EffectiveRankLow' fires when effectiveRank / d' is at or below this; unset disables it.")
+      .define(ALERT_RULES, Type.STRING, "", Importance.HIGH,
+          "YAML file of alert rules (see docs/alert-rules.example.yaml): level, relative-to-reference and rising-trend"
+              + " rules on any WindowStats field, with for/keepFiringFor. When set, it replaces the built-in rules"
+              + " that the other alert.* settings configure.")
+      .define(ALERT_DRIFT, Type.BOOLEAN, true, Importance.MEDIUM,
+          "Built-in rules 'EmbeddingDrift' and 'FeatureDrift' (one alert per feature): fire on a window's drift"
+              + " verdicts.")
+      .define(ALERT_REDUNDANCY_TREND, Type.BOOLEAN, true, Importance.MEDIUM,
+          "Built-in rule 'RedundancyClimbing': meanAbsCorr rising over the last 10 windows (Mann-Kendall, one-sided"
+              + " alpha 0.01, Sen's slope at least 0.003 per window, for 2 windows).")
       .define(ALERT_SEVERITY, Type.STRING, "warning", ConfigDef.ValidString.in("info", "warning", "critical"),
-          Importance.LOW, "Severity label of the threshold alerts.")
+          Importance.LOW, "Severity label of the built-in rules.")
       .define(REFERENCE_MODE, Type.STRING, "window", ConfigDef.ValidString.in("window", "previous", "profile", "none"),
           Importance.HIGH, "What drift is measured against, per (model, segment, type): window = the first complete"
               + " window (kept in a state store, survives restarts); previous = the window before; profile = a profile"
@@ -396,8 +406,16 @@ public final class FeaturemonConfig extends AbstractConfig {
     return getDouble(ALERT_MEAN_SQ_CORR_ABOVE);
   }
 
-  public Double alertEffectiveRankRatioBelow() {
-    return getDouble(ALERT_EFFECTIVE_RANK_RATIO_BELOW);
+  public String alertRulesFile() {
+    return getString(ALERT_RULES);
+  }
+
+  public boolean alertDrift() {
+    return getBoolean(ALERT_DRIFT);
+  }
+
+  public boolean alertRedundancyTrend() {
+    return getBoolean(ALERT_REDUNDANCY_TREND);
   }
 
   public String alertSeverity() {

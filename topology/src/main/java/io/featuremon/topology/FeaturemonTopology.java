@@ -107,7 +107,7 @@ public final class FeaturemonTopology {
         .map((k, v) -> KeyValue.pair((String) null, v.deadLetter()), Named.as("decode-dead-letters"))
         .to(config.deadLettersTopic(), Produced.with(Serdes.String(), deadLetterSerde).withName("decode-dead-letters-sink"));
 
-    ThresholdAlerts alerts = ThresholdAlerts.fromConfig(config);
+    io.featuremon.alerts.RuleSet alerts = AlertRulesConfig.load(config);
     KStream<String, SpecificRecord> outputs = decoded.get("decoded-valid")
         .mapValues(DecodeResult::event, Named.as("decoded-events"))
         .repartition(Repartitioned.with(GroupKey.serde(), MonitoredEvent.serde()).withName(REPARTITION))

@@ -346,16 +346,6 @@ final class StateCodec {
         in.readByte() == 1);
   }
 
-  // ---- alert state: when a firing alert started
-
-  static byte[] encodeAlert(long startsAt) {
-    return new BinaryWriter(9).writeByte(FORMAT).writeLong(startsAt).toByteArray();
-  }
-
-  static long decodeAlert(byte[] bytes) {
-    return readerOf(bytes).readLong();
-  }
-
   private static BinaryReader readerOf(byte[] bytes) {
     BinaryReader in = new BinaryReader(bytes);
     byte format = in.readByte();

@@ -1,10 +1,16 @@
 package io.featuremon.topology;
 
-import io.featuremon.avro.Alert;
 import io.featuremon.avro.DeadLetter;
 import io.featuremon.avro.FeatureMask;
 import io.featuremon.avro.WindowStats;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.featuremon.alerts.AlertEngine;
+import io.featuremon.alerts.AlertState;
+import io.featuremon.alerts.AlertTransition;
+import io.featuremon.alerts.RuleSet;
+import io.featuremon.alerts.WindowContext;
 import io.featuremon.config.FeaturemonConfig;
+import io.featuremon.serdes.AvroJson;
 import io.featuremon.stats.BatchFold;
 import io.featuremon.stats.CoMoments;
 import io.featuremon.stats.Mask;
@@ -57,7 +63,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   private KeyValueStore<Bytes, byte[]> references;
   private final FeaturemonConfig config;
   private final Map<String, Map<String, Double>> importance;
-  private final ThresholdAlerts alerts;
+  private final RuleSet alertRules;
 
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<Bytes, byte[]> groups;
@@ -66,7 +72,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   private KeyValueStore<Bytes, byte[]> alertState;
   private org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, byte[]> importanceStore;
 
-  WindowProcessor(FeaturemonConfig config, ThresholdAlerts alerts) {
+  WindowProcessor(FeaturemonConfig config, RuleSet alertRules) {
     this.config = config;
     this.sizeMs = config.windowSize().toMillis();
     this.advanceMs = config.windowAdvance().toMillis();
@@ -80,7 +86,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     this.driftEnabled = !referenceMode.equals("none");
     this.sketchK = config.sketchK();
     this.importance = config.importance();
-    this.alerts = alerts;
+    this.alertRules = alertRules;
   }
 
   private static long gcd(long a, long b) {
@@ -474,21 +480,50 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
           config.softMasks());
       context.forward(new Record<>(outputKey, featureMask, end));
     }
-    for (ThresholdAlerts.Rule rule : alerts.rules()) {
-      double value = ThresholdAlerts.value(rule.metric(), report);
-      Bytes stateKey = StateCodec.alertKey(group, rule.name());
-      byte[] state = alertState.get(stateKey);
-      boolean breached = rule.breached(value);
-      if (breached && state == null) {
-        alertState.put(stateKey, StateCodec.encodeAlert(end));
-        Alert alert = ThresholdAlerts.alert(rule, key, true, value, start, end, end, null);
-        context.forward(new Record<>(outputKey, alert, end));
-      } else if (!breached && state != null && !Double.isNaN(value)) {
-        alertState.delete(stateKey);
-        Alert alert = ThresholdAlerts.alert(rule, key, false, value, start, end, StateCodec.decodeAlert(state), end);
-        context.forward(new Record<>(outputKey, alert, end));
+    evaluateAlerts(group, outputKey, stats, end);
+  }
+
+  /**
+   * Runs the alert rules over the window's statistics (and its reference's, for relative rules): the engine's state
+   * per group lives in the alerts store, so the lifecycle survives restarts and a replay fires exactly as live.
+   */
+  private void evaluateAlerts(byte[] group, String outputKey, WindowStats stats, long end) {
+    if (alertRules.isEmpty()) {
+      return;
+    }
+    JsonNode json = AvroJson.toJson(stats);
+    byte[] referenceJson = referenceStats(group);
+    if (driftEnabled && profile == null && (referenceJson == null || referenceMode.equals("previous"))) {
+      // This window is (or replaces) the reference: remember its statistics for relative rules.
+      references.put(referenceStatsKey(group), json.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    JsonNode reference = null;
+    if (stats.getDrift() != null && referenceJson != null) {
+      try {
+        reference = JSON.readTree(referenceJson);
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("unreadable reference statistics", e);
       }
     }
+    Bytes stateKey = StateCodec.alertKey(group, "engine");
+    byte[] stateBytes = alertState.get(stateKey);
+    AlertState state = stateBytes == null ? AlertState.empty() : AlertState.fromBytes(stateBytes);
+    AlertEngine.Evaluation evaluation = AlertEngine.evaluate(state, alertRules, WindowContext.of(json, reference));
+    alertState.put(stateKey, evaluation.state().toBytes());
+    for (AlertTransition transition : evaluation.transitions()) {
+      context.forward(new Record<>(outputKey, transition.toAvro(), end));
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  private static Bytes referenceStatsKey(byte[] group) {
+    return Reference.itemKey(group, (byte) 'J', 0);
+  }
+
+  /** The reference window's WindowStats JSON, from the profile or the reference store. */
+  private byte[] referenceStats(byte[] group) {
+    return profile != null ? profile.apply(referenceStatsKey(group)) : references.get(referenceStatsKey(group));
   }
 
   private void countRejection(byte[] group, long pane, String code) {
