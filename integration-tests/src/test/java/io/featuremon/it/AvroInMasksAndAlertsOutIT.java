@@ -73,7 +73,10 @@ class AvroInMasksAndAlertsOutIT {
         live = LiveFeaturemon.create(stack, "avro-in", Map.of(
                 FeaturemonConfig.WINDOW_SIZE, "10s",
                 FeaturemonConfig.WINDOW_GRACE, "0s",
-                FeaturemonConfig.ALERT_MEAN_ABS_CORR_ABOVE, "0.5"));
+                FeaturemonConfig.ALERT_MEAN_ABS_CORR_ABOVE, "0.5",
+                // Only the redundancy level rule: the drift and trend rules have their own tests.
+                FeaturemonConfig.ALERT_DRIFT, "false",
+                FeaturemonConfig.ALERT_REDUNDANCY_TREND, "false"));
         live.produceEmbeddings(events());
         live.start(stateDir);
         FeaturemonConfig config = live.config();
@@ -123,7 +126,7 @@ class AvroInMasksAndAlertsOutIT {
             assertThat(alert.getSegment()).isNull();
             assertThat(alert.getType()).isEqualTo("embedding");
             assertThat(alert.getSeverity()).isEqualTo("warning");
-            assertThat(alert.getMetric()).isEqualTo("meanAbsCorr");
+            assertThat(alert.getMetric()).isEqualTo("redundancy.meanAbsCorr");
             assertThat(alert.getThreshold()).isEqualTo(0.5);
             assertThat(alert.getValue()).isEqualTo(crossing.getRedundancy().getMeanAbsCorr());
             assertThat(alert.getWindowStart()).isEqualTo(crossing.getWindowStart());

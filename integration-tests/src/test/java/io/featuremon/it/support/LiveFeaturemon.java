@@ -131,6 +131,7 @@ public final class LiveFeaturemon implements AutoCloseable {
         all.put(FeaturemonConfig.TOPIC_MASKS, prefix + "-masks");
         all.put(FeaturemonConfig.TOPIC_ALERTS, prefix + "-alerts");
         all.put(FeaturemonConfig.TOPIC_DEAD_LETTERS, prefix + "-dead-letters");
+        all.put(FeaturemonConfig.TOPIC_FEATURE_IMPORTANCE, prefix + "-feature-importance");
         all.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         LiveFeaturemon live = new LiveFeaturemon(stack, Map.copyOf(all));
         try {
@@ -147,6 +148,7 @@ public final class LiveFeaturemon implements AutoCloseable {
         List<String> names = new ArrayList<>(inputTopics);
         // The masks topic is compacted in production; not here, where a test reads every mask ever written.
         names.addAll(config.outputTopics());
+        names.add(config.featureImportanceTopic()); // read by a global store; stays empty here
         for (String topic : names) {
             topics.add(keptForever(new NewTopic(topic, KafkaStack.PARTITIONS, (short) 1)));
         }
