@@ -58,6 +58,14 @@ class DriftReplayTest {
     double band = expected.get("ambiguousShare").asDouble();
     assertThat(embedding.get("driftedShare").asDouble()).isBetween(share - band, share + band);
     assertThat(embedding.get("drifted").asBoolean()).isTrue();
+
+    List<String> alerts = Files.readAllLines(tmp.resolve("out-" + Map.of().hashCode() + "-" + MINILM.getFileName())
+        .resolve(Replay.ALERTS_FILE));
+    assertThat(alerts).hasSize(1);
+    JsonNode alert = JSON.readTree(alerts.get(0));
+    assertThat(alert.get("rule").asText()).isEqualTo("EmbeddingDrift");
+    assertThat(alert.get("status").asText()).isEqualTo("firing");
+    assertThat(alert.get("windowStart").asLong()).isEqualTo(1_767_229_200_000L);
   }
 
   @Test
