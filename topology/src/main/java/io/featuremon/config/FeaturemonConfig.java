@@ -66,6 +66,8 @@ public final class FeaturemonConfig extends AbstractConfig {
 
   public static final String REFERENCE_MODE = "reference.mode";
   public static final String REFERENCE_PROFILE = "reference.profile";
+  public static final String REFERENCE_FROM = "reference.from";
+  public static final String REFERENCE_TO = "reference.to";
   public static final String DRIFT_SKETCH_K = "drift.sketch.k";
 
   public static final String INPUT_MAX_RECORD_BYTES = "input.max.record.bytes";
@@ -166,6 +168,11 @@ public final class FeaturemonConfig extends AbstractConfig {
               + " file built by `featuremon profile` (reference.profile); none = no drift.")
       .define(REFERENCE_PROFILE, Type.STRING, "", Importance.HIGH,
           "Profile file for reference.mode=profile, written by `featuremon profile --input train.jsonl --out FILE`.")
+      .define(REFERENCE_FROM, Type.STRING, "", Importance.MEDIUM,
+          "With reference.mode=window: start of a configured reference time range (ISO-8601 instant or epoch ms),"
+              + " instead of the first window. The events of [reference.from, reference.to) become the reference once"
+              + " stream time passes reference.to + window.grace; windows closing before that have no drift.")
+      .define(REFERENCE_TO, Type.STRING, "", Importance.MEDIUM, "End (exclusive) of the reference time range.")
       .define(DRIFT_SKETCH_K, Type.INT, 200, ConfigDef.Range.between(8, 65_535), Importance.LOW,
           "KLL sketch size per numeric feature or embedding dimension and window; normalised rank error about"
               + " 1.33% at 200 (99% confidence), exact while a window holds at most k values. Part of the state format.")
@@ -197,6 +204,7 @@ public final class FeaturemonConfig extends AbstractConfig {
     this.passThrough = rest;
     validateWindows();
     importance(); // validated at start-up, not at the first window
+    referenceRange();
     if (referenceMode().equals("profile") && (referenceProfile().isBlank() || !Files.isReadable(Path.of(referenceProfile())))) {
       throw new ConfigException(REFERENCE_PROFILE, referenceProfile(),
           "reference.mode=profile needs a readable profile file (build one with `featuremon profile`)");
@@ -428,6 +436,35 @@ public final class FeaturemonConfig extends AbstractConfig {
 
   public String referenceProfile() {
     return getString(REFERENCE_PROFILE);
+  }
+
+  /** [from, to) in epoch ms when reference.from/to are set, else null. */
+  public long[] referenceRange() {
+    String from = getString(REFERENCE_FROM).trim();
+    String to = getString(REFERENCE_TO).trim();
+    if (from.isEmpty() && to.isEmpty()) {
+      return null;
+    }
+    long f = instant(REFERENCE_FROM, from);
+    long t = instant(REFERENCE_TO, to);
+    if (f >= t) {
+      throw new ConfigException(REFERENCE_TO, to, "must be after reference.from (" + from + ")");
+    }
+    if (!referenceMode().equals("window")) {
+      throw new ConfigException(REFERENCE_FROM, from, "a reference time range needs reference.mode=window");
+    }
+    return new long[] {f, t};
+  }
+
+  private static long instant(String key, String text) {
+    if (text.isEmpty()) {
+      throw new ConfigException(key, text, "set both reference.from and reference.to, or neither");
+    }
+    try {
+      return text.chars().allMatch(Character::isDigit) ? Long.parseLong(text) : java.time.Instant.parse(text).toEpochMilli();
+    } catch (java.time.format.DateTimeParseException | NumberFormatException e) {
+      throw new ConfigException(key, text, "expected an ISO-8601 instant (2026-01-01T00:00:00Z) or epoch milliseconds");
+    }
   }
 
   public int sketchK() {

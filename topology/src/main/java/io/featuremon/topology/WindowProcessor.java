@@ -58,6 +58,11 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   private final int categoryCap;
   private final String referenceMode;
   private final boolean driftEnabled;
+  private final boolean referenceRange;
+  private final long referenceFrom;
+  private final long referenceTo;
+  /** The pane that accumulates the reference range's events; real panes start at or after 0. */
+  private static final long REFERENCE_PANE = -1;
   private final int sketchK;
   private java.util.function.Function<Bytes, byte[]> profile;
   private KeyValueStore<Bytes, byte[]> references;
@@ -84,6 +89,9 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     this.categoryCap = config.maxCategories();
     this.referenceMode = config.referenceMode();
     this.driftEnabled = !referenceMode.equals("none");
+    this.referenceRange = driftEnabled && config.referenceRange() != null;
+    this.referenceFrom = referenceRange ? config.referenceRange()[0] : 0;
+    this.referenceTo = referenceRange ? config.referenceRange()[1] : 0;
     this.sketchK = config.sketchK();
     this.importance = config.importance();
     this.alertRules = alertRules;
@@ -156,16 +164,8 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       return;
     }
 
-    Bytes paneKey = StateCodec.paneKey(group, pane, StateCodec.KIND_PANE);
-    byte[] paneBytes = moments.get(paneKey);
-    int numeric = schema == null || schema.featureNames() == null ? 0 : schema.dimensions();
-    StateCodec.PaneCounters counters = paneBytes == null ? new StateCodec.PaneCounters(0, 0, new long[numeric])
-        : StateCodec.decodePane(paneBytes);
-    long incomplete = counters.incomplete();
-    int rows = counters.pending();
-    long[] missing = counters.missing().length == numeric ? counters.missing() : new long[numeric];
     if (schema == null) {
-      incomplete++;
+      addToPane(group, pane, null, event, null);
     } else {
       String[] reason = new String[1];
       byte[] row = toRow(event, schema, key, reason);
@@ -174,25 +174,11 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         dead(key, event, reason[0]);
         return;
       }
-      for (int k = 0; k < numeric; k++) {
-        if (event.features().get(schema.featureNames().get(k)) == null) {
-          missing[k]++;
-        }
-      }
-      boolean complete = row != INCOMPLETE_NUMERIC_ONLY && isComplete(event, schema);
-      if (!complete) {
-        incomplete++;
-      }
-      if (row != INCOMPLETE_NUMERIC_ONLY) {
-        pending.put(StateCodec.pendingKey(group, pane, rows), row);
-        rows++;
-        if (rows >= batchSize) {
-          fold(group, pane, schema, rows);
-          rows = 0;
-        }
+      addToPane(group, pane, schema, event, row);
+      if (referenceRange && event.timestamp() >= referenceFrom && event.timestamp() < referenceTo) {
+        addToPane(group, REFERENCE_PANE, schema, event, row);
       }
     }
-    moments.put(paneKey, StateCodec.encodePane(new StateCodec.PaneCounters(rows, incomplete, missing)));
 
     List<Long> panes = clock.openPanes();
     if (!panes.contains(pane)) {
@@ -224,6 +210,39 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       (e.getValue() instanceof Double ? numeric : categorical).add(e.getKey()); // sorted map: names come in order
     }
     return new StateCodec.Schema(numeric.size(), List.copyOf(numeric), List.copyOf(categorical));
+  }
+
+  /** Counts the event in the pane and appends its row; folds when the pane has a batch. Null schema: counts only. */
+  private void addToPane(byte[] group, long pane, StateCodec.Schema schema, MonitoredEvent event, byte[] row) {
+    Bytes paneKey = StateCodec.paneKey(group, pane, StateCodec.KIND_PANE);
+    byte[] paneBytes = moments.get(paneKey);
+    int numeric = schema == null || schema.featureNames() == null ? 0 : schema.dimensions();
+    StateCodec.PaneCounters counters = paneBytes == null ? new StateCodec.PaneCounters(0, 0, new long[numeric])
+        : StateCodec.decodePane(paneBytes);
+    long incomplete = counters.incomplete();
+    int rows = counters.pending();
+    long[] missing = counters.missing().length == numeric ? counters.missing() : new long[numeric];
+    if (schema == null) {
+      incomplete++;
+    } else {
+      for (int k = 0; k < numeric; k++) {
+        if (event.features().get(schema.featureNames().get(k)) == null) {
+          missing[k]++;
+        }
+      }
+      if (row == INCOMPLETE_NUMERIC_ONLY || !isComplete(event, schema)) {
+        incomplete++;
+      }
+      if (row != INCOMPLETE_NUMERIC_ONLY) {
+        pending.put(StateCodec.pendingKey(group, pane, rows), row);
+        rows++;
+        if (rows >= batchSize) {
+          fold(group, pane, schema, rows);
+          rows = 0;
+        }
+      }
+    }
+    moments.put(paneKey, StateCodec.encodePane(new StateCodec.PaneCounters(rows, incomplete, missing)));
   }
 
   /** Marks a tabular row without categorical features whose numeric part is incomplete: nothing to store. */
@@ -355,6 +374,13 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
 
   /** Closes, in order, every window of this group that is due at {@code streamTime}. */
   private StateCodec.Clock closeDue(GroupKey key, byte[] group, StateCodec.Clock clock, long streamTime) {
+    if (referenceRange && (streamTime == Long.MAX_VALUE || streamTime - graceMs >= referenceTo)
+        && moments.get(StateCodec.paneKey(group, REFERENCE_PANE, StateCodec.KIND_PANE)) != null) {
+      byte[] schemaBytes = groups.get(StateCodec.groupKey(group, StateCodec.KIND_SCHEMA));
+      if (schemaBytes != null) {
+        buildRangeReference(key, group, StateCodec.decodeSchema(schemaBytes));
+      }
+    }
     TreeSet<Long> due = new TreeSet<>();
     for (long pane : clock.openPanes()) {
       long last = Math.floorDiv(pane, advanceMs) * advanceMs;
@@ -386,20 +412,24 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     return new StateCodec.Clock(streamTime, due.last(), List.copyOf(open));
   }
 
-  private void closeWindow(GroupKey key, byte[] group, StateCodec.Schema schema, List<Long> openPanes, long start) {
-    long end = start + sizeMs;
+  /** The statistics of some panes, merged in time order (pending rows folded first). */
+  private record Collected(CoMoments moments, long incomplete, long[] missing, CategoricalState categorical,
+      DriftState sketches) {}
+
+  private Collected collect(byte[] group, StateCodec.Schema schema, List<Long> panes) {
     int d = schema.dimensions();
     CoMoments merged = CoMoments.empty(d);
     List<CategoricalState> categoricalPanes = new ArrayList<>();
     List<DriftState> driftPanes = new ArrayList<>();
     long incomplete = 0;
     long[] missing = new long[schema.featureNames() == null ? 0 : d];
-    for (long pane : openPanes) {
-      if (pane < start || pane >= end) {
+    for (long pane : panes) {
+      Bytes paneKey = StateCodec.paneKey(group, pane, StateCodec.KIND_PANE);
+      byte[] paneBytes = moments.get(paneKey);
+      if (paneBytes == null) {
         continue;
       }
-      Bytes paneKey = StateCodec.paneKey(group, pane, StateCodec.KIND_PANE);
-      StateCodec.PaneCounters counters = StateCodec.decodePane(moments.get(paneKey));
+      StateCodec.PaneCounters counters = StateCodec.decodePane(paneBytes);
       if (counters.pending() > 0) {
         fold(group, pane, schema, counters.pending());
         moments.put(paneKey, StateCodec.encodePane(new StateCodec.PaneCounters(0, counters.incomplete(),
@@ -424,6 +454,44 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         driftPanes.add(DriftState.load(moments::get, group, pane, d, sketchK));
       }
     }
+    CategoricalState categorical = schema.hasCategorical()
+        ? CategoricalState.mergeAll(categoricalPanes, schema, categoryCap) : CategoricalState.empty(schema, categoryCap);
+    DriftState sketches = driftEnabled ? DriftState.mergeAll(driftPanes, d, sketchK) : null;
+    return new Collected(merged, incomplete, missing, categorical, sketches);
+  }
+
+  /**
+   * With reference.from/to: once the group's stream time passes the range's end (+ grace), the events of the range,
+   * kept in their own pane, become the reference, with the same statistics a window over them would have.
+   */
+  private void buildRangeReference(GroupKey key, byte[] group, StateCodec.Schema schema) {
+    Collected c = collect(group, schema, List.of(REFERENCE_PANE));
+    if (c.moments().count() + c.incomplete() > 0) {
+      RedundancyReport report = Redundancy.analyze(c.moments(), topPairs);
+      new Reference(referenceFrom, referenceTo, c.moments().count(), report.meanAbsCorr(), report.effectiveRank(),
+          c.moments().header().mean(), c.sketches().sketches, c.categorical().counts).save(references, group);
+      List<String> names = schema.allNames();
+      WindowStats stats = WindowOutputs.stats(key, schema, names, referenceFrom, referenceTo,
+          c.moments().count() + c.incomplete(), c.incomplete(), report, report,
+          Mask.of(names.size(), List.of()), config.maskThreshold(), topPairs);
+      references.put(referenceStatsKey(group), AvroJson.toJsonLine(stats).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    deletePane(group, REFERENCE_PANE, schema);
+  }
+
+  private void closeWindow(GroupKey key, byte[] group, StateCodec.Schema schema, List<Long> openPanes, long start) {
+    long end = start + sizeMs;
+    int d = schema.dimensions();
+    List<Long> windowPanes = new ArrayList<>();
+    for (long pane : openPanes) {
+      if (pane >= start && pane < end) {
+        windowPanes.add(pane);
+      }
+    }
+    Collected collected = collect(group, schema, windowPanes);
+    CoMoments merged = collected.moments();
+    long incomplete = collected.incomplete();
+    long[] missing = collected.missing();
     RedundancyReport report = Redundancy.analyze(merged, topPairs);
 
     // The mask works over every feature, addressed by position in the sorted names (numeric and categorical).
@@ -438,8 +506,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       activeShare[numericIndex[k]] = merged.header().activeShare(k);
     }
     MaskInput maskInput = report;
-    CategoricalState window = schema.hasCategorical()
-        ? CategoricalState.mergeAll(categoricalPanes, schema, categoryCap) : CategoricalState.empty(schema, categoryCap);
+    CategoricalState window = collected.categorical();
     if (schema.hasCategorical()) {
       int[] categoricalIndex = schema.categoricalNames().stream().mapToInt(names::indexOf).toArray();
       maskInput = MixedAssociations.of(names.size(), numericIndex, report, categoricalIndex, window.counts,
@@ -456,7 +523,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
 
     io.featuremon.avro.Drift drift = null;
     if (driftEnabled) {
-      DriftState sketches = DriftState.mergeAll(driftPanes, d, sketchK);
+      DriftState sketches = collected.sketches();
       Reference current = new Reference(start, end, merged.count(), report.meanAbsCorr(), report.effectiveRank(),
           merged.header().mean(), sketches.sketches, window.counts);
       Reference reference = Reference.load(profile != null ? profile : references::get, group);
@@ -464,7 +531,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         drift = DriftOutputs.compare(referenceMode, schema, reference, sketches, merged.header().mean(), window.counts,
             report);
       }
-      if ((referenceMode.equals("window") && reference == null) || referenceMode.equals("previous")) {
+      if ((referenceMode.equals("window") && reference == null && !referenceRange) || referenceMode.equals("previous")) {
         current.save(references, group);
       }
     }
@@ -493,7 +560,8 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     }
     JsonNode json = AvroJson.toJson(stats);
     byte[] referenceJson = referenceStats(group);
-    if (driftEnabled && profile == null && (referenceJson == null || referenceMode.equals("previous"))) {
+    if (driftEnabled && profile == null && !referenceRange
+        && (referenceJson == null || referenceMode.equals("previous"))) {
       // This window is (or replaces) the reference: remember its statistics for relative rules.
       references.put(referenceStatsKey(group), json.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }

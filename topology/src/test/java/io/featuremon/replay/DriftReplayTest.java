@@ -96,6 +96,24 @@ class DriftReplayTest {
   }
 
   @Test
+  void aConfiguredReferenceRangeCoveringTheFirstHourGivesTheSameDriftAsTheFirstWindow() throws Exception {
+    ObjectNode fromWindow = (ObjectNode) secondWindowDrift(Map.of(), MINILM);
+    ObjectNode fromRange = (ObjectNode) secondWindowDrift(Map.of(FeaturemonConfig.REFERENCE_FROM, "2026-01-01T00:00:00Z",
+        FeaturemonConfig.REFERENCE_TO, "2026-01-01T01:00:00Z"), MINILM);
+    assertThat(fromRange.get("referenceStart").asLong()).isEqualTo(1_767_225_600_000L);
+    assertThat(fromRange).isEqualTo(fromWindow);
+  }
+
+  @Test
+  void aReferenceRangeNeedsBothEndsInOrder() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> FeaturemonConfig.load(Map.of(
+        FeaturemonConfig.REFERENCE_FROM, "2026-01-02T00:00:00Z", FeaturemonConfig.REFERENCE_TO, "2026-01-01T00:00:00Z"),
+        null, Map.of())).hasMessageContaining("reference.to");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> FeaturemonConfig.load(Map.of(
+        FeaturemonConfig.REFERENCE_FROM, "2026-01-02T00:00:00Z"), null, Map.of())).hasMessageContaining("reference.to");
+  }
+
+  @Test
   void tabularDriftFlagsTheShiftedCultivarsOfWine() throws Exception {
     // wine rows are sorted by cultivar: the first two hours against the third are different wines.
     JsonNode drift = secondWindowDrift(Map.of(FeaturemonConfig.WINDOW_SIZE, "1h"), ReplayTest.DATA.resolve("wine.jsonl"));
