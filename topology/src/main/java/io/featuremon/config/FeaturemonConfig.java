@@ -69,6 +69,7 @@ public final class FeaturemonConfig extends AbstractConfig {
   public static final String REFERENCE_FROM = "reference.from";
   public static final String REFERENCE_TO = "reference.to";
   public static final String DRIFT_SKETCH_K = "drift.sketch.k";
+  public static final String DRIFT_ALPHA = "drift.alpha";
 
   public static final String INPUT_MAX_RECORD_BYTES = "input.max.record.bytes";
   public static final String INPUT_MAX_DIMENSIONS = "input.max.dimensions";
@@ -173,6 +174,10 @@ public final class FeaturemonConfig extends AbstractConfig {
               + " instead of the first window. The events of [reference.from, reference.to) become the reference once"
               + " stream time passes reference.to + window.grace; windows closing before that have no drift.")
       .define(REFERENCE_TO, Type.STRING, "", Importance.MEDIUM, "End (exclusive) of the reference time range.")
+      .define(DRIFT_ALPHA, Type.DOUBLE, 0.01, ConfigDef.Range.between(1e-12, 0.5), Importance.MEDIUM,
+          "Significance level of every drift test (KS per numeric feature and embedding dimension, chi-square per"
+              + " categorical feature). A verdict also needs an effect size, so large windows do not alarm on"
+              + " negligible changes; a small alpha keeps many features times many windows from alarming by chance.")
       .define(DRIFT_SKETCH_K, Type.INT, 200, ConfigDef.Range.between(8, 65_535), Importance.LOW,
           "KLL sketch size per numeric feature or embedding dimension and window; normalised rank error about"
               + " 1.33% at 200 (99% confidence), exact while a window holds at most k values. Part of the state format.")
@@ -465,6 +470,10 @@ public final class FeaturemonConfig extends AbstractConfig {
     } catch (java.time.format.DateTimeParseException | NumberFormatException e) {
       throw new ConfigException(key, text, "expected an ISO-8601 instant (2026-01-01T00:00:00Z) or epoch milliseconds");
     }
+  }
+
+  public double driftAlpha() {
+    return getDouble(DRIFT_ALPHA);
   }
 
   public int sketchK() {

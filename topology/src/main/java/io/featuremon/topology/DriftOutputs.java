@@ -19,14 +19,22 @@ import java.util.Map;
 final class DriftOutputs {
   private DriftOutputs() {}
 
-  static Drift compare(String mode, StateCodec.Schema schema, Reference reference, DriftState current, double[] mean,
-      CategoryCounts[] counts, RedundancyReport report) {
+  static Drift compare(String mode, double alpha, StateCodec.Schema schema, Reference reference, DriftState current,
+      double[] mean, CategoryCounts[] counts, RedundancyReport report) {
+    NumericDrift.Settings numericSettings = new NumericDrift.Settings(alpha, NumericDrift.Settings.DEFAULTS.minWasserstein(),
+        NumericDrift.Settings.DEFAULTS.minPsi());
+    CategoricalDrift.Settings categoricalSettings = new CategoricalDrift.Settings(
+        CategoricalDrift.Settings.DEFAULTS.maxCategories(), alpha, CategoricalDrift.Settings.DEFAULTS.minPsi(),
+        CategoricalDrift.Settings.DEFAULTS.minUnseenShare());
+    EmbeddingDrift.Settings embeddingSettings = new EmbeddingDrift.Settings(
+        EmbeddingDrift.Settings.DEFAULTS.dimensionThreshold(), EmbeddingDrift.Settings.DEFAULTS.shareThreshold(),
+        EmbeddingDrift.Settings.DEFAULTS.requireSignificance(), alpha);
     Map<String, FeatureDrift> features = new LinkedHashMap<>();
     EmbeddingDriftStats embedding = null;
     int d = schema.dimensions();
     if (schema.featureNames() == null) {
       EmbeddingDrift.Result r = EmbeddingDrift.compare(Arrays.asList(reference.sketches()),
-          Arrays.asList(current.sketches));
+          Arrays.asList(current.sketches), embeddingSettings);
       embedding = new EmbeddingDriftStats(EmbeddingDrift.centroidCosineDistance(reference.mean(), mean),
           r.driftedShare(), r.significantShare(), r.drifted());
     } else {
@@ -36,7 +44,7 @@ final class DriftOutputs {
         if (ref.isEmpty() || cur.isEmpty()) {
           continue;
         }
-        NumericDrift.Result r = NumericDrift.compare(ref, cur);
+        NumericDrift.Result r = NumericDrift.compare(ref, cur, numericSettings);
         features.put(schema.featureNames().get(k), new FeatureDrift(r.psi(), r.ks(), r.js(), r.wasserstein(), null,
             r.drifted()));
       }
@@ -47,7 +55,7 @@ final class DriftOutputs {
         if (ref.isEmpty() || cur.isEmpty()) {
           continue;
         }
-        CategoricalDrift.Result r = CategoricalDrift.compare(ref, cur);
+        CategoricalDrift.Result r = CategoricalDrift.compare(ref, cur, categoricalSettings);
         features.put(categorical.get(j), new FeatureDrift(r.psi(), null, r.js(), null, r.unseenShare(), r.drifted()));
       }
     }

@@ -528,8 +528,8 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
           merged.header().mean(), sketches.sketches, window.counts);
       Reference reference = Reference.load(profile != null ? profile : references::get, group);
       if (reference != null && reference.sketches().length == d) {
-        drift = DriftOutputs.compare(referenceMode, schema, reference, sketches, merged.header().mean(), window.counts,
-            report);
+        drift = DriftOutputs.compare(referenceMode, config.driftAlpha(), schema, reference, sketches,
+            merged.header().mean(), window.counts, report);
       }
       if ((referenceMode.equals("window") && reference == null && !referenceRange) || referenceMode.equals("previous")) {
         current.save(references, group);
