@@ -56,6 +56,7 @@ public final class FeaturemonConfig extends AbstractConfig {
   public static final String STATS_TOP_PAIRS = "stats.top.pairs";
   public static final String FOLD_BATCH_SIZE = "stats.fold.batch.size";
   public static final String MAX_CATEGORIES = "stats.categorical.maxCategories";
+  public static final String MIN_EVENTS = "stats.minEvents";
 
   public static final String ALERT_MEAN_ABS_CORR_ABOVE = "alert.meanAbsCorr.above";
   public static final String ALERT_MEAN_SQ_CORR_ABOVE = "alert.meanSqCorr.above";
@@ -144,6 +145,10 @@ public final class FeaturemonConfig extends AbstractConfig {
       .define(FOLD_BATCH_SIZE, Type.INT, 256, ConfigDef.Range.between(1, 65_536), Importance.LOW,
           "Events buffered per (group, pane) before one batched co-moment update. Part of the arithmetic: change it"
               + " and the last bits of the statistics may change, so keep it fixed between a live run and its replay.")
+      .define(MIN_EVENTS, Type.LONG, 10L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+          "A window with fewer events still reports its statistics but decides nothing: it changes no mask, does not"
+              + " become the reference and is not evaluated by the alert rules (a handful of events makes any two"
+              + " features look redundant, e.g. the partial first window after a start).")
       .define(MAX_CATEGORIES, Type.INT, 32, ConfigDef.Range.between(2, 4096), Importance.MEDIUM,
           "Per categorical feature and window, values beyond the first this-many distinct ones share one '__other__'"
               + " bucket, so a high-cardinality feature cannot blow up state.")
@@ -345,6 +350,10 @@ public final class FeaturemonConfig extends AbstractConfig {
 
   public double maskThreshold() {
     return getDouble(MASK_THRESHOLD);
+  }
+
+  public long minEvents() {
+    return getLong(MIN_EVENTS);
   }
 
   public int maxCategories() {

@@ -56,6 +56,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   private final int topPairs;
   private final double deadEpsilon;
   private final int categoryCap;
+  private final long minEvents;
   private final String referenceMode;
   private final boolean driftEnabled;
   private final boolean referenceRange;
@@ -87,6 +88,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     this.topPairs = config.topPairs();
     this.deadEpsilon = config.deadEpsilon();
     this.categoryCap = config.maxCategories();
+    this.minEvents = config.minEvents();
     this.referenceMode = config.referenceMode();
     this.driftEnabled = !referenceMode.equals("none");
     this.referenceRange = driftEnabled && config.referenceRange() != null;
@@ -518,8 +520,13 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     byte[] maskBytes = groups.get(maskKey);
     MaskStability.State maskState = maskBytes == null || StateCodec.maskDimensions(maskBytes) != names.size()
         ? MaskStability.State.initial(names.size()) : StateCodec.decodeMaskState(maskBytes);
-    MaskStability.Step step = MaskStability.next(maskState, verdicts, options);
-    groups.put(maskKey, StateCodec.encodeMaskState(step.state()));
+    // A window with too few events still reports its statistics, but decides nothing: no mask change, no
+    // reference, no alert evaluation (three events make any two features look redundant).
+    boolean enough = merged.count() + incomplete >= minEvents;
+    MaskStability.Step step = enough ? MaskStability.next(maskState, verdicts, options) : null;
+    if (enough) {
+      groups.put(maskKey, StateCodec.encodeMaskState(step.state()));
+    }
 
     io.featuremon.avro.Drift drift = null;
     if (driftEnabled) {
@@ -531,7 +538,8 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         drift = DriftOutputs.compare(referenceMode, config.driftAlpha(), schema, reference, sketches,
             merged.header().mean(), window.counts, report);
       }
-      if ((referenceMode.equals("window") && reference == null && !referenceRange) || referenceMode.equals("previous")) {
+      if (enough && ((referenceMode.equals("window") && reference == null && !referenceRange)
+          || referenceMode.equals("previous"))) {
         current.save(references, group);
       }
     }
@@ -542,12 +550,14 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     stats.setDrift(drift);
     stats.setQuality(quality(group, schema, start, end, merged.count() + incomplete, missing, window));
     context.forward(new Record<>(outputKey, stats, end));
-    if (step.changed()) {
+    if (enough && step.changed()) {
       FeatureMask featureMask = WindowOutputs.mask(key, schema, names, start, end, options, step.mask(), step.version(),
           config.softMasks());
       context.forward(new Record<>(outputKey, featureMask, end));
     }
-    evaluateAlerts(group, outputKey, stats, end);
+    if (enough) {
+      evaluateAlerts(group, outputKey, stats, end);
+    }
   }
 
   /**

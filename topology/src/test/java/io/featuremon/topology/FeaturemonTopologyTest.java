@@ -306,4 +306,24 @@ class FeaturemonTopologyTest {
     assertThat(redundant.getMeasure()).isEqualTo("pearson");
     assertThat(mask.getDropped()).anyMatch(d -> d.getFeature().equals("country") && d.getReason().equals("constant"));
   }
+
+  @Test
+  void aWindowWithTooFewEventsReportsStatisticsButDecidesNothing() {
+    start(Map.of(FeaturemonConfig.ALERT_MEAN_ABS_CORR_ABOVE, "0.1"));
+    Random random = new Random(10);
+    for (int i = 0; i < 3; i++) { // three events: any two dimensions look redundant
+      pipeEmbedding("m", T0 + i, TestEvents.structured(random, 5));
+    }
+    for (int i = 0; i < 40; i++) {
+      pipeEmbedding("m", T0 + HOUR + i * 60_000L, TestEvents.structured(random, 5));
+    }
+    endOfInput("m");
+    List<WindowStats> windows = stats.readValuesToList();
+    assertThat(windows).extracting(WindowStats::getCount).containsExactly(3L, 40L);
+    List<FeatureMask> published = masks.readValuesToList();
+    assertThat(published).hasSize(1);
+    assertThat(published.get(0).getWindowStart()).isEqualTo(T0 + HOUR);
+    assertThat(alerts.readValuesToList()).allMatch(a -> a.getWindowStart() == T0 + HOUR);
+    assertThat(windows.get(1).getDrift()).as("the 3-event window did not become the reference").isNull();
+  }
 }
