@@ -1,0 +1,48 @@
+package io.featuremon.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.featuremon.stats.MomentsHeader;
+import io.featuremon.stats.Tiling;
+import org.junit.jupiter.api.Test;
+
+/** The register-blocked candidate must give BatchFold's tiles bit for bit, or it is not a drop-in replacement. */
+class BlockedFoldTest {
+
+  @Test
+  void shouldGiveBitIdenticalTilesAndMeansToBatchFold() {
+    for (int d : new int[] {131, 200, 256}) { // tile edges that are and are not multiples of the 4 × 4 block
+      for (int batch : new int[] {1, 7, 64}) {
+        Tiling tiling = new Tiling(d);
+        double[][] expected = tiles(tiling);
+        double[][] actual = tiles(tiling);
+        MomentsHeader header = new MomentsHeader(d);
+        BlockedFold.State state = new BlockedFold.State(d);
+        SyntheticEmbeddings gen = new SyntheticEmbeddings(d, d * 31L + batch);
+        for (int b = 0; b < 4; b++) {
+          double[] rows = gen.nextBatch(batch);
+          CoMomentKernelBenchmark.foldBatched(tiling, expected, header, rows, batch);
+          CoMomentKernelBenchmark.foldBlocked(tiling, actual, state, rows, batch);
+        }
+        for (int t = 0; t < expected.length; t++) {
+          assertThat(actual[t]).as("d=%d B=%d tile %d", d, batch, t).isEqualTo(expected[t]);
+        }
+        assertThat(state.mean).isEqualTo(header.mean());
+        assertThat(state.count).isEqualTo(header.count());
+        assertThat(state.min).isEqualTo(header.min());
+        assertThat(state.max).isEqualTo(header.max());
+      }
+    }
+  }
+
+  private static double[][] tiles(Tiling tiling) {
+    int side = tiling.tilesPerSide();
+    double[][] tiles = new double[side * (side + 1) / 2][];
+    for (int ti = 0, t = 0; ti < side; ti++) {
+      for (int tj = ti; tj < side; tj++, t++) {
+        tiles[t] = new double[tiling.tileLength(ti, tj)];
+      }
+    }
+    return tiles;
+  }
+}
