@@ -33,6 +33,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -165,6 +166,9 @@ public final class Replay {
             groups.add(java.util.Arrays.asList(event.type(), event.model(), event.segment()));
           }
           out.drain();
+          if (lines % 1_000 == 0) {
+            out.discardInternalTopics();
+          }
           if (lines % 10_000 == 0) {
             progress.accept(lines);
           }
@@ -210,7 +214,13 @@ public final class Replay {
     long alerts;
     long deadLetters;
 
+    private final TopologyTestDriver driver;
+    private final java.util.Set<String> outputs;
+
     Outputs(TopologyTestDriver driver, SchemaRegistryClient registry, Path dir) throws IOException {
+      this.driver = driver;
+      this.outputs = java.util.Set.of(config.windowStatsTopic(), config.masksTopic(), config.alertsTopic(),
+          config.deadLettersTopic());
       StringDeserializer keys = new StringDeserializer();
       statsTopic = driver.createOutputTopic(config.windowStatsTopic(), keys, new AvroSerde<>(WindowStats.class, registry).deserializer());
       masksTopic = driver.createOutputTopic(config.masksTopic(), keys, new AvroSerde<>(FeatureMask.class, registry).deserializer());
@@ -237,6 +247,18 @@ public final class Replay {
           .setValue(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)))
           .build();
       writeDead(letter, line);
+    }
+
+    /**
+     * The driver keeps every record the topology produces until someone reads it, changelogs and the repartition
+     * topic included: left alone they grow with the input (gigabytes for a long replay), so they are dropped here.
+     */
+    void discardInternalTopics() {
+      for (String topic : driver.producedTopicNames()) {
+        if (!outputs.contains(topic)) {
+          driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+        }
+      }
     }
 
     void drain() throws IOException {
