@@ -36,15 +36,9 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isReadable(input)) {
-      throw new java.io.IOException("cannot read --input " + input);
-    }
-    var err = spec.commandLine().getErr();
-    Replay.Summary s = Replay.profile(config.load(Map.of()), input, out, lines -> {
-      err.printf("\r  %,d lines read", lines);
-      err.flush();
-    });
-    err.println();
+    LineProgress progress = new LineProgress(spec.commandLine().getErr());
+    Replay.Summary s = Replay.profile(config.load(Map.of()), LineProgress.readable(input), out, progress);
+    progress.done();
     var w = spec.commandLine().getOut();
     w.printf("profiled %,d events (%,d dead letters) into %s (%,d bytes)%n", s.events(), s.deadLetters(),
         out.toAbsolutePath().normalize(), Files.size(out));

@@ -1,7 +1,6 @@
 package io.featuremon.cli;
 
 import io.featuremon.replay.Replay;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -42,16 +41,10 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isReadable(input)) {
-      throw new java.io.IOException("cannot read --input " + input);
-    }
-    var err = spec.commandLine().getErr();
+    LineProgress progress = new LineProgress(spec.commandLine().getErr());
     long started = System.nanoTime();
-    Replay.Summary s = new Replay(config.load(Map.of())).run(input, out, lines -> {
-      err.printf("\r  %,d lines read", lines);
-      err.flush();
-    });
-    err.println();
+    Replay.Summary s = new Replay(config.load(Map.of())).run(LineProgress.readable(input), out, progress);
+    progress.done();
     var w = spec.commandLine().getOut();
     w.printf("replayed %,d lines (%,d events) in %.1f s%n", s.lines(), s.events(), (System.nanoTime() - started) / 1e9);
     w.printf("  %-20s %,d%n", Replay.WINDOW_STATS_FILE, s.windows());
@@ -59,6 +52,7 @@ final class ReplayCommand implements Callable<Integer> {
     w.printf("  %-20s %,d%n", Replay.ALERTS_FILE, s.alerts());
     w.printf("  %-20s %,d%n", Replay.DEAD_LETTERS_FILE, s.deadLetters());
     w.printf("in %s%n", out.toAbsolutePath().normalize());
+    w.flush();
     return 0;
   }
 }

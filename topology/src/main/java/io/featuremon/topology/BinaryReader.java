@@ -58,9 +58,4 @@ final class BinaryReader {
     return values;
   }
 
-  /** Reads {@code into.length} doubles written without a length prefix. */
-  void readDoublesInto(double[] into, int offset, int length) {
-    buffer.asDoubleBuffer().get(into, offset, length);
-    buffer.position(buffer.position() + length * 8);
-  }
 }
