@@ -123,6 +123,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         }
         int id = WireFormat.schemaId(data);
         SpecificDatumReader<T> reader = reader(id);
+        // Lengths inside the value are checked against its size before Avro allocates anything for them.
+        BoundedAvro.check(reader.getSchema(), data, WireFormat.HEADER_LENGTH, data.length - WireFormat.HEADER_LENGTH);
         BinaryDecoder decoder = DecoderFactory.get()
                 .binaryDecoder(data, WireFormat.HEADER_LENGTH, data.length - WireFormat.HEADER_LENGTH, null);
         T value;

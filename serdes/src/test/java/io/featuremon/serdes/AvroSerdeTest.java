@@ -196,4 +196,53 @@ class AvroSerdeTest {
         assertThatThrownBy(() -> new AvroSerde<>(FeatureEvent.class).configure(Map.of(), false))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(SchemaRegistryConfig.URL);
     }
+
+    /** Issue 7, finding 3: a valid header and 23 bytes that announce a 1.5 GB string ran the stream thread out of memory. */
+    @Test
+    void shouldRefuseALengthPrefixLargerThanTheRecordBeforeAllocating() {
+        AvroSerde<FeatureEvent> features = new AvroSerde<>(FeatureEvent.class, registry);
+        byte[] valid = features.serializer().serialize("features", TestRecords.featureEvent(Map.of("x", 1.0)));
+        byte[] hostile = Arrays.copyOf(valid, 28);
+        // model: a string whose zig-zag length prefix says 1,500,000,000 bytes
+        byte[] length = {(byte) 0x80, (byte) 0xBC, (byte) 0xC1, (byte) 0x96, 0x0B};
+        System.arraycopy(length, 0, hostile, WireFormat.HEADER_LENGTH, length.length);
+
+        assertThatThrownBy(() -> features.deserializer().deserialize("features", hostile))
+                .isInstanceOf(MalformedRecordException.class).hasMessageContaining("string length 1500000000");
+    }
+
+    @Test
+    void shouldRefuseAMapBlockAnnouncingMoreEntriesThanBytes() {
+        AvroSerde<FeatureEvent> features = new AvroSerde<>(FeatureEvent.class, registry);
+        byte[] valid = features.serializer().serialize("features", TestRecords.featureEvent(Map.of()));
+        // The empty map is the value's last byte (0); announce 2^30 entries instead.
+        byte[] hostile = Arrays.copyOf(valid, valid.length + 4);
+        byte[] count = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08};
+        System.arraycopy(count, 0, hostile, valid.length - 1, count.length);
+
+        assertThatThrownBy(() -> features.deserializer().deserialize("features", hostile))
+                .isInstanceOf(MalformedRecordException.class).hasMessageContaining("block of 1073741824 items");
+    }
+
+    /** Random mutations of a valid value either decode or are malformed; nothing else escapes, nothing allocates big. */
+    @Test
+    void shouldDecodeOrRefuseEveryMutationOfAValue() {
+        AvroSerde<FeatureEvent> features = new AvroSerde<>(FeatureEvent.class, registry);
+        byte[] valid = features.serializer().serialize("features",
+                TestRecords.featureEvent(Map.of("x", 1.0, "city", "Lyon", "y", 2.5)));
+        java.util.Random random = new java.util.Random(7);
+        for (int trial = 0; trial < 20_000; trial++) {
+            byte[] mutated = valid.clone();
+            int flips = 1 + random.nextInt(4);
+            for (int f = 0; f < flips; f++) {
+                int at = WireFormat.HEADER_LENGTH + random.nextInt(mutated.length - WireFormat.HEADER_LENGTH);
+                mutated[at] = (byte) random.nextInt(256);
+            }
+            try {
+                features.deserializer().deserialize("features", mutated);
+            } catch (MalformedRecordException expected) {
+                // a dead letter
+            }
+        }
+    }
 }
