@@ -75,10 +75,19 @@ public final class FeaturemonConfig extends AbstractConfig {
   public static final String INPUT_MAX_RECORD_BYTES = "input.max.record.bytes";
   public static final String INPUT_MAX_DIMENSIONS = "input.max.dimensions";
   public static final String INPUT_MAX_FUTURE = "input.max.future";
+  public static final String INPUT_MAX_FEATURES = "input.max.features";
+  public static final String INPUT_MAX_NAME_LENGTH = "input.max.name.length";
+  public static final String INPUT_MAX_ABS_VALUE = "input.max.abs.value";
+  public static final String INPUT_SHAPE_CONFIRM_EVENTS = "input.shape.confirm.events";
+  public static final String INPUT_UNKNOWN_SCHEMA_RETRY = "input.unknown.schema.retry";
+  public static final String WINDOW_CLOSE_QUORUM = "window.close.quorum";
+  public static final String LIMITS_GROUPS_PER_PARTITION = "limits.groups.per.partition";
+  public static final String LIMITS_GROUP_STATE_BYTES = "limits.group.state.bytes";
+  public static final String LIMITS_ROCKSDB_MEMORY_BYTES = "limits.rocksdb.memory.bytes";
 
   /** Prefixes that belong to featuremon: unknown keys under them are errors, not pass-through. */
   private static final List<String> OWN_PREFIXES = List.of("topic.", "window.", "mask.", "stats.", "alert.", "input.",
-      "reference.", "drift.");
+      "reference.", "drift.", "limits.");
 
   public static final ConfigDef DEFINITION = new ConfigDef()
       .define(APPLICATION_ID, Type.STRING, "featuremon", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -112,16 +121,16 @@ public final class FeaturemonConfig extends AbstractConfig {
           "How long after a window's end (in event time) late events are still accepted. A window closes and"
               + " emits when the stream time of its (model, segment, type) reaches end + grace; later events for it"
               + " go to the dead-letter topic with reason 'late'.")
-      .define(MASK_THRESHOLD, Type.DOUBLE, 0.95, ConfigDef.Range.between(0.0, 1.0), Importance.HIGH,
+      .define(MASK_THRESHOLD, Type.DOUBLE, 0.95, finiteRange(0.0, 1.0), Importance.HIGH,
           "|Pearson correlation| at or above which a dimension is redundant with an already kept one.")
-      .define(MASK_DEAD_EPSILON, Type.DOUBLE, 0.0, ConfigDef.Range.atLeast(0.0), Importance.MEDIUM,
+      .define(MASK_DEAD_EPSILON, Type.DOUBLE, 0.0, finiteRange(0.0, Double.MAX_VALUE), Importance.MEDIUM,
           "A value with |x| at or below this counts as inactive (0: exactly zero).")
-      .define(MASK_DEAD_MAX_ACTIVE_SHARE, Type.DOUBLE, 0.01, ConfigDef.Range.between(0.0, 1.0), Importance.MEDIUM,
+      .define(MASK_DEAD_MAX_ACTIVE_SHARE, Type.DOUBLE, 0.01, finiteRange(0.0, 1.0), Importance.MEDIUM,
           "A non-constant dimension active in fewer than this share of a window's events is dead and dropped"
               + " with reason 'dead'; 0 disables.")
       .define(MASK_PROTECTED, Type.LIST, "", Importance.MEDIUM,
           "Features never dropped, comma separated (an embedding dimension is its index, e.g. 0,17).")
-      .define(MASK_MAX_DROP_FRACTION, Type.DOUBLE, 1.0, ConfigDef.Range.between(0.0, 1.0), Importance.MEDIUM,
+      .define(MASK_MAX_DROP_FRACTION, Type.DOUBLE, 1.0, finiteRange(0.0, 1.0), Importance.MEDIUM,
           "At most this share of all dimensions is dropped; beyond it the least safe drops are re-admitted"
               + " (constant are safest, then dead, then redundant by strongest association).")
       .define(MASK_MIN_KEPT, Type.INT, 1, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
@@ -152,7 +161,7 @@ public final class FeaturemonConfig extends AbstractConfig {
       .define(MAX_CATEGORIES, Type.INT, 32, ConfigDef.Range.between(2, 4096), Importance.MEDIUM,
           "Per categorical feature and window, values beyond the first this-many distinct ones share one '__other__'"
               + " bucket, so a high-cardinality feature cannot blow up state.")
-      .define(ALERT_MEAN_ABS_CORR_ABOVE, Type.DOUBLE, 0.5, ConfigDef.Range.between(0.0, 1.0), Importance.MEDIUM,
+      .define(ALERT_MEAN_ABS_CORR_ABOVE, Type.DOUBLE, 0.5, finiteRange(0.0, 1.0), Importance.MEDIUM,
           "Alert 'RedundancyMeanAbsCorrHigh' fires when a window's meanAbsCorr is at or above this.")
       .define(ALERT_MEAN_SQ_CORR_ABOVE, Type.DOUBLE, null, optionalRange(0, 1), Importance.MEDIUM,
           "Alert 'RedundancyMeanSqCorrHigh' fires when meanSqCorr is at or above this; unset disables it.")
@@ -179,7 +188,7 @@ public final class FeaturemonConfig extends AbstractConfig {
               + " instead of the first window. The events of [reference.from, reference.to) become the reference once"
               + " stream time passes reference.to + window.grace; windows closing before that have no drift.")
       .define(REFERENCE_TO, Type.STRING, "", Importance.MEDIUM, "End (exclusive) of the reference time range.")
-      .define(DRIFT_ALPHA, Type.DOUBLE, 0.01, ConfigDef.Range.between(1e-12, 0.5), Importance.MEDIUM,
+      .define(DRIFT_ALPHA, Type.DOUBLE, 0.01, finiteRange(1e-12, 0.5), Importance.MEDIUM,
           "Significance level of every drift test (KS per numeric feature and embedding dimension, chi-square per"
               + " categorical feature). A verdict also needs an effect size, so large windows do not alarm on"
               + " negligible changes; a small alpha keeps many features times many windows from alarming by chance.")
@@ -191,7 +200,39 @@ public final class FeaturemonConfig extends AbstractConfig {
       .define(INPUT_MAX_DIMENSIONS, Type.INT, 16_384, ConfigDef.Range.between(1, 65_536), Importance.LOW,
           "Largest accepted embedding dimension or number of numeric features.")
       .define(INPUT_MAX_FUTURE, Type.STRING, "1d", durationValidator(false), Importance.LOW,
-          "Events whose event time is more than this after their Kafka record's timestamp are dead letters.");
+          "Events whose event time is more than this after their Kafka record's timestamp are dead letters.")
+      .define(INPUT_MAX_FEATURES, Type.INT, 4_096, ConfigDef.Range.between(1, 65_536), Importance.LOW,
+          "Largest accepted number of features (numeric and categorical together) in one tabular event.")
+      .define(INPUT_MAX_NAME_LENGTH, Type.INT, 256, ConfigDef.Range.between(1, 4_096), Importance.LOW,
+          "Longest accepted model, segment or feature name, in characters. Names are part of every state key.")
+      .define(INPUT_MAX_ABS_VALUE, Type.DOUBLE, 1e100, finiteRange(1.0, 1e150), Importance.LOW,
+          "Numeric values with a larger magnitude are dead letters: at 1e100 no square, sum or co-moment of a"
+              + " window can overflow a double, so window statistics cannot fail on a value such as 1e308.")
+      .define(INPUT_SHAPE_CONFIRM_EVENTS, Type.INT, 16, ConfigDef.Range.between(1, 10_000), Importance.LOW,
+          "A model's shape (embedding dimension; tabular feature names and kinds) changes only after this many"
+              + " events confirm the new one, so one corrupt event cannot fix or change it. Events of an unconfirmed"
+              + " shape wait; they become dead letters once as many events of another shape follow, or when the"
+              + " window of the first of them closes.")
+      .define(INPUT_UNKNOWN_SCHEMA_RETRY, Type.STRING, "5m", durationValidator(true), Importance.MEDIUM,
+          "How long a schema id the registry answers 404 for is retried (the record and those after it wait)"
+              + " before its records become dead letters: a registry restored empty or restarted must not turn"
+              + " valid data into dead letters. 0 dead-letters at once. Offline replays never retry.")
+      .define(WINDOW_CLOSE_QUORUM, Type.INT, 3, ConfigDef.Range.between(1, 50), Importance.LOW,
+          "A group's stream time moves to the median of its latest 2q - 1 event times (q = this), never back: events"
+              + " with a clock far ahead move it only if they are the majority of some 2q - 1 consecutive events of the"
+              + " group, so a stray event cannot close windows early and make the following events late. Windows close"
+              + " about q - 1 events after an event passes their end + grace (1: at that event, as plain stream time).")
+      .define(LIMITS_GROUPS_PER_PARTITION, Type.LONG, 10_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+          "Most (model, segment, type) groups one partition of the repartition topic keeps state for; the events"
+              + " of further groups are dead letters naming this limit. Per partition, not per instance, so results"
+              + " do not depend on how many instances run.")
+      .define(LIMITS_GROUP_STATE_BYTES, Type.LONG, 512L * 1024 * 1024, ConfigDef.Range.atLeast(1L << 20),
+          Importance.MEDIUM, "Most state one group may need, estimated from its shape when the shape is first seen"
+              + " (co-moment tiles, sketches, categorical tables and pending rows of every open pane); a shape that"
+              + " needs more is refused with a dead letter naming this limit. 512 MiB admits d = 4096 embeddings.")
+      .define(LIMITS_ROCKSDB_MEMORY_BYTES, Type.LONG, 256L * 1024 * 1024, ConfigDef.Range.atLeast(16L << 20),
+          Importance.MEDIUM, "Off-heap memory all RocksDB stores of the process share: block cache, memtables"
+              + " and index/filter blocks count against it (see the README's sizing table).");
 
   private final Map<String, Object> passThrough;
 
@@ -277,8 +318,27 @@ public final class FeaturemonConfig extends AbstractConfig {
     };
   }
 
-  private static ConfigDef.Validator optionalRange(double min, double max) {
+  /** A range that also refuses NaN, which every comparison of ConfigDef.Range lets through. */
+  private static ConfigDef.Validator finiteRange(double min, double max) {
     ConfigDef.Range range = ConfigDef.Range.between(min, max);
+    return new ConfigDef.Validator() {
+      @Override
+      public void ensureValid(String name, Object value) {
+        if (value instanceof Double d && d.isNaN()) {
+          throw new ConfigException(name, value, "must be a number in [" + min + ", " + max + "]");
+        }
+        range.ensureValid(name, value);
+      }
+
+      @Override
+      public String toString() {
+        return range.toString();
+      }
+    };
+  }
+
+  private static ConfigDef.Validator optionalRange(double min, double max) {
+    ConfigDef.Validator range = finiteRange(min, max);
     return (name, value) -> {
       if (value != null) {
         range.ensureValid(name, value);
@@ -499,6 +559,43 @@ public final class FeaturemonConfig extends AbstractConfig {
 
   public Duration maxFuture() {
     return duration(INPUT_MAX_FUTURE);
+  }
+
+  public int maxFeatures() {
+    return getInt(INPUT_MAX_FEATURES);
+  }
+
+  public int maxNameLength() {
+    return getInt(INPUT_MAX_NAME_LENGTH);
+  }
+
+  public double maxAbsValue() {
+    return getDouble(INPUT_MAX_ABS_VALUE);
+  }
+
+  public int shapeConfirmEvents() {
+    return getInt(INPUT_SHAPE_CONFIRM_EVENTS);
+  }
+
+  public Duration unknownSchemaRetry() {
+    String text = getString(INPUT_UNKNOWN_SCHEMA_RETRY).trim();
+    return text.isEmpty() ? Duration.ZERO : Durations.parse(text);
+  }
+
+  public int windowCloseQuorum() {
+    return getInt(WINDOW_CLOSE_QUORUM);
+  }
+
+  public long maxGroupsPerPartition() {
+    return getLong(LIMITS_GROUPS_PER_PARTITION);
+  }
+
+  public long maxGroupStateBytes() {
+    return getLong(LIMITS_GROUP_STATE_BYTES);
+  }
+
+  public long rocksDbMemoryBytes() {
+    return getLong(LIMITS_ROCKSDB_MEMORY_BYTES);
   }
 
   /** Settings that are not featuremon's, for Kafka Streams, the clients and the registry client. */

@@ -11,6 +11,10 @@ final class BinaryReader {
     buffer = ByteBuffer.wrap(bytes);
   }
 
+  boolean hasRemaining() {
+    return buffer.hasRemaining();
+  }
+
   byte readByte() {
     return buffer.get();
   }

@@ -36,12 +36,14 @@ final class DecodeProcessor implements Processor<byte[], byte[], GroupKey, Decod
   private final Validation validation;
   private final int maxRecordBytes;
   private final boolean acceptEndOfInput;
+  private final UnknownSchemaRetry unknownSchemas;
   private ProcessorContext<GroupKey, DecodeResult> context;
   private EmbeddingDecoder embeddings;
   private Deserializer<FeatureEvent> features;
 
   DecodeProcessor(EventType type, SchemaRegistryClient registry, Validation validation, int maxRecordBytes,
-      boolean acceptEndOfInput) {
+      boolean acceptEndOfInput, UnknownSchemaRetry unknownSchemas) {
+    this.unknownSchemas = unknownSchemas;
     this.type = type;
     this.registry = registry;
     this.validation = validation;
@@ -84,7 +86,12 @@ final class DecodeProcessor implements Processor<byte[], byte[], GroupKey, Decod
       } else {
         processFeatures(record, meta, features.deserialize(meta.topic(), value));
       }
-    } catch (SchemaNotFoundException | MalformedRecordException e) {
+    } catch (SchemaNotFoundException e) {
+      int id = io.featuremon.serdes.WireFormat.schemaId(value);
+      unknownSchemas.onUnknown(id, e); // throws while the id is still being retried
+      dead(record, meta, DeadLetters.STAGE_DECODE, "cannot decode: " + e.getMessage() + unknownSchemas.retried(id),
+          null, null);
+    } catch (MalformedRecordException e) {
       dead(record, meta, DeadLetters.STAGE_DECODE, "cannot decode: " + e.getMessage(), null, null);
     } catch (SchemaRegistryException | RetriableException e) {
       // Wrong credentials, a wrong URL or an outage: not the record's fault, so never dead-letter it.
@@ -95,7 +102,7 @@ final class DecodeProcessor implements Processor<byte[], byte[], GroupKey, Decod
   }
 
   private void processEmbedding(Record<byte[], byte[]> record, RecordMetadata meta, DecodedEmbedding e) {
-    String reason = validation.checkCommon(e.model(), e.timestamp(), record.timestamp());
+    String reason = validation.checkCommon(e.model(), e.segment(), e.timestamp(), record.timestamp());
     if (reason != null) {
       dead(record, meta, DeadLetters.STAGE_VALIDATE, reason, e.model(), e.requestId());
       return;
@@ -118,7 +125,7 @@ final class DecodeProcessor implements Processor<byte[], byte[], GroupKey, Decod
       Object v = f.getValue();
       values.put(f.getKey(), v == null || v instanceof Double ? v : v.toString());
     }
-    String reason = validation.checkCommon(e.getModel(), e.getTimestamp(), record.timestamp());
+    String reason = validation.checkCommon(e.getModel(), e.getSegment(), e.getTimestamp(), record.timestamp());
     if (reason != null) {
       dead(record, meta, DeadLetters.STAGE_VALIDATE, reason, e.getModel(), e.getRequestId());
       return;
@@ -142,9 +149,15 @@ final class DecodeProcessor implements Processor<byte[], byte[], GroupKey, Decod
     forward(record, key, MonitoredEvent.endOfInput(type, meta.topic(), meta.partition(), meta.offset(), record.timestamp()));
   }
 
+  /**
+   * The repartition record carries the input record's own timestamp, never the event time: the broker accepted
+   * that timestamp once already, while an event time may lie up to {@code input.max.future} ahead of it, and a
+   * broker refuses records more than {@code log.message.timestamp.after.max.ms} (1 h by default) ahead of its
+   * clock, with an error that fails the whole transaction. The event time travels inside the value; the window
+   * stage reads it from there, so this choice changes no statistic.
+   */
   private void forward(Record<byte[], byte[]> record, GroupKey key, MonitoredEvent event) {
-    long ts = event.endOfInput() ? Math.max(0, record.timestamp()) : event.timestamp();
-    context.forward(new Record<>(key, DecodeResult.valid(event), ts));
+    context.forward(new Record<>(key, DecodeResult.valid(event), Math.max(0, record.timestamp())));
   }
 
   private void dead(Record<byte[], byte[]> record, RecordMetadata meta, String stage, String reason, String model,

@@ -34,6 +34,8 @@ public final class FeaturemonApp {
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     // Windows hold d² state; the record cache is what turns per-fold tile writes into one write per commit.
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 256L * 1024 * 1024);
+    props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
+    props.put(BoundedRocksDb.MEMORY_BYTES, Long.toString(config.rocksDbMemoryBytes()));
     config.passThrough().forEach((k, v) -> props.put(k, v));
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());

@@ -87,15 +87,18 @@ public final class FeaturemonTopology {
         Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("feature-importance-source"),
         () -> new ImportanceUpdater(registry));
 
-    Validation validation = new Validation(config.maxDimensions(), config.maxFuture());
+    Validation validation = new Validation(config);
+    // Offline replays write every schema they read into their own registry: an unknown id there is the record's.
+    UnknownSchemaRetry unknownSchemas = acceptEndOfInput ? UnknownSchemaRetry.never()
+        : new UnknownSchemaRetry(config.unknownSchemaRetry());
     KStream<GroupKey, DecodeResult> embeddings = builder
         .stream(config.embeddingsTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("embeddings-source"))
         .process(() -> new DecodeProcessor(EventType.EMBEDDING, registry, validation, config.maxRecordBytes(),
-            acceptEndOfInput), Named.as("decode-embeddings"));
+            acceptEndOfInput, unknownSchemas), Named.as("decode-embeddings"));
     KStream<GroupKey, DecodeResult> features = builder
         .stream(config.featuresTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("features-source"))
         .process(() -> new DecodeProcessor(EventType.FEATURES, registry, validation, config.maxRecordBytes(),
-            acceptEndOfInput), Named.as("decode-features"));
+            acceptEndOfInput, unknownSchemas), Named.as("decode-features"));
 
     Map<String, KStream<GroupKey, DecodeResult>> decoded = embeddings.merge(features, Named.as("merge-decoded"))
         .split(Named.as("decoded-"))

@@ -28,6 +28,8 @@ final class StateCodec {
   static final byte KIND_GROUPED = 'G';
   static final byte KIND_SKETCH = 'Q';
   static final byte KIND_REJECTED = 'R';
+  static final byte KIND_CANDIDATES = 'W';
+  static final byte KIND_BUFFERED = 'B';
 
   private StateCodec() {}
 
@@ -131,7 +133,10 @@ final class StateCodec {
   }
 
   static Schema decodeSchema(byte[] bytes) {
-    BinaryReader in = readerOf(bytes);
+    return readSchema(readerOf(bytes));
+  }
+
+  private static Schema readSchema(BinaryReader in) {
     int d = in.readInt();
     List<String> numeric = readNames(in);
     List<String> categorical = readNames(in);
@@ -140,16 +145,46 @@ final class StateCodec {
 
   // ---- clock: the group's stream time, the last closed window and the panes that hold data
 
-  record Clock(long streamTime, long lastClosedWindowStart, List<Long> openPanes) {
+  /**
+   * @param latest the event times of the group's latest 2q − 1 events (q = {@code window.close.quorum}), oldest
+   *     first; stream time moves to the q-th largest of them (their median) when that is later, so events with a
+   *     wrong clock move it only when they are the majority of some 2q − 1 consecutive events
+   */
+  record Clock(long streamTime, long lastClosedWindowStart, List<Long> openPanes, long[] latest) {
     static Clock initial() {
-      return new Clock(Long.MIN_VALUE, Long.MIN_VALUE, List.of());
+      return new Clock(Long.MIN_VALUE, Long.MIN_VALUE, List.of(), new long[0]);
+    }
+
+    /** This clock after an event at {@code time}. */
+    Clock observe(long time, int quorum) {
+      int size = 2 * quorum - 1;
+      long[] recent;
+      if (latest.length < size) {
+        recent = java.util.Arrays.copyOf(latest, latest.length + 1);
+      } else {
+        recent = new long[size];
+        System.arraycopy(latest, latest.length - size + 1, recent, 0, size - 1);
+      }
+      recent[recent.length - 1] = time;
+      long stream = streamTime;
+      if (recent.length >= quorum) {
+        long[] sorted = recent.clone();
+        java.util.Arrays.sort(sorted);
+        stream = Math.max(stream, sorted[sorted.length - quorum]);
+      }
+      return new Clock(stream, lastClosedWindowStart, openPanes, recent);
+    }
+
+    Clock withPanes(List<Long> panes) {
+      return new Clock(streamTime, lastClosedWindowStart, panes, latest);
     }
   }
 
   static byte[] encodeClock(Clock c) {
-    BinaryWriter out = new BinaryWriter(32 + 8 * c.openPanes().size()).writeByte(FORMAT)
+    BinaryWriter out = new BinaryWriter(40 + 8 * c.openPanes().size() + 8 * c.latest().length).writeByte(FORMAT)
         .writeLong(c.streamTime()).writeLong(c.lastClosedWindowStart()).writeInt(c.openPanes().size());
     c.openPanes().forEach(out::writeLong);
+    out.writeLongs(c.latest());
     return out.toByteArray();
   }
 
@@ -162,7 +197,72 @@ final class StateCodec {
     for (int i = 0; i < n; i++) {
       panes.add(in.readLong());
     }
-    return new Clock(streamTime, lastClosed, List.copyOf(panes));
+    // State written before the quorum clock has no list: its stream time stands for it.
+    long[] latest = in.hasRemaining() ? in.readLongs()
+        : streamTime == Long.MIN_VALUE ? new long[0] : new long[] {streamTime};
+    return new Clock(streamTime, lastClosed, List.copyOf(panes), latest);
+  }
+
+  // ---- shapes awaiting confirmation: a group's events whose shape differs from the group's schema wait here until
+  // enough of them confirm the new shape, or until the group's own traffic shows they were a stray
+
+  /**
+   * @param id       names the candidate's buffered events in the pending store
+   * @param count    events of this shape buffered so far
+   * @param rivals   events of other shapes since this shape's first event
+   * @param firstTime event time of its first event: the candidate is settled when that event's window closes
+   */
+  record Candidate(int id, Schema shape, int count, int rivals, long firstTime) {}
+
+  record Candidates(int nextId, List<Candidate> pending) {
+    static Candidates none() {
+      return new Candidates(0, List.of());
+    }
+  }
+
+  static byte[] encodeCandidates(Candidates c) {
+    BinaryWriter out = new BinaryWriter(64).writeByte(FORMAT).writeInt(c.nextId()).writeInt(c.pending().size());
+    for (Candidate k : c.pending()) {
+      out.writeInt(k.id()).writeInt(k.count()).writeInt(k.rivals()).writeLong(k.firstTime())
+          .writeBytes(encodeSchema(k.shape()));
+    }
+    return out.toByteArray();
+  }
+
+  static Candidates decodeCandidates(byte[] bytes) {
+    BinaryReader in = readerOf(bytes);
+    int nextId = in.readInt();
+    int n = in.readInt();
+    List<Candidate> pending = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int id = in.readInt();
+      int count = in.readInt();
+      int rivals = in.readInt();
+      long first = in.readLong();
+      in.readByte(); // the embedded schema's format byte
+      pending.add(new Candidate(id, readSchema(in), count, rivals, first));
+    }
+    return new Candidates(nextId, List.copyOf(pending));
+  }
+
+  /** A buffered event of candidate {@code id}: group prefix, B, id, sequence. */
+  static Bytes bufferedKey(byte[] groupPrefix, int id, int sequence) {
+    return Bytes.wrap(new BinaryWriter(groupPrefix.length + 9).writeBytes(groupPrefix).writeByte(KIND_BUFFERED)
+        .writeInt(id).writeInt(sequence).toByteArray());
+  }
+
+  /**
+   * The number of groups this task (one partition of the repartition topic) holds. Group keys start with a two-byte
+   * length that names are far too short to reach, so this key cannot collide with a group's.
+   */
+  static final Bytes GROUP_COUNT_KEY = Bytes.wrap(new byte[] {(byte) 0xff, (byte) 0xff, 'N'});
+
+  static byte[] encodeLong(long value) {
+    return new BinaryWriter(9).writeByte(FORMAT).writeLong(value).toByteArray();
+  }
+
+  static long decodeLong(byte[] bytes) {
+    return readerOf(bytes).readLong();
   }
 
   // ---- pane counters: events waiting to be folded, and events left out of the correlations

@@ -1,33 +1,59 @@
 package io.featuremon.topology;
 
+import io.featuremon.config.FeaturemonConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
 /**
  * Stateless checks of a decoded event. Each returns null when the event is fine, otherwise a reason a person can
- * act on. Checks that need state (the dimension a group already has) live in the window stage.
+ * act on. Checks that need state (the shape a group already has) live in the window stage.
  */
 final class Validation {
   /** Why an event's content was refused: a short code (for quality counts) and a message (for the dead letter). */
   record Rejection(String code, String message) {}
 
   static final String NON_FINITE = "non-finite";
+  static final String TOO_LARGE_VALUE = "too-large-value";
+
+  /** 9999-12-31T23:59:59.999Z: later event times are absurd, and window arithmetic near Long.MAX_VALUE overflows. */
+  static final long MAX_EVENT_TIME = 253_402_300_799_999L;
 
   private final int maxDimensions;
+  private final int maxFeatures;
+  private final int maxNameLength;
+  private final double maxAbsValue;
   private final long maxFutureMs;
 
-  Validation(int maxDimensions, Duration maxFuture) {
+  Validation(FeaturemonConfig config) {
+    this(config.maxDimensions(), config.maxFeatures(), config.maxNameLength(), config.maxAbsValue(), config.maxFuture());
+  }
+
+  Validation(int maxDimensions, int maxFeatures, int maxNameLength, double maxAbsValue, Duration maxFuture) {
     this.maxDimensions = maxDimensions;
+    this.maxFeatures = maxFeatures;
+    this.maxNameLength = maxNameLength;
+    this.maxAbsValue = maxAbsValue;
     this.maxFutureMs = maxFuture.toMillis();
   }
 
-  String checkCommon(String model, long timestamp, long recordTimestamp) {
+  String checkCommon(String model, String segment, long timestamp, long recordTimestamp) {
     if (model == null || model.isBlank()) {
       return "missing model: every event needs a non-empty model name";
     }
+    if (model.length() > maxNameLength) {
+      return "model name of " + model.length() + " characters, more than input.max.name.length=" + maxNameLength
+          + " (it starts '" + model.substring(0, Math.min(40, maxNameLength)) + "')";
+    }
+    if (segment != null && segment.length() > maxNameLength) {
+      return "segment name of " + segment.length() + " characters, more than input.max.name.length=" + maxNameLength;
+    }
     if (timestamp < 0) {
       return "timestamp " + timestamp + " is before 1970-01-01T00:00:00Z";
+    }
+    if (timestamp > MAX_EVENT_TIME) {
+      return "timestamp " + timestamp + " is after 9999-12-31T23:59:59.999Z (is it in microseconds or nanoseconds?"
+          + " event times are epoch milliseconds)";
     }
     // Compared with the record's own Kafka timestamp, not the wall clock, so a replay decides exactly as the live run.
     if (recordTimestamp >= 0 && timestamp - recordTimestamp > maxFutureMs) {
@@ -50,6 +76,10 @@ final class Validation {
       if (Float.isNaN(v) || Float.isInfinite(v)) {
         return new Rejection(NON_FINITE, "vector[" + i + "] is " + v);
       }
+      if (Math.abs(v) > maxAbsValue) {
+        return new Rejection(TOO_LARGE_VALUE, "vector[" + i + "] is " + v + ", beyond input.max.abs.value="
+            + maxAbsValue);
+      }
     }
     return null;
   }
@@ -58,16 +88,32 @@ final class Validation {
     if (features.isEmpty()) {
       return new Rejection("empty", "no features");
     }
+    if (features.size() > maxFeatures) {
+      return new Rejection("too-large", features.size() + " features, more than input.max.features=" + maxFeatures);
+    }
     int numeric = 0;
     for (Map.Entry<String, Object> e : features.entrySet()) {
-      if (e.getKey().isEmpty()) {
+      String name = e.getKey();
+      if (name.isEmpty()) {
         return new Rejection("empty-name", "a feature has an empty name");
+      }
+      if (name.length() > maxNameLength) {
+        return new Rejection("too-long-name", "a feature name of " + name.length()
+            + " characters, more than input.max.name.length=" + maxNameLength + " (it starts '"
+            + name.substring(0, Math.min(40, maxNameLength)) + "')");
       }
       if (e.getValue() instanceof Double d) {
         numeric++;
         if (d.isNaN() || d.isInfinite()) {
-          return new Rejection(NON_FINITE, "feature '" + e.getKey() + "' is " + d);
+          return new Rejection(NON_FINITE, "feature '" + name + "' is " + d);
         }
+        if (Math.abs(d) > maxAbsValue) {
+          return new Rejection(TOO_LARGE_VALUE, "feature '" + name + "' is " + d + ", beyond input.max.abs.value="
+              + maxAbsValue + " (its square would overflow the window's co-moments)");
+        }
+      } else if (e.getValue() instanceof String c && c.length() > maxNameLength * 4) {
+        return new Rejection("too-long-name", "categorical feature '" + name + "' has a value of " + c.length()
+            + " characters, more than 4 × input.max.name.length=" + (maxNameLength * 4));
       }
     }
     if (numeric > maxDimensions) {

@@ -72,6 +72,10 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   private final RuleSet alertRules;
 
   private ProcessorContext<String, SpecificRecord> context;
+  /** The group's clock while its record is processed. */
+  private StateCodec.Clock clock;
+  /** Timestamp of the record being processed (the input record's, carried through the repartition topic). */
+  private long recordTime;
   private KeyValueStore<Bytes, byte[]> groups;
   private KeyValueStore<Bytes, byte[]> moments;
   private KeyValueStore<Bytes, byte[]> pending;
@@ -97,7 +101,18 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     this.sketchK = config.sketchK();
     this.importance = config.importance();
     this.alertRules = alertRules;
+    this.closeQuorum = config.windowCloseQuorum();
+    this.shapeConfirmEvents = config.shapeConfirmEvents();
+    this.maxGroups = config.maxGroupsPerPartition();
+    this.budget = new StateBudget(config);
   }
+
+  /** A group has at most this many shapes awaiting confirmation; an event of yet another one is refused at once. */
+  static final int MAX_CANDIDATES = 2;
+  private final int closeQuorum;
+  private final int shapeConfirmEvents;
+  private final long maxGroups;
+  private final StateBudget budget;
 
   private static long gcd(long a, long b) {
     return b == 0 ? a : gcd(b, a % b);
@@ -120,77 +135,381 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
 
   @Override
   public void process(Record<GroupKey, MonitoredEvent> record) {
+    recordTime = Math.max(0, record.timestamp());
     GroupKey key = record.key();
     MonitoredEvent event = record.value();
     byte[] group = StateCodec.groupPrefix(key);
     Bytes clockKey = StateCodec.groupKey(group, StateCodec.KIND_CLOCK);
     byte[] clockBytes = groups.get(clockKey);
-    StateCodec.Clock clock = clockBytes == null ? StateCodec.Clock.initial() : StateCodec.decodeClock(clockBytes);
+    if (clockBytes == null) {
+      if (event.endOfInput() || event.rejection() != null) {
+        return; // a group with no accepted event has nothing to close, and no window to count a refusal in
+      }
+      String refusal = admitGroup(key);
+      if (refusal != null) {
+        dead(key, event, refusal);
+        return;
+      }
+    }
+    clock = clockBytes == null ? StateCodec.Clock.initial() : StateCodec.decodeClock(clockBytes);
 
     if (event.endOfInput()) {
+      settleCandidates(key, group, Long.MAX_VALUE);
       clock = closeDue(key, group, clock, Long.MAX_VALUE);
-      groups.put(clockKey, StateCodec.encodeClock(clock));
-      return;
-    }
-
-    if (event.rejection() != null) {
+    } else if (event.rejection() != null) {
       // Already a dead letter; counted for its window's quality, but it moves no statistic and no stream time, so
       // valid events give the same results with or without bad ones around them.
-      long pane = Math.floorDiv(event.timestamp(), paneMs) * paneMs;
-      if (clock.streamTime() == Long.MIN_VALUE || !isClosed(Math.floorDiv(pane, advanceMs) * advanceMs, clock.streamTime())) {
-        countRejection(group, pane, event.rejection());
+      countRejection(group, paneOf(event), event.rejection());
+    } else if (route(key, group, event)) {
+      clock = clock.observe(event.timestamp(), closeQuorum);
+      settleCandidates(key, group, clock.streamTime());
+      clock = closeDue(key, group, clock, clock.streamTime());
+    }
+    groups.put(clockKey, StateCodec.encodeClock(clock));
+  }
+
+  /**
+   * Sends an event where its shape says: into the statistics when it fits the group's schema, to a candidate shape
+   * when it does not, or to the dead letters. Returns whether the event may move the group's stream time (it was
+   * accepted or is awaiting confirmation).
+   */
+  private boolean route(GroupKey key, byte[] group, MonitoredEvent event) {
+    StateCodec.Schema schema = schema(group);
+    if (schema == null && hasNulls(event)) {
+      // A null says nothing about a feature's type, so the schema waits for a row without nulls; a row with a null
+      // is left out of the correlations anyway, so this row only counts as incomplete.
+      return accept(key, group, null, event, null);
+    }
+    if (schema != null) {
+      String[] reason = new String[1];
+      byte[] row = toRow(event, schema, key, reason);
+      if (row != null) {
+        boolean accepted = accept(key, group, schema, event, row);
+        if (accepted) {
+          candidatesSawAnotherShape(key, group, schema, null);
+        }
+        return accepted;
       }
-      return;
+      if (hasNulls(event)) {
+        // With nulls its shape cannot be told, so it cannot start a candidate: it does not fit, and that is all.
+        countRejection(group, paneOf(event), event.type() == EventType.EMBEDDING ? "wrong-dimension" : "schema");
+        dead(key, event, reason[0]);
+        return false;
+      }
     }
+    return offerCandidate(key, group, schema, event);
+  }
 
-    Bytes schemaKey = StateCodec.groupKey(group, StateCodec.KIND_SCHEMA);
-    byte[] schemaBytes = groups.get(schemaKey);
-    StateCodec.Schema schema;
-    if (schemaBytes != null) {
-      schema = StateCodec.decodeSchema(schemaBytes);
-    } else if (hasNulls(event)) {
-      // A null says nothing about a feature's type, so the schema waits for the first row without nulls; a row
-      // with a null is left out of the correlations anyway, so this row only counts as incomplete.
-      schema = null;
-    } else {
-      schema = schemaOf(event);
-      groups.put(schemaKey, StateCodec.encodeSchema(schema));
-    }
-
-    long pane = Math.floorDiv(event.timestamp(), paneMs) * paneMs;
+  /**
+   * Adds an event that fits {@code schema} (null: a tabular row with nulls before any schema, counted only) to its
+   * pane, unless its window has closed: then it is a late dead letter.
+   */
+  private boolean accept(GroupKey key, byte[] group, StateCodec.Schema schema, MonitoredEvent event, byte[] row) {
+    long pane = paneOf(event);
     long lastWindowStart = Math.floorDiv(pane, advanceMs) * advanceMs;
-    if (clock.streamTime() != Long.MIN_VALUE && isClosed(lastWindowStart, clock.streamTime())) {
+    // Late means its windows are closed. Stream time says so for a new event; for a buffered one adopted now, the
+    // stream time may already include the event that settles its shape, before the windows it is due to close
+    // have been: then only an emitted window is closed.
+    boolean late = adopting ? lastWindowStart <= clock.lastClosedWindowStart()
+        : clock.streamTime() != Long.MIN_VALUE && isClosed(lastWindowStart, clock.streamTime());
+    if (late) {
       dead(key, event, "late: its window [" + lastWindowStart + ", " + (lastWindowStart + sizeMs)
           + ") closed when the stream time of this model reached " + clock.streamTime() + " (window.grace="
           + graceMs + " ms)");
-      return;
+      return false;
     }
-
-    if (schema == null) {
-      addToPane(group, pane, null, event, null);
-    } else {
-      String[] reason = new String[1];
-      byte[] row = toRow(event, schema, key, reason);
-      if (row == null) {
-        countRejection(group, pane, event.type() == EventType.EMBEDDING ? "wrong-dimension" : "schema");
-        dead(key, event, reason[0]);
-        return;
-      }
-      addToPane(group, pane, schema, event, row);
-      if (referenceRange && event.timestamp() >= referenceFrom && event.timestamp() < referenceTo) {
-        addToPane(group, REFERENCE_PANE, schema, event, row);
-      }
+    addToPane(group, pane, schema, event, row);
+    if (schema != null && referenceRange && event.timestamp() >= referenceFrom && event.timestamp() < referenceTo) {
+      addToPane(group, REFERENCE_PANE, schema, event, row);
     }
-
     List<Long> panes = clock.openPanes();
     if (!panes.contains(pane)) {
       TreeSet<Long> sorted = new TreeSet<>(panes);
       sorted.add(pane);
-      panes = List.copyOf(sorted);
+      clock = clock.withPanes(List.copyOf(sorted));
     }
-    clock = new StateCodec.Clock(Math.max(clock.streamTime(), event.timestamp()), clock.lastClosedWindowStart(), panes);
-    clock = closeDue(key, group, clock, clock.streamTime());
-    groups.put(clockKey, StateCodec.encodeClock(clock));
+    return true;
+  }
+
+  private long paneOf(MonitoredEvent event) {
+    return Math.floorDiv(event.timestamp(), paneMs) * paneMs;
+  }
+
+  private StateCodec.Schema schema(byte[] group) {
+    byte[] bytes = groups.get(StateCodec.groupKey(group, StateCodec.KIND_SCHEMA));
+    return bytes == null ? null : StateCodec.decodeSchema(bytes);
+  }
+
+  /**
+   * Counts a new group against {@code limits.groups.per.partition}; returns why it is refused, or null. The count is
+   * per task (one partition of the repartition topic), not per instance: which groups a partition holds is fixed by
+   * their keys, while an instance's share depends on how many instances run, and the outputs must not.
+   */
+  private String admitGroup(GroupKey key) {
+    byte[] bytes = groups.get(StateCodec.GROUP_COUNT_KEY);
+    long count = bytes == null ? 0 : StateCodec.decodeLong(bytes);
+    if (count >= maxGroups) {
+      return "limit: model '" + key.model() + "'" + (key.segment() == null ? "" : " segment '" + key.segment() + "'")
+          + " would be group " + (count + 1) + " of partition " + context.taskId().partition()
+          + ", more than limits.groups.per.partition=" + maxGroups
+          + " (raise it, or spread the groups over more partitions)";
+    }
+    groups.put(StateCodec.GROUP_COUNT_KEY, StateCodec.encodeLong(count + 1));
+    return null;
+  }
+
+  // ---- shapes awaiting confirmation
+
+  /**
+   * An event whose shape differs from its group's schema (or that comes before there is one) waits as a candidate
+   * shape: adopted once {@code input.shape.confirm.events} events have it and they outnumber the events of other
+   * shapes since its first, so a real schema change (384 to 768 dimensions) goes through and no corrupt event fixes
+   * a model's shape; refused, with every event it held, once other shapes outnumber it by that many events, or when
+   * the window of its first event closes.
+   */
+  private boolean offerCandidate(GroupKey key, byte[] group, StateCodec.Schema schema, MonitoredEvent event) {
+    StateCodec.Schema shape = schemaOf(event);
+    String tooBig = budget.refusal(key, shape);
+    if (tooBig != null) {
+      countRejection(group, paneOf(event), "limit");
+      dead(key, event, tooBig);
+      return false;
+    }
+    StateCodec.Candidates candidates = candidates(group);
+    StateCodec.Candidate mine = null;
+    for (StateCodec.Candidate c : candidates.pending()) {
+      if (c.shape().equals(shape)) {
+        mine = c;
+      }
+    }
+    if (mine == null && candidates.pending().size() >= MAX_CANDIDATES) {
+      countRejection(group, paneOf(event), event.type() == EventType.EMBEDDING ? "wrong-dimension" : "schema");
+      dead(key, event, mismatch(key, group, event, schema) + "; " + MAX_CANDIDATES
+          + " other new shapes of this model already await confirmation");
+      return false;
+    }
+    List<StateCodec.Candidate> pending = new ArrayList<>(candidates.pending());
+    int nextId = candidates.nextId();
+    if (mine == null) {
+      mine = new StateCodec.Candidate(nextId++, shape, 0, 0, event.timestamp());
+      pending.add(mine);
+    }
+    pending.set(pending.indexOf(mine), mine = new StateCodec.Candidate(mine.id(), shape, mine.count() + 1,
+        mine.rivals(), mine.firstTime()));
+    this.pending.put(StateCodec.bufferedKey(group, mine.id(), mine.count() - 1), event.toBytes());
+    saveCandidates(group, new StateCodec.Candidates(nextId, pending));
+    candidatesSawAnotherShape(key, group, schema, shape);
+    if (mine.count() >= shapeConfirmEvents && mine.count() > mine.rivals()) {
+      adopt(key, group, schema, mine);
+    }
+    return true;
+  }
+
+  /**
+   * Every candidate other than {@code shape}'s saw one more event of another shape; refuses the ones outnumbered by
+   * at least {@code input.shape.confirm.events} such events. Counting since the candidate's first event (not since
+   * its latest) keeps a steady trickle of wrong-shape events, however frequent, from ever taking a model over.
+   */
+  private void candidatesSawAnotherShape(GroupKey key, byte[] group, StateCodec.Schema schema, StateCodec.Schema shape) {
+    byte[] bytes = groups.get(StateCodec.groupKey(group, StateCodec.KIND_CANDIDATES));
+    if (bytes == null) {
+      return;
+    }
+    StateCodec.Candidates candidates = StateCodec.decodeCandidates(bytes);
+    List<StateCodec.Candidate> kept = new ArrayList<>();
+    for (StateCodec.Candidate c : candidates.pending()) {
+      if (c.shape().equals(shape)) {
+        kept.add(c);
+        continue;
+      }
+      StateCodec.Candidate next = new StateCodec.Candidate(c.id(), c.shape(), c.count(), c.rivals() + 1, c.firstTime());
+      if (next.rivals() >= shapeConfirmEvents && next.rivals() >= next.count()) {
+        refuse(key, group, next, schema, next.rivals() + " events of other shapes came since its first one");
+      } else {
+        kept.add(next);
+      }
+    }
+    saveCandidates(group, new StateCodec.Candidates(candidates.nextId(), kept));
+  }
+
+  /**
+   * Settles the candidates whose first event's window is due to close at {@code streamTime}: before there is a
+   * schema, the candidate with the most events (the earliest on a tie) becomes it, so a model that sends only a
+   * few events still gets its windows; with a schema, a candidate that did not gather enough events is refused.
+   */
+  private void settleCandidates(GroupKey key, byte[] group, long streamTime) {
+    while (true) {
+      byte[] bytes = groups.get(StateCodec.groupKey(group, StateCodec.KIND_CANDIDATES));
+      if (bytes == null) {
+        return;
+      }
+      StateCodec.Candidates candidates = StateCodec.decodeCandidates(bytes);
+      StateCodec.Candidate due = null;
+      for (StateCodec.Candidate c : candidates.pending()) {
+        long pane = Math.floorDiv(c.firstTime(), paneMs) * paneMs;
+        long firstWindowStart = Math.floorDiv(pane, advanceMs) * advanceMs - sizeMs + advanceMs;
+        if (streamTime != Long.MIN_VALUE && isClosed(firstWindowStart, streamTime)) {
+          due = c;
+          break;
+        }
+      }
+      if (due == null) {
+        return;
+      }
+      StateCodec.Schema schema = schema(group);
+      if (schema == null) {
+        StateCodec.Candidate best = due;
+        for (StateCodec.Candidate c : candidates.pending()) {
+          if (c.count() > best.count() || (c.count() == best.count() && c.id() < best.id())) {
+            best = c;
+          }
+        }
+        adopt(key, group, null, best);
+      } else {
+        removeCandidate(group, due);
+        refuse(key, group, due, schema, "its window closed before " + shapeConfirmEvents
+            + " events confirmed the shape (input.shape.confirm.events)");
+      }
+    }
+  }
+
+  /**
+   * Makes {@code candidate} the group's schema and feeds it its buffered events in their order. Windows that still
+   * hold events of the old schema are closed first, with what they hold, so each window's statistics come from one
+   * shape; a window the change falls in is then reported twice, once per shape (the README says so).
+   */
+  private void adopt(GroupKey key, byte[] group, StateCodec.Schema old, StateCodec.Candidate candidate) {
+    removeCandidate(group, candidate);
+    if (old != null) {
+      flushShape(key, group, old);
+    }
+    groups.put(StateCodec.groupKey(group, StateCodec.KIND_SCHEMA), StateCodec.encodeSchema(candidate.shape()));
+    adopting = true;
+    try {
+      for (int seq = 0; seq < candidate.count(); seq++) {
+        Bytes k = StateCodec.bufferedKey(group, candidate.id(), seq);
+        MonitoredEvent event = MonitoredEvent.fromBytes(pending.get(k));
+        pending.delete(k);
+        String[] reason = new String[1];
+        accept(key, group, candidate.shape(), event, toRow(event, candidate.shape(), key, reason));
+      }
+    } finally {
+      adopting = false;
+    }
+  }
+
+  /** True while buffered events of a newly adopted shape are fed in. */
+  private boolean adopting;
+
+  /** Dead-letters every event a candidate held, with why its shape was not taken. */
+  private void refuse(GroupKey key, byte[] group, StateCodec.Candidate candidate, StateCodec.Schema schema, String why) {
+    String seen = "; its shape was seen in " + candidate.count() + (candidate.count() == 1 ? " event" : " events")
+        + " and not confirmed: " + why;
+    for (int seq = 0; seq < candidate.count(); seq++) {
+      Bytes k = StateCodec.bufferedKey(group, candidate.id(), seq);
+      MonitoredEvent event = MonitoredEvent.fromBytes(pending.get(k));
+      pending.delete(k);
+      String reason = mismatch(key, group, event, schema) + seen;
+      long pane = paneOf(event);
+      if (!isClosed(Math.floorDiv(pane, advanceMs) * advanceMs, clock.streamTime())) {
+        countRejection(group, pane, event.type() == EventType.EMBEDDING ? "wrong-dimension" : "schema");
+      }
+      dead(key, event, reason);
+    }
+  }
+
+  /**
+   * Why {@code event} does not fit: against the group's schema, or before there is one against the shape most of
+   * its events so far had, in the words of {@link #toRow} ("feature 'x' is numeric ... but got the string ...").
+   */
+  private String mismatch(GroupKey key, byte[] group, MonitoredEvent event, StateCodec.Schema schema) {
+    StateCodec.Schema reference = schema;
+    if (reference == null) {
+      StateCodec.Schema shape = schemaOf(event);
+      int most = 0;
+      for (StateCodec.Candidate c : candidates(group).pending()) {
+        if (!c.shape().equals(shape) && c.count() > most) {
+          most = c.count();
+          reference = c.shape();
+        }
+      }
+    }
+    if (reference != null) {
+      String[] reason = new String[1];
+      if (toRow(event, reference, key, reason) == null) {
+        return reason[0] + (schema == null ? " (the shape most of its events have so far; none is confirmed yet)" : "");
+      }
+    }
+    return "shape " + describe(schemaOf(event)) + " of model '" + key.model() + "' is not confirmed";
+  }
+
+  private static String describe(StateCodec.Schema shape) {
+    if (shape.featureNames() == null) {
+      return "(" + shape.dimensions() + " dimensions)";
+    }
+    String text = "(numeric " + shape.featureNames() + ", categorical " + shape.categoricalNames() + ")";
+    return text.length() <= 300 ? text : text.substring(0, 300) + "...)";
+  }
+
+  private StateCodec.Candidates candidates(byte[] group) {
+    byte[] bytes = groups.get(StateCodec.groupKey(group, StateCodec.KIND_CANDIDATES));
+    return bytes == null ? StateCodec.Candidates.none() : StateCodec.decodeCandidates(bytes);
+  }
+
+  private void saveCandidates(byte[] group, StateCodec.Candidates candidates) {
+    Bytes k = StateCodec.groupKey(group, StateCodec.KIND_CANDIDATES);
+    if (candidates.pending().isEmpty()) {
+      if (groups.get(k) != null) {
+        groups.delete(k);
+      }
+    } else {
+      groups.put(k, StateCodec.encodeCandidates(candidates));
+    }
+  }
+
+  private void removeCandidate(byte[] group, StateCodec.Candidate candidate) {
+    StateCodec.Candidates candidates = candidates(group);
+    List<StateCodec.Candidate> kept = new ArrayList<>();
+    for (StateCodec.Candidate c : candidates.pending()) {
+      if (c.id() != candidate.id()) {
+        kept.add(c);
+      }
+    }
+    saveCandidates(group, new StateCodec.Candidates(candidates.nextId(), kept));
+  }
+
+  /** Closes, now, every window that holds events of {@code old}, and drops that schema's panes. */
+  private void flushShape(GroupKey key, byte[] group, StateCodec.Schema old) {
+    TreeSet<Long> due = new TreeSet<>();
+    for (long pane : clock.openPanes()) {
+      long last = Math.floorDiv(pane, advanceMs) * advanceMs;
+      for (long start = last; start > pane - sizeMs; start -= advanceMs) {
+        if (start > clock.lastClosedWindowStart()) {
+          due.add(start);
+        }
+      }
+    }
+    List<Long> open = new ArrayList<>(clock.openPanes());
+    for (long start : due) {
+      closeWindow(key, group, old, open, start);
+    }
+    for (long pane : open) {
+      deletePane(group, pane, old);
+    }
+    if (moments.get(StateCodec.paneKey(group, REFERENCE_PANE, StateCodec.KIND_PANE)) != null) {
+      deletePane(group, REFERENCE_PANE, old);
+    }
+    clock = clock.withPanes(List.of());
+  }
+
+  /**
+   * The record time of an output about the window ending at {@code end}: its end, unless that is later than the
+   * record that closed it. A window closed by a far-ahead event or by the end of input can end in the future, and
+   * a broker refuses records too far ahead of its clock; the closing record's time it has accepted already. Both
+   * are fixed by the input, so outputs carry the same timestamps on every run.
+   */
+  private long outputTime(long end) {
+    return Math.min(end, recordTime);
   }
 
   /** A window [start, start + size) is closed once stream time reaches its end + grace. */
@@ -302,7 +621,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         categorical[c] = (String) v;
       } else if (v != null) {
         reason[0] = "feature '" + e.getKey() + "' is not among the features of model '" + key.model() + "' (numeric "
-            + numericNames + ", categorical " + categoricalNames + "; fixed by its first event without nulls)";
+            + numericNames + ", categorical " + categoricalNames + ")";
         return null;
       }
     }
@@ -411,7 +730,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         }
       }
     }
-    return new StateCodec.Clock(streamTime, due.last(), List.copyOf(open));
+    return new StateCodec.Clock(streamTime, due.last(), List.copyOf(open), clock.latest());
   }
 
   /** The statistics of some panes, merged in time order (pending rows folded first). */
@@ -491,6 +810,25 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       }
     }
     Collected collected = collect(group, schema, windowPanes);
+    try {
+      emitWindow(key, group, schema, start, end, collected);
+    } catch (ArithmeticException e) {
+      // A numerical failure (an eigen decomposition that does not converge) is this window's problem, not the
+      // application's: the window is reported with its counts and the reason, and decides nothing.
+      StateCodec.Schema none = new StateCodec.Schema(0, schema.featureNames() == null ? null : List.of(), List.of());
+      RedundancyReport empty = Redundancy.analyze(CoMoments.empty(0), topPairs);
+      WindowStats stats = WindowOutputs.stats(key, none, List.of(), start, end,
+          collected.moments().count() + collected.incomplete(), collected.incomplete(), empty, empty,
+          Mask.of(0, List.of()), config.maskThreshold(), topPairs);
+      stats.setDimensions(d);
+      stats.setError("statistics not computed: " + e.getMessage());
+      context.forward(new Record<>(key.outputKey(), stats, outputTime(end)));
+    }
+  }
+
+  private void emitWindow(GroupKey key, byte[] group, StateCodec.Schema schema, long start, long end,
+      Collected collected) {
+    int d = schema.dimensions();
     CoMoments merged = collected.moments();
     long incomplete = collected.incomplete();
     long[] missing = collected.missing();
@@ -529,6 +867,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     }
 
     io.featuremon.avro.Drift drift = null;
+    boolean replacesReference = false;
     if (driftEnabled) {
       DriftState sketches = collected.sketches();
       Reference current = new Reference(start, end, merged.count(), report.meanAbsCorr(), report.effectiveRank(),
@@ -538,8 +877,10 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         drift = DriftOutputs.compare(referenceMode, config.driftAlpha(), schema, reference, sketches,
             merged.header().mean(), window.counts, report);
       }
-      if (enough && ((referenceMode.equals("window") && reference == null && !referenceRange)
-          || referenceMode.equals("previous"))) {
+      // A reference of another shape (the model changed its dimension) is replaced as if there were none.
+      if (enough && ((referenceMode.equals("window") && (reference == null || reference.sketches().length != d)
+          && !referenceRange) || referenceMode.equals("previous"))) {
+        replacesReference = true;
         current.save(references, group);
       }
     }
@@ -549,14 +890,14 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         report, maskInput, verdicts, config.maskThreshold(), topPairs);
     stats.setDrift(drift);
     stats.setQuality(quality(group, schema, start, end, merged.count() + incomplete, missing, window));
-    context.forward(new Record<>(outputKey, stats, end));
+    context.forward(new Record<>(outputKey, stats, outputTime(end)));
     if (enough && step.changed()) {
       FeatureMask featureMask = WindowOutputs.mask(key, schema, names, start, end, options, step.mask(), step.version(),
           config.softMasks());
-      context.forward(new Record<>(outputKey, featureMask, end));
+      context.forward(new Record<>(outputKey, featureMask, outputTime(end)));
     }
     if (enough) {
-      evaluateAlerts(group, outputKey, stats, end);
+      evaluateAlerts(group, outputKey, stats, end, replacesReference);
     }
   }
 
@@ -564,14 +905,15 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
    * Runs the alert rules over the window's statistics (and its reference's, for relative rules): the engine's state
    * per group lives in the alerts store, so the lifecycle survives restarts and a replay fires exactly as live.
    */
-  private void evaluateAlerts(byte[] group, String outputKey, WindowStats stats, long end) {
+  private void evaluateAlerts(byte[] group, String outputKey, WindowStats stats, long end,
+      boolean replacesReference) {
     if (alertRules.isEmpty()) {
       return;
     }
     JsonNode json = AvroJson.toJson(stats);
     byte[] referenceJson = referenceStats(group);
     if (driftEnabled && profile == null && !referenceRange
-        && (referenceJson == null || referenceMode.equals("previous"))) {
+        && (referenceJson == null || replacesReference)) {
       // This window is (or replaces) the reference: remember its statistics for relative rules.
       references.put(referenceStatsKey(group), json.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
@@ -589,7 +931,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     AlertEngine.Evaluation evaluation = AlertEngine.evaluate(state, alertRules, WindowContext.of(json, reference));
     alertState.put(stateKey, evaluation.state().toBytes());
     for (AlertTransition transition : evaluation.transitions()) {
-      context.forward(new Record<>(outputKey, transition.toAvro(), end));
+      context.forward(new Record<>(outputKey, transition.toAvro(), outputTime(end)));
     }
   }
 

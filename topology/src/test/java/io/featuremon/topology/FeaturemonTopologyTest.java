@@ -48,8 +48,10 @@ class FeaturemonTopologyTest {
   private TestOutputTopic<String, DeadLetter> deadLetters;
 
   private void start(Map<String, String> settings) {
+    // Quorum 1: these tests place events at window boundaries and expect the window to close on the event that
+    // passes end + grace (PoisonPillTest covers the default quorum).
     Map<String, String> all = new HashMap<>(Map.of(FeaturemonConfig.WINDOW_SIZE, "1h", FeaturemonConfig.WINDOW_GRACE, "10m",
-        FeaturemonConfig.FOLD_BATCH_SIZE, "16"));
+        FeaturemonConfig.FOLD_BATCH_SIZE, "16", FeaturemonConfig.WINDOW_CLOSE_QUORUM, "1"));
     all.putAll(settings);
     FeaturemonConfig config = FeaturemonConfig.load(all, null, Map.of());
     Properties props = new Properties();
@@ -164,6 +166,11 @@ class FeaturemonTopologyTest {
     embeddings.pipeInput(new TestRecord<>(null, null, null, T0)); // 11: tombstone
     features.pipeInput(new TestRecord<>(null, events.features("t", T0, Map.of("a", 1.0, "b", "x")), null, T0)); // features 0
     features.pipeInput(new TestRecord<>(null, events.features("t", T0, Map.of("a", "oops", "b", "x")), null, T0)); // 1
+    // Events of an unconfirmed shape (3 and features 1) wait for confirmation; the end of input settles them.
+    endOfInput("m");
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(FeaturemonTopology.END_OF_INPUT_HEADER, "t".getBytes());
+    features.pipeInput(new TestRecord<>(null, new byte[0], headers, T0));
 
     Map<Long, String> reasons = new HashMap<>();
     List<DeadLetter> letters = deadLetters.readValuesToList();

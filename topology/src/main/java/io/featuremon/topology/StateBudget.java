@@ -1,0 +1,72 @@
+package io.featuremon.topology;
+
+import io.featuremon.config.FeaturemonConfig;
+
+/**
+ * The state one group needs, estimated from its shape, against {@code limits.group.state.bytes}: decided once, when
+ * a shape is first seen, so a group is either refused at its first event or never.
+ *
+ * <p>Per open pane: the upper triangle of the co-moment matrix (8·d(d+1)/2 bytes), its header (40·d), one KLL sketch
+ * per numeric dimension when drift is on (about 32·k bytes at most), categorical counts, contingency tables and
+ * grouped moments (bounded by the category cap), and up to one fold batch of pending rows. A window of
+ * size/pane panes plus the panes its grace keeps open, and the reference pane of a reference range, are open at
+ * once. The estimate errs high; the README's sizing table uses the same formula.
+ */
+final class StateBudget {
+  private final long limit;
+  private final long openPanes;
+  private final boolean drift;
+  private final int sketchK;
+  private final int categoryCap;
+  private final int batch;
+
+  StateBudget(FeaturemonConfig config) {
+    long size = config.windowSize().toMillis();
+    long advance = config.windowAdvance().toMillis();
+    long pane = gcd(size, advance);
+    this.openPanes = (size + config.windowGrace().toMillis()) / pane + 1 + (config.referenceRange() != null ? 1 : 0);
+    this.limit = config.maxGroupStateBytes();
+    this.drift = !config.referenceMode().equals("none");
+    this.sketchK = config.sketchK();
+    this.categoryCap = config.maxCategories();
+    this.batch = config.foldBatchSize();
+  }
+
+  private static long gcd(long a, long b) {
+    return b == 0 ? a : gcd(b, a % b);
+  }
+
+  /** Bytes one pane of a group of {@code numeric} numeric and {@code categorical} categorical features holds. */
+  static long bytesPerPane(long numeric, long categorical, boolean drift, int sketchK, int categoryCap, int batch) {
+    long cells = categoryCap + 1L;
+    long bytes = 8 * numeric * (numeric + 1) / 2 + 40 * numeric;
+    bytes += drift ? 32L * sketchK * numeric : 0;
+    bytes += 64 * cells * categorical;                                    // capped counts
+    bytes += 8 * cells * cells * categorical * (categorical - 1) / 2;     // contingency tables
+    bytes += 24 * cells * numeric * categorical;                          // grouped moments
+    bytes += (long) batch * (9 * numeric + 32 * categorical + 32);        // pending rows
+    return bytes;
+  }
+
+  long estimate(StateCodec.Schema shape) {
+    long numeric = shape.dimensions();
+    long categorical = shape.categoricalNames().size();
+    return openPanes * bytesPerPane(numeric, categorical, drift, sketchK, categoryCap, batch);
+  }
+
+  /** Why a group of this shape is refused, or null when it fits. */
+  String refusal(GroupKey key, StateCodec.Schema shape) {
+    long need = estimate(shape);
+    if (need <= limit) {
+      return null;
+    }
+    String what = shape.featureNames() == null ? shape.dimensions() + " dimensions"
+        : shape.dimensions() + " numeric and " + shape.categoricalNames().size() + " categorical features";
+    return "limit: model '" + key.model() + "' with " + what + " needs about " + mib(need) + " of state for its "
+        + openPanes + " open panes, more than limits.group.state.bytes=" + limit + " (" + mib(limit) + ")";
+  }
+
+  private static String mib(long bytes) {
+    return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+  }
+}
