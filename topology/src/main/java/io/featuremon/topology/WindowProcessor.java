@@ -298,10 +298,10 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         mine.rivals(), mine.firstTime()));
     this.pending.put(StateCodec.bufferedKey(group, mine.id(), mine.count() - 1), event.toBytes());
     saveCandidates(group, new StateCodec.Candidates(nextId, pending));
-    candidatesSawAnotherShape(key, group, schema, shape);
     if (mine.count() >= shapeConfirmEvents && mine.count() > mine.rivals()) {
       adopt(key, group, schema, mine);
     }
+    candidatesSawAnotherShape(key, group, schema(group), shape);
     return true;
   }
 

@@ -124,7 +124,7 @@ public final class LiveFeaturemon implements AutoCloseable {
         Map<String, String> all = new LinkedHashMap<>(settings);
         all.put(FeaturemonConfig.APPLICATION_ID, prefix);
         all.put(FeaturemonConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers());
-        all.put(FeaturemonConfig.SCHEMA_REGISTRY_URL, stack.registryUrl());
+        all.putIfAbsent(FeaturemonConfig.SCHEMA_REGISTRY_URL, stack.registryUrl()); // a test may put a proxy between
         all.put(FeaturemonConfig.TOPIC_EMBEDDINGS, prefix + "-embeddings");
         all.put(FeaturemonConfig.TOPIC_FEATURES, prefix + "-features");
         all.put(FeaturemonConfig.TOPIC_WINDOW_STATS, prefix + "-window-stats");

@@ -112,10 +112,15 @@ public record Scenario(String name, Map<String, String> settings, List<String> l
         long lastWindowEnd = Math.floorDiv(last, size) * size + size;
         long trailing = lastWindowEnd + grace;
         List<String> all = new ArrayList<>(lines);
-        all.add(edit(lines.get(lines.size() - 1), e -> {
-            e.put("id", "trailing");
-            e.put("timestamp", trailing);
-        }));
+        // A window closes once the median of its model's latest 2q - 1 event times passes end + grace
+        // (window.close.quorum = q), so q trailing events close the last real window.
+        for (int i = 0; i < config.windowCloseQuorum(); i++) {
+            String id = "trailing-" + i;
+            all.add(edit(lines.get(lines.size() - 1), e -> {
+                e.put("id", id);
+                e.put("timestamp", trailing);
+            }));
+        }
         return new Scenario(name, Map.copyOf(settings), List.copyOf(all), Math.floorDiv(trailing, size) * size, deadLetters);
     }
 
@@ -134,12 +139,21 @@ public record Scenario(String name, Map<String, String> settings, List<String> l
         return type() == EventType.EMBEDDING ? config.embeddingsTopic() : config.featuresTopic();
     }
 
-    /** Every line but the trailing event. */
+    /** Every line but the trailing events. */
     public List<String> withoutTrailingEvent() {
-        return lines.subList(0, lines.size() - 1);
+        int n = lines.size();
+        while (n > 0 && parse(lines.get(n - 1)).get("id").asText().startsWith("trailing-")) {
+            n--;
+        }
+        return lines.subList(0, n);
     }
 
-    /** The trailing event. */
+    /** The trailing events, which close the last real window. */
+    public List<String> trailingEvents() {
+        return lines.subList(withoutTrailingEvent().size(), lines.size());
+    }
+
+    /** The last trailing event. */
     public String trailingEvent() {
         return lines.get(lines.size() - 1);
     }
