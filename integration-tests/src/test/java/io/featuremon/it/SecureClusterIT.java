@@ -18,6 +18,7 @@ import java.util.UUID;
 
 import io.featuremon.avro.DeadLetter;
 import io.featuremon.avro.EmbeddingEvent;
+import io.featuremon.avro.FeatureImportance;
 import io.featuremon.avro.WindowStats;
 import io.featuremon.config.FeaturemonConfig;
 import io.featuremon.embedded.EmbeddedKafka;
@@ -29,6 +30,7 @@ import io.featuremon.it.support.Poll;
 import io.featuremon.it.support.Scenario;
 import io.featuremon.it.support.SelfSignedCertificate;
 import io.featuremon.replay.Replay;
+import io.featuremon.serdes.AvroSerde;
 import io.featuremon.serdes.HttpSchemaRegistryClient;
 import io.featuremon.serdes.SchemaRegistryConfig;
 import io.featuremon.serdes.SchemaRegistryException;
@@ -118,9 +120,13 @@ class SecureClusterIT {
     @Test
     void shouldProcessEventsOverSaslSslAndAnAuthenticatedTlsRegistryWithOnlyTheDocumentedAcls() throws Exception {
         Scenario scenario = Scenario.macrodata(Map.of());
-        try (LiveFeaturemon live = LiveFeaturemon.create(kafka.bootstrapServers(), registryUrl, "secure", scenario.settings())) {
+        try (LiveFeaturemon live = LiveFeaturemon.create(kafka.bootstrapServers(), registryUrl, "secure",
+                withOwnApplicationId(scenario.settings()))) {
+            assertThat(live.config().embeddingsTopic()).as("input and output topics are not under the application id")
+                    .doesNotStartWith(live.config().applicationId());
             kafka.createAcls(featuremonAcls(live.config(), "User:" + FEATUREMON_USER));
             live.produce(scenario.lines());
+            produceImportanceOfAnotherModel(live);
             Path replayDir = work.resolve("replay");
             new Replay(live.config()).run(scenario.writeTo(work.resolve("input.jsonl")), replayDir, p -> {});
             List<String> expectedStats = scenario.beforeTrailingWindow(Scenario.readLines(replayDir.resolve(Replay.WINDOW_STATS_FILE)));
@@ -182,7 +188,7 @@ class SecureClusterIT {
     void shouldStopOnAWrongRegistryPasswordWithAnErrorThatNamesTheProblemInsteadOfDeadLetteringRecords() throws Exception {
         Scenario scenario = Scenario.macrodata(Map.of());
         try (LiveFeaturemon live = LiveFeaturemon.create(kafka.bootstrapServers(), registryUrl, "secure-wrong-registry",
-                scenario.settings())) {
+                withOwnApplicationId(scenario.settings()))) {
             kafka.createAcls(featuremonAcls(live.config(), "User:" + FEATUREMON_USER));
             live.produce(scenario.lines().subList(0, 20));
 
@@ -245,6 +251,14 @@ class SecureClusterIT {
      * outputs, everything on the topics and the consumer group named after the application id (repartition and
      * changelog topics, which Kafka Streams creates, describes, reads, writes and purges), and transactions under
      * ids prefixed with it (exactly_once_v2). Nothing on the cluster.
+     *
+     * <p>Checked one by one (by running this test without it): without READ on an input topic (features, or a
+     * feature-importance topic that holds a record), WRITE on an output topic (window stats, masks, dead letters),
+     * the prefixed topic or group ACL, or the transactional-id ACL, featuremon stops with an authorization error.
+     * The DESCRIBE entries are implied by READ and WRITE (it passes without them); they are listed because most
+     * operators expect them. With the internal topics left for Kafka Streams to create, the prefixed topic ACL
+     * (its CREATE) is enough too. No cluster ACL is needed: IDEMPOTENT_WRITE is not asked of a transactional
+     * producer that may WRITE its transactional id (KIP-679, Kafka 3.0).
      */
     static List<AclBinding> featuremonAcls(FeaturemonConfig config, String principal) {
         List<AclBinding> acls = new ArrayList<>();
@@ -292,6 +306,27 @@ class SecureClusterIT {
         settings.put("schema.registry.ssl.truststore.type", SelfSignedCertificate.TYPE);
         settings.put("schema.registry.ssl.truststore.password", certificate.trustStorePassword());
         return settings;
+    }
+
+    /**
+     * An application id of its own ({@code <prefix>-app}), so that the input and output topics ({@code <prefix>-...})
+     * are reached only through their own ACLs, not through the application id's prefixed ones.
+     */
+    private static Map<String, String> withOwnApplicationId(Map<String, String> settings) {
+        return with(settings, FeaturemonConfig.APPLICATION_ID, "app");
+    }
+
+    /**
+     * A record in the feature-importance topic, so that the application's global store must read that topic (an
+     * empty one it never fetches from); for a model that is not in the events, so that no output changes.
+     */
+    private static void produceImportanceOfAnotherModel(LiveFeaturemon live) {
+        String topic = live.config().featureImportanceTopic();
+        FeatureImportance importance = FeatureImportance.newBuilder().setModel("another-model")
+                .setImportance(Map.of("x", 1.0)).build();
+        live.produceRaw(topic, importance.getModel(),
+                new AvroSerde<>(FeatureImportance.class, live.registry()).serializer().serialize(topic, importance),
+                System.currentTimeMillis());
     }
 
     /** The config {@link LiveFeaturemon#start(Path, Map)} gives the application with {@code secured}. */

@@ -118,7 +118,8 @@ public final class LiveFeaturemon implements AutoCloseable {
      *
      * @param name     short name of the test, the prefix of every topic and of the application id
      * @param settings featuremon settings and Kafka Streams pass-through keys; topics, application id, broker,
-     *                 registry and {@code processing.guarantee=exactly_once_v2} are set here
+     *                 registry and {@code processing.guarantee=exactly_once_v2} are set here (an {@code application.id}
+     *                 given here becomes a suffix of the unique one, so that the topics are not under its prefix)
      */
     public static LiveFeaturemon create(KafkaStack stack, String name, Map<String, String> settings) {
         return create(stack.bootstrapServers(), stack.registryUrl(), name, settings);
@@ -131,7 +132,10 @@ public final class LiveFeaturemon implements AutoCloseable {
     public static LiveFeaturemon create(String bootstrapServers, String registryUrl, String name, Map<String, String> settings) {
         String prefix = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> all = new LinkedHashMap<>(settings);
-        all.put(FeaturemonConfig.APPLICATION_ID, prefix);
+        // An application.id in the settings becomes a suffix: "<prefix>-app" leaves the topics "<prefix>-embeddings"
+        // etc. outside the application id's prefix, as they are in production (what a test of ACLs needs).
+        String suffix = settings.get(FeaturemonConfig.APPLICATION_ID);
+        all.put(FeaturemonConfig.APPLICATION_ID, suffix == null ? prefix : prefix + "-" + suffix);
         all.put(FeaturemonConfig.BOOTSTRAP_SERVERS, bootstrapServers);
         all.put(FeaturemonConfig.SCHEMA_REGISTRY_URL, registryUrl);
         all.put(FeaturemonConfig.TOPIC_EMBEDDINGS, prefix + "-embeddings");
