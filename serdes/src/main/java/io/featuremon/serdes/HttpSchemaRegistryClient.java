@@ -200,7 +200,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                             HttpResponse.BodyHandlers.ofString());
                     int status = response.statusCode();
                     if (status == 429 || status >= 500) {
-                        lastFailure = method + " " + url + " answered HTTP " + status + ": " + abbreviate(response.body());
+                        lastFailure = method + " " + url + " answered HTTP " + status + ": " + Redaction.text(abbreviate(response.body()));
                         lastCause = null;
                         continue;
                     }
