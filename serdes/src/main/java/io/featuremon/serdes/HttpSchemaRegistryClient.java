@@ -17,6 +17,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,7 +37,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Build it from the usual serde config with {@link #HttpSchemaRegistryClient(Map)} (keys in
  * {@link SchemaRegistryConfig}: {@code schema.registry.url}, {@code basic.auth.*},
- * {@code bearer.auth.token}, timeouts and retries), or with {@link #of} in tests.
+ * {@code bearer.auth.token}, {@code schema.registry.ssl.*} for TLS, timeouts and retries), or with
+ * {@link #of} in tests.
+ *
+ * <p>No message, log line or exception of this client shows a credential: URLs are shown without their user
+ * info and with the values of their query hidden ({@link Redaction}). A 401 or 403 answer says which setting
+ * the rejected credentials came from.
  *
  * <p>Answers are cached for the life of the client ((subject, schema) → id and id → schema never
  * change in a registry), so in steady state it does no HTTP at all. A call that finds no registry
@@ -49,8 +57,26 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_BACKOFF_MS = 10_000;
 
-    /** A base URL and the Authorization header to send to it, or null for none. */
-    private record Endpoint(String baseUrl, String authorization) {
+    /**
+     * One registry URL: where requests go ({@code baseUrl} + path + {@code query}), how it is shown in messages
+     * and logs ({@code baseUrl} + path + {@code shownQuery}: the user info is not in {@code baseUrl}, the query's
+     * values are hidden), the Authorization header (null for none) and the setting it came from, for a refusal.
+     */
+    private record Endpoint(String baseUrl, String query, String shownQuery, String authorization, String credentialsFrom) {
+
+        static Endpoint of(URI uri, String authorization, String credentialsFrom) {
+            String query = uri.getRawQuery();
+            return new Endpoint(stripTrailingSlash(withoutUserInfoAndQuery(uri)), query == null ? "" : "?" + query,
+                    query == null ? "" : "?" + Redaction.query(query), authorization, credentialsFrom);
+        }
+
+        URI uri(String path) {
+            return URI.create(baseUrl + path + query);
+        }
+
+        String shown(String path) {
+            return baseUrl + path + shownQuery;
+        }
     }
 
     private record SubjectSchema(String subject, Schema schema) {
@@ -78,16 +104,22 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     HttpSchemaRegistryClient(SchemaRegistryConfig config) {
         this(endpoints(config), Duration.ofMillis(config.getInt(SchemaRegistryConfig.REQUEST_TIMEOUT_MS)),
-                config.getInt(SchemaRegistryConfig.MAX_RETRIES), config.getLong(SchemaRegistryConfig.RETRY_BACKOFF_MS));
+                config.getInt(SchemaRegistryConfig.MAX_RETRIES), config.getLong(SchemaRegistryConfig.RETRY_BACKOFF_MS),
+                RegistryTls.sslContext(config));
     }
 
-    private HttpSchemaRegistryClient(List<Endpoint> endpoints, Duration requestTimeout, int maxRetries, long retryBackoffMs) {
+    private HttpSchemaRegistryClient(List<Endpoint> endpoints, Duration requestTimeout, int maxRetries, long retryBackoffMs,
+            SSLContext sslContext) {
         this.endpoints = List.copyOf(endpoints);
         this.requestTimeout = requestTimeout;
         this.maxRetries = maxRetries;
         this.retryBackoffMs = retryBackoffMs;
         // HTTP/1.1: the default HTTP/2 would send an h2c upgrade on every plain-http connection.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(requestTimeout).build();
+        HttpClient.Builder http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(requestTimeout);
+        if (sslContext != null) {
+            http.sslContext(sslContext);
+        }
+        this.http = http.build();
     }
 
     /**
@@ -98,8 +130,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      * @param retryBackoff  pause before the first extra round, doubled before each further one
      */
     public static HttpSchemaRegistryClient of(List<URI> urls, Duration requestTimeout, int maxRetries, Duration retryBackoff) {
-        List<Endpoint> endpoints = urls.stream().map(url -> new Endpoint(stripTrailingSlash(url.toString()), null)).toList();
-        return new HttpSchemaRegistryClient(endpoints, requestTimeout, maxRetries, retryBackoff.toMillis());
+        List<Endpoint> endpoints = urls.stream().map(url -> Endpoint.of(url, null, null)).toList();
+        return new HttpSchemaRegistryClient(endpoints, requestTimeout, maxRetries, retryBackoff.toMillis(), null);
     }
 
     @Override
@@ -161,26 +193,28 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             for (int i = 0; i < endpoints.size(); i++) {
                 int index = (first + i) % endpoints.size();
                 Endpoint endpoint = endpoints.get(index);
-                String url = endpoint.baseUrl() + path;
+                // Messages and logs show the URL without credentials or query values, never endpoint.uri(path).
+                String url = endpoint.shown(path);
                 try {
-                    HttpResponse<String> response = http.send(request(endpoint, url, method, body),
+                    HttpResponse<String> response = http.send(request(endpoint, endpoint.uri(path), method, body),
                             HttpResponse.BodyHandlers.ofString());
                     int status = response.statusCode();
                     if (status == 429 || status >= 500) {
-                        lastFailure = method + " " + url + " answered HTTP " + status + ": " + abbreviate(response.body());
+                        lastFailure = method + " " + url + " answered HTTP " + status + ": " + Redaction.text(abbreviate(response.body()));
                         lastCause = null;
                         continue;
                     }
                     preferredEndpoint = index;
                     if (status >= 300) {
-                        throw refusal(method, url, status, response.body());
+                        throw refusal(endpoint, method, url, status, response.body());
                     }
                     return JSON.readTree(response.body());
                 } catch (JsonProcessingException e) {
-                    throw new SchemaRegistryException(method + " " + url + " answered with invalid JSON: " + e.getOriginalMessage(),
-                            200, 200);
+                    throw new SchemaRegistryException(method + " " + url + " answered with invalid JSON: "
+                            + Redaction.text(e.getOriginalMessage()), 200, 200);
                 } catch (IOException e) {
-                    lastFailure = method + " " + url + " failed: " + e;
+                    lastFailure = method + " " + url + " failed: " + Redaction.text(e.toString()) + tlsHint(e);
+                    // The JDK's messages name no URL; and the one it was given holds no credentials anyway.
                     lastCause = e;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -202,8 +236,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
     }
 
-    private HttpRequest request(Endpoint endpoint, String url, String method, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+    private HttpRequest request(Endpoint endpoint, URI url, String method, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .timeout(requestTimeout)
                 .header("Accept", CONTENT_TYPE)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -217,7 +251,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return request.build();
     }
 
-    private static SchemaRegistryException refusal(String method, String url, int status, String body) {
+    private static SchemaRegistryException refusal(Endpoint endpoint, String method, String url, int status, String body) {
         int errorCode = status;
         String message = abbreviate(body);
         try {
@@ -227,7 +261,20 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         } catch (JsonProcessingException e) {
             // Not a registry error body: keep the HTTP status and the raw text.
         }
-        String text = method + " " + url + " answered HTTP " + status + " (error code " + errorCode + "): " + message;
+        String text = method + " " + url + " answered HTTP " + status + " (error code " + errorCode + "): "
+                + Redaction.text(message);
+        if (status == 401) {
+            return new SchemaRegistryException("schema registry authentication failed: the registry rejected the"
+                    + " credentials " + (endpoint.credentialsFrom() == null ? "(none were configured: set "
+                    + SchemaRegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE + "=USER_INFO and "
+                    + SchemaRegistryConfig.BASIC_AUTH_USER_INFO + ", or " + SchemaRegistryConfig.BEARER_AUTH_TOKEN + ")"
+                    : "from " + endpoint.credentialsFrom()) + ". " + text, status, errorCode);
+        }
+        if (status == 403) {
+            return new SchemaRegistryException("schema registry authorization failed: the credentials"
+                    + (endpoint.credentialsFrom() == null ? "" : " from " + endpoint.credentialsFrom())
+                    + " were accepted but may not do this. " + text, status, errorCode);
+        }
         // A 404 without a 404xx error code comes from something that is not a registry (wrong URL path):
         // that is a misconfiguration, not a record with an unknown schema.
         if (status == 404 && errorCode / 100 == 404) {
@@ -268,16 +315,18 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         List<Endpoint> endpoints = new ArrayList<>();
         for (String url : urls) {
-            URI uri = URI.create(url.trim());
-            String authorization = null;
+            URI uri = parse(url.trim());
             if (bearerToken != null) {
-                authorization = "Bearer " + bearerToken.value();
+                endpoints.add(Endpoint.of(uri, "Bearer " + bearerToken.value(), SchemaRegistryConfig.BEARER_AUTH_TOKEN));
             } else if (fromUserInfo) {
-                authorization = basic(SchemaRegistryConfig.BASIC_AUTH_USER_INFO, userInfo.value());
+                endpoints.add(Endpoint.of(uri, basic(SchemaRegistryConfig.BASIC_AUTH_USER_INFO, userInfo.value()),
+                        SchemaRegistryConfig.BASIC_AUTH_USER_INFO));
             } else if (uri.getRawUserInfo() != null) {
-                authorization = basic(SchemaRegistryConfig.URL, decode(uri.getRawUserInfo()));
+                endpoints.add(Endpoint.of(uri, basic(SchemaRegistryConfig.URL, decode(uri.getRawUserInfo())),
+                        "the user info of " + SchemaRegistryConfig.URL));
+            } else {
+                endpoints.add(Endpoint.of(uri, null, null));
             }
-            endpoints.add(new Endpoint(stripTrailingSlash(withoutUserInfo(uri)), authorization));
         }
         return endpoints;
     }
@@ -295,11 +344,30 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return URLDecoder.decode(rawUserInfo.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    private static String withoutUserInfo(URI uri) {
+    private static URI parse(String url) {
         try {
-            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(), null).toString();
+            return new URI(url);
         } catch (URISyntaxException e) {
-            throw new ConfigException(SchemaRegistryConfig.URL, uri.toString(), e.getMessage());
+            // Validated by SchemaRegistryConfig already; the parser's message quotes the URL, credentials and all.
+            throw new ConfigException(SchemaRegistryConfig.URL, Redaction.url(url), "not a URL");
         }
+    }
+
+    /** scheme://host:port/path, raw (percent-encoding kept): what requests go to, before the path and the query. */
+    private static String withoutUserInfoAndQuery(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "")
+                + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    }
+
+    /** What to check when a TLS handshake fails: the usual causes are an untrusted certificate or a wrong host name. */
+    private static String tlsHint(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SSLHandshakeException || t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+                return " (TLS handshake failed: is the registry's certificate signed by a CA in "
+                        + SchemaRegistryConfig.SSL_TRUSTSTORE_LOCATION + " (or the JVM's default truststore), and does"
+                        + " it name the URL's host?)";
+            }
+        }
+        return "";
     }
 }

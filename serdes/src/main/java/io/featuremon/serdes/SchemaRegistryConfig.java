@@ -30,6 +30,13 @@ public final class SchemaRegistryConfig extends AbstractConfig {
     public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
     public static final String KEY_SUBJECT_NAME_STRATEGY = "key.subject.name.strategy";
     public static final String VALUE_SUBJECT_NAME_STRATEGY = "value.subject.name.strategy";
+    public static final String SSL_TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
+    public static final String SSL_TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
+    public static final String SSL_TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
+    public static final String SSL_KEYSTORE_LOCATION = "schema.registry.ssl.keystore.location";
+    public static final String SSL_KEYSTORE_PASSWORD = "schema.registry.ssl.keystore.password";
+    public static final String SSL_KEYSTORE_TYPE = "schema.registry.ssl.keystore.type";
+    public static final String SSL_KEY_PASSWORD = "schema.registry.ssl.key.password";
 
     /** Credentials come from the user-info part of each URL ({@code http://user:password@host}), if any. */
     public static final String CREDENTIALS_SOURCE_URL = "URL";
@@ -39,7 +46,9 @@ public final class SchemaRegistryConfig extends AbstractConfig {
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(URL, Type.LIST, List.of(), SchemaRegistryConfig::validateUrls, Importance.HIGH,
                     "Comma-separated base URLs of the Confluent-compatible registry API, tried in order when one fails."
-                            + " Required unless the serde is given a SchemaRegistryClient.")
+                            + " Required unless the serde is given a SchemaRegistryClient. A URL may carry credentials"
+                            + " (https://user:password@host, percent-encoded; used when basic.auth.credentials.source=URL)"
+                            + " and a query string, which is sent with every request; both are hidden in messages.")
             .define(BASIC_AUTH_CREDENTIALS_SOURCE, Type.STRING, CREDENTIALS_SOURCE_URL,
                     ValidString.in(CREDENTIALS_SOURCE_URL, CREDENTIALS_SOURCE_USER_INFO), Importance.MEDIUM,
                     "Where HTTP basic credentials come from: URL (user info of the URL) or USER_INFO (basic.auth.user.info).")
@@ -60,7 +69,22 @@ public final class SchemaRegistryConfig extends AbstractConfig {
                     "Subject of key schemas: TopicNameStrategy (<topic>-key) or RecordNameStrategy (record full name).")
             .define(VALUE_SUBJECT_NAME_STRATEGY, Type.STRING, SubjectNameStrategy.TOPIC_NAME.name(),
                     (name, value) -> SubjectNameStrategy.parse(name, (String) value), Importance.LOW,
-                    "Subject of value schemas: TopicNameStrategy (<topic>-value) or RecordNameStrategy (record full name).");
+                    "Subject of value schemas: TopicNameStrategy (<topic>-value) or RecordNameStrategy (record full name).")
+            .define(SSL_TRUSTSTORE_LOCATION, Type.STRING, null, Importance.MEDIUM,
+                    "Truststore (JKS or PKCS12 file) holding the certificate authorities that https:// registry URLs are"
+                            + " checked against; unset: the JVM's default truststore. The certificate must name the host"
+                            + " of the URL (hostname verification is always on).")
+            .define(SSL_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM,
+                    "Password of schema.registry.ssl.truststore.location, if it has one.")
+            .define(SSL_TRUSTSTORE_TYPE, Type.STRING, "JKS", Importance.LOW,
+                    "Type of the truststore: JKS or PKCS12 (a JKS reader also opens PKCS12 files).")
+            .define(SSL_KEYSTORE_LOCATION, Type.STRING, null, Importance.LOW,
+                    "Keystore (JKS or PKCS12 file) with the client certificate, for a registry that requires mutual TLS.")
+            .define(SSL_KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW,
+                    "Password of schema.registry.ssl.keystore.location.")
+            .define(SSL_KEYSTORE_TYPE, Type.STRING, "JKS", Importance.LOW, "Type of the keystore: JKS or PKCS12.")
+            .define(SSL_KEY_PASSWORD, Type.PASSWORD, null, Importance.LOW,
+                    "Password of the private key in the keystore; unset: the keystore password.");
 
     /**
      * Parses and validates {@code originals}.
@@ -83,10 +107,11 @@ public final class SchemaRegistryConfig extends AbstractConfig {
             try {
                 URI uri = new URI(url.toString());
                 if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                    throw new ConfigException(name, url, "expected an absolute http:// or https:// URL");
+                    throw new ConfigException(name, Redaction.url(url.toString()), "expected an absolute http:// or https:// URL");
                 }
             } catch (URISyntaxException e) {
-                throw new ConfigException(name, url, "not a URL: " + e.getMessage());
+                // The parser's message quotes the input, which may hold credentials.
+                throw new ConfigException(name, Redaction.url(url.toString()), "not a URL: " + Redaction.text(e.getMessage()));
             }
         }
     }

@@ -19,7 +19,7 @@ import com.sun.net.httpserver.HttpServer;
  */
 final class FakeRegistry implements AutoCloseable {
 
-    record Request(String method, String rawPath, String contentType, String authorization, String body) {
+    record Request(String method, String rawPath, String contentType, String authorization, String body, String rawQuery) {
     }
 
     record Response(int status, String body) {
@@ -60,7 +60,8 @@ final class FakeRegistry implements AutoCloseable {
             Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
                     exchange.getRequestHeaders().getFirst("Content-Type"),
                     exchange.getRequestHeaders().getFirst("Authorization"),
-                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+                    exchange.getRequestURI().getRawQuery());
             requests.add(request);
             Response response = script.apply(request);
             byte[] body = response.body().getBytes(StandardCharsets.UTF_8);

@@ -2,14 +2,23 @@ package io.featuremon.serdes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -25,6 +34,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HttpSchemaRegistryClientTest {
 
@@ -255,6 +265,191 @@ class HttpSchemaRegistryClientTest {
                 SchemaRegistryConfig.URL, "http://127.0.0.1:8081",
                 SchemaRegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE, "SASL_INHERIT")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("basic.auth.credentials.source");
+    }
+
+    @Test
+    void shouldNeverShowTheUrlsCredentialsOrQueryInExceptionsOrLogs() {
+        // Port 1 on loopback: privileged, nobody listens there; the connection is refused at once.
+        String url = "https://alice:s3cret@127.0.0.1:1/apis?token=abc";
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(Map.of(SchemaRegistryConfig.URL, url,
+                SchemaRegistryConfig.MAX_RETRIES, "1", SchemaRegistryConfig.RETRY_BACKOFF_MS, "1"));
+
+        CapturedErr err = CapturedErr.start();
+        Throwable thrown;
+        try {
+            thrown = catchThrowable(() -> client.getById(3));
+        } finally {
+            err.stop();
+        }
+
+        assertThat(thrown).isInstanceOf(SchemaRegistryUnavailableException.class)
+                .hasMessageContaining("/apis/schemas/ids/3?token=[hidden]");
+        assertThat(stackTrace(thrown)).doesNotContain("s3cret", "alice", "token=abc");
+        assertThat(err.text()).as("the retry's warning").contains("retrying").doesNotContain("s3cret", "alice", "token=abc");
+    }
+
+    @Test
+    void shouldNeverShowTheQueryOfAUrlInADeadLetterReason() {
+        try (FakeRegistry server = FakeRegistry.start(request -> new Response(404,
+                "{\"error_code\": 40403, \"message\": \"Schema 9 not found\"}"))) {
+            String url = "http://127.0.0.1:" + server.url().getPort() + "/apis?token=abc";
+
+            assertThatThrownBy(() -> new HttpSchemaRegistryClient(Map.of(SchemaRegistryConfig.URL, url)).getById(9))
+                    .isInstanceOf(SchemaNotFoundException.class)
+                    .hasMessageContaining("/apis/schemas/ids/9?token=[hidden]")
+                    .hasMessageNotContaining("abc");
+        }
+    }
+
+    @Test
+    void shouldSendTheUrlsQueryWithEveryRequest() {
+        try (FakeRegistry server = FakeRegistry.start(request -> new Response(200, "{\"id\": 1}"))) {
+            String url = "http://127.0.0.1:" + server.url().getPort() + "/apis/ccompat/v7?token=a%2Bb";
+            new HttpSchemaRegistryClient(Map.of(SchemaRegistryConfig.URL, url)).register("s", SCHEMA);
+
+            assertThat(server.requests()).extracting(Request::rawPath, Request::rawQuery)
+                    .containsExactly(tuple("/apis/ccompat/v7/subjects/s/versions", "token=a%2Bb"));
+        }
+    }
+
+    @Test
+    void shouldSayTheRegistryRejectedTheCredentialsAndWhichSettingTheyCameFrom() {
+        try (FakeRegistry server = FakeRegistry.start(request -> new Response(401,
+                "{\"error_code\": 401, \"message\": \"Unauthorized\"}"))) {
+            HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(Map.of(
+                    SchemaRegistryConfig.URL, server.url().toString(),
+                    SchemaRegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO",
+                    SchemaRegistryConfig.BASIC_AUTH_USER_INFO, "alice:wrong-s3cret"));
+
+            assertThatThrownBy(() -> client.register("s", SCHEMA))
+                    .isInstanceOf(SchemaRegistryException.class)
+                    .isNotInstanceOf(SchemaNotFoundException.class)
+                    .hasMessageStartingWith("schema registry authentication failed: the registry rejected the credentials"
+                            + " from basic.auth.user.info")
+                    .hasMessageContaining("HTTP 401")
+                    .hasMessageNotContaining("wrong-s3cret")
+                    .satisfies(e -> assertThat(((SchemaRegistryException) e).httpStatus()).isEqualTo(401));
+            assertThat(server.requests()).as("a refusal is final: no retry").hasSize(1);
+        }
+    }
+
+    @Test
+    void shouldSayHowToConfigureCredentialsWhenARegistryAsksForSomeAndNoneWereSet() {
+        try (FakeRegistry server = FakeRegistry.start(request -> new Response(401, "Unauthorized"))) {
+            assertThatThrownBy(() -> client(server.url()).getById(1))
+                    .hasMessageContaining("none were configured")
+                    .hasMessageContaining("basic.auth.user.info");
+        }
+    }
+
+    @Test
+    void shouldSayTheCredentialsLackPermissionOn403() {
+        try (FakeRegistry server = FakeRegistry.start(request -> new Response(403, "{\"error_code\": 40301}"))) {
+            String url = "http://reader:pw@127.0.0.1:" + server.url().getPort();
+
+            assertThatThrownBy(() -> new HttpSchemaRegistryClient(Map.of(SchemaRegistryConfig.URL, url)).register("s", SCHEMA))
+                    .hasMessageStartingWith("schema registry authorization failed: the credentials from the user info of"
+                            + " schema.registry.url were accepted but may not do this")
+                    .hasMessageNotContaining("reader:pw");
+        }
+    }
+
+    @Test
+    void shouldRejectAMissingTruststoreNamingTheKey(@TempDir Path dir) {
+        assertThatThrownBy(() -> new HttpSchemaRegistryClient(Map.of(SchemaRegistryConfig.URL, "https://127.0.0.1:8081",
+                SchemaRegistryConfig.SSL_TRUSTSTORE_LOCATION, dir.resolve("missing.p12").toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("schema.registry.ssl.truststore.location")
+                .hasMessageContaining("no such file");
+    }
+
+    @Test
+    void shouldRejectAWrongTruststorePasswordNamingTheKeyButNotThePassword(@TempDir Path dir) throws Exception {
+        Path truststore = dir.resolve("trust.p12");
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        try (OutputStream out = Files.newOutputStream(truststore)) {
+            store.store(out, "right-pw".toCharArray());
+        }
+
+        assertThatThrownBy(() -> new HttpSchemaRegistryClient(Map.of(SchemaRegistryConfig.URL, "https://127.0.0.1:8081",
+                SchemaRegistryConfig.SSL_TRUSTSTORE_LOCATION, truststore.toString(),
+                SchemaRegistryConfig.SSL_TRUSTSTORE_TYPE, "PKCS12",
+                SchemaRegistryConfig.SSL_TRUSTSTORE_PASSWORD, "wrong-pw")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("schema.registry.ssl.truststore.password")
+                .hasMessageNotContaining("wrong-pw");
+        assertThat(new HttpSchemaRegistryClient(Map.of(SchemaRegistryConfig.URL, "https://127.0.0.1:8081",
+                SchemaRegistryConfig.SSL_TRUSTSTORE_LOCATION, truststore.toString(),
+                SchemaRegistryConfig.SSL_TRUSTSTORE_TYPE, "PKCS12",
+                SchemaRegistryConfig.SSL_TRUSTSTORE_PASSWORD, "right-pw"))).isNotNull();
+    }
+
+    @Test
+    void shouldRejectAMalformedUrlWithoutPrintingItsCredentials() {
+        assertThatThrownBy(() -> new HttpSchemaRegistryClient(Map.of(SchemaRegistryConfig.URL, "ftp://alice:s3cret@host/")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("schema.registry.url")
+                .hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> new HttpSchemaRegistryClient(Map.of(SchemaRegistryConfig.URL, "http://alice:s3cret@host/a b")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("schema.registry.url")
+                .hasMessageNotContaining("s3cret");
+    }
+
+    private static String stackTrace(Throwable thrown) {
+        StringWriter out = new StringWriter();
+        thrown.printStackTrace(new PrintWriter(out));
+        return out.toString();
+    }
+
+    /** What is written to System.err (where slf4j-simple logs) between start and stop, still passed on. */
+    private static final class CapturedErr {
+        private final PrintStream original = System.err;
+        private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
+
+        static CapturedErr start() {
+            CapturedErr captured = new CapturedErr();
+            System.setErr(new PrintStream(new TeeOutputStream(captured.original, captured.copy), true, StandardCharsets.UTF_8));
+            return captured;
+        }
+
+        void stop() {
+            System.err.flush();
+            System.setErr(original);
+        }
+
+        String text() {
+            return copy.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static final class TeeOutputStream extends OutputStream {
+        private final OutputStream a;
+        private final OutputStream b;
+
+        TeeOutputStream(OutputStream a, OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public synchronized void write(int c) throws IOException {
+            a.write(c);
+            b.write(c);
+        }
+
+        @Override
+        public synchronized void write(byte[] bytes, int off, int len) throws IOException {
+            a.write(bytes, off, len);
+            b.write(bytes, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            a.flush();
+            b.flush();
+        }
     }
 
     private static HttpSchemaRegistryClient client(URI url) {

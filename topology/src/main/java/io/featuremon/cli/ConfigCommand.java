@@ -13,12 +13,13 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "config",
     mixinStandardHelpOptions = true,
     description = {"List every setting with its default and meaning, or check a config file (--check).",
-        "Keys that are not featuremon's are passed to Kafka Streams and its clients unchanged.", ""})
+        "Keys that are not featuremon's are passed to Kafka Streams and its clients unchanged.",
+        "--check shows passwords, sasl.jaas.config, basic.auth.user.info and tokens as [hidden].", ""})
 final class ConfigCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--check", description = "Validate --config/--set and print the effective featuremon settings.")
+  @Option(names = "--check", description = "Validate --config/--set and print the effective settings, secrets hidden.")
   boolean check;
 
   @Mixin
@@ -33,9 +34,9 @@ final class ConfigCommand implements Callable<Integer> {
       return 0;
     }
     FeaturemonConfig effective = config.load(Map.of());
-    effective.values().entrySet().stream().sorted(Map.Entry.comparingByKey())
-        .forEach(e -> out.println(e.getKey() + "=" + (e.getValue() == null ? "" : e.getValue())));
-    effective.passThrough().forEach((k, v) -> out.println(k + "=" + v + "   (passed to Kafka)"));
+    // Printed only in redacted form: a config check is pasted into tickets and chats.
+    effective.redacted().forEach((k, v) -> out.println(k + "=" + v
+        + (effective.passThrough().containsKey(k) ? "   (passed to Kafka)" : "")));
     out.flush();
     return 0;
   }

@@ -1,5 +1,8 @@
 package io.featuremon.cli;
 
+import io.featuremon.serdes.Redaction;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,10 +32,14 @@ public final class Main {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       // Config mistakes and unreadable files are the user's to fix: one clear line, no stack trace.
-      commandLine.getErr().println(commandLine.getColorScheme().errorText("featuremon: " + e.getMessage()));
+      // Both go through Redaction: a message may quote a URL with credentials or a JAAS line.
+      commandLine.getErr().println(commandLine.getColorScheme().errorText("featuremon: " + Redaction.text(e.getMessage())));
       if (!(e instanceof org.apache.kafka.common.config.ConfigException || e instanceof java.io.IOException
           || e instanceof java.io.UncheckedIOException || e instanceof IllegalArgumentException)) {
-        e.printStackTrace(commandLine.getErr());
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        commandLine.getErr().print(Redaction.text(trace.toString()));
+        commandLine.getErr().flush();
       }
       return 2;
     });

@@ -1,5 +1,6 @@
 package io.featuremon.config;
 
+import io.featuremon.serdes.Redaction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -96,7 +97,8 @@ public final class FeaturemonConfig extends AbstractConfig {
           "Kafka brokers, host:port[,host:port]. Required by run.")
       .define(SCHEMA_REGISTRY_URL, Type.STRING, "", Importance.HIGH,
           "Confluent-compatible Schema Registry URL(s), comma separated. Required by run. Auth: basic.auth.user.info"
-              + " (with basic.auth.credentials.source=USER_INFO) or bearer.auth.token.")
+              + " (with basic.auth.credentials.source=USER_INFO), user:password@ in the URL, or bearer.auth.token;"
+              + " TLS: schema.registry.ssl.truststore.location/.password/.type. Shown without credentials.")
       .define(TOPIC_EMBEDDINGS, Type.STRING, "featuremon-embeddings", new ConfigDef.NonEmptyString(), Importance.HIGH,
           "Input topic of EmbeddingEvent records (Avro, Confluent wire format).")
       .define(TOPIC_FEATURES, Type.STRING, "featuremon-features", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -246,7 +248,7 @@ public final class FeaturemonConfig extends AbstractConfig {
       }
       for (String prefix : OWN_PREFIXES) {
         if (key.startsWith(prefix)) {
-          throw new ConfigException(key, e.getValue(), "unknown featuremon setting; known keys under '" + prefix
+          throw new ConfigException(key, Redaction.value(key, e.getValue()), "unknown featuremon setting; known keys under '" + prefix
               + "' are " + knownUnder(prefix));
         }
       }
@@ -601,6 +603,17 @@ public final class FeaturemonConfig extends AbstractConfig {
   /** Settings that are not featuremon's, for Kafka Streams, the clients and the registry client. */
   public Map<String, Object> passThrough() {
     return passThrough;
+  }
+
+  /**
+   * Every featuremon setting (effective value) and every pass-through key, sorted, as they may be shown: secrets
+   * ({@code sasl.jaas.config}, {@code *.password}, {@code basic.auth.user.info}, ...) as {@code [hidden]}, URLs
+   * without user info or query values ({@link Redaction}). The only form in which settings are printed.
+   */
+  public Map<String, String> redacted() {
+    Map<String, Object> all = new TreeMap<>(values());
+    all.putAll(passThrough);
+    return Redaction.config(all);
   }
 
   /** Markdown table of every key, for the README and {@code featuremon config}. */

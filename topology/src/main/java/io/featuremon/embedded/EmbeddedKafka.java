@@ -31,6 +31,13 @@ import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.clients.admin.UserScramCredentialsDescription;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.errors.ResourceNotFoundException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.RetriableException;
@@ -55,20 +62,66 @@ import org.slf4j.LoggerFactory;
  * <p>The log directory is formatted on first use only, so starting again on the same directory keeps
  * topics and data. Ports are picked afresh on every start. This is deliberately not Kafka's
  * {@code KafkaClusterTestKit}, which binds the wildcard address whatever the listeners say.
+ *
+ * <p>{@link #start(Path, SaslSsl)} adds a SASL_SSL listener (SCRAM-SHA-512 over TLS) and turns on ACLs
+ * (KRaft's {@code StandardAuthorizer}), for testing a client's security settings:
+ * <pre>{@code
+ * try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, new EmbeddedKafka.SaslSsl(keystore, "PKCS12", "pw"))) {
+ *     kafka.upsertScramCredential("featuremon", "s3cret");
+ *     kafka.createAcls(List.of(...));            // User:featuremon may do nothing until then
+ *     props.put("bootstrap.servers", kafka.saslSslBootstrapServers());
+ *     ...
+ * }
+ * }</pre>
+ * The PLAINTEXT listener stays, for the controller, the broker itself and the operator ({@link #admin()}): its
+ * principal, {@code User:ANONYMOUS}, is a super user. So such a broker tests clients; it protects nothing from
+ * anyone who reaches its PLAINTEXT port on 127.0.0.1.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
+    /**
+     * A SASL_SSL listener on 127.0.0.1 beside the PLAINTEXT one: TLS with the certificate in {@code keyStore}
+     * (its password is also the key's), SCRAM-SHA-512 as the only mechanism, and ACLs enforced on every
+     * listener, with {@code User:ANONYMOUS} (PLAINTEXT, controller) and {@code superUsers} as super users.
+     *
+     * @param keyStoreType JKS or PKCS12
+     * @param superUsers   further super users as SCRAM user names, e.g. an operator on the SASL_SSL listener
+     */
+    public record SaslSsl(Path keyStore, String keyStoreType, String keyStorePassword, List<String> superUsers) {
+
+        public SaslSsl(Path keyStore, String keyStoreType, String keyStorePassword) {
+            this(keyStore, keyStoreType, keyStorePassword, List.of());
+        }
+
+        public SaslSsl {
+            superUsers = List.copyOf(superUsers);
+        }
+
+        /** Hides the keystore password, should the record ever be logged. */
+        @Override
+        public String toString() {
+            return "SaslSsl[keyStore=" + keyStore + ", keyStoreType=" + keyStoreType + ", superUsers=" + superUsers + "]";
+        }
+    }
+
+    /** The only SASL mechanism of the SASL_SSL listener. */
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final String HOST = "127.0.0.1";
+    /** How long topic creation, a credential or ACLs may take to reach the broker. */
     private static final Duration TOPIC_READY_TIMEOUT = Duration.ofSeconds(30);
+    private static final int SCRAM_ITERATIONS = 4096;
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
+    private final String saslSslBootstrapServers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, String saslSslBootstrapServers) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
+        this.saslSslBootstrapServers = saslSslBootstrapServers;
     }
 
     /**
@@ -76,13 +129,26 @@ public final class EmbeddedKafka implements AutoCloseable {
      * accepts clients.
      */
     public static EmbeddedKafka start(Path logDir) {
+        return start(logDir, null);
+    }
+
+    /**
+     * As {@link #start(Path)}, with a SASL_SSL listener and ACLs when {@code saslSsl} is not null (see the
+     * class comment).
+     */
+    public static EmbeddedKafka start(Path logDir, SaslSsl saslSsl) {
         long startNanos = System.nanoTime();
         int brokerPort = freePort();
         int controllerPort = freePort();
         Properties props = serverProperties(logDir.toAbsolutePath(), brokerPort, controllerPort);
         boolean formatted = Files.exists(logDir.resolve("meta.properties"));
         if (!formatted) {
+            // Formatting needs no security settings, and so its temporary config file holds no password.
             format(logDir, props);
+        }
+        int saslSslPort = saslSsl == null ? -1 : freePort();
+        if (saslSsl != null) {
+            addSaslSsl(props, saslSsl, saslSslPort);
         }
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         try {
@@ -92,7 +158,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             server.awaitShutdown();
             throw e;
         }
-        EmbeddedKafka kafka = new EmbeddedKafka(server, HOST + ":" + brokerPort);
+        EmbeddedKafka kafka = new EmbeddedKafka(server, HOST + ":" + brokerPort,
+                saslSsl == null ? null : HOST + ":" + saslSslPort);
         LOG.debug("Kafka started in {} ms ({} log dir {}) on {}",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
                 formatted ? "existing" : "new", logDir, kafka.bootstrapServers);
@@ -133,6 +200,29 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("num.network.threads", "2");
         p.put("num.io.threads", "2");
         return p;
+    }
+
+    private static void addSaslSsl(Properties p, SaslSsl saslSsl, int port) {
+        String listener = "SASL_SSL://" + HOST + ":" + port;
+        p.put("listeners", p.getProperty("listeners") + "," + listener);
+        p.put("advertised.listeners", p.getProperty("advertised.listeners") + "," + listener);
+        p.put("listener.security.protocol.map", p.getProperty("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL");
+        String prefix = "listener.name.sasl_ssl.";
+        p.put(prefix + "sasl.enabled.mechanisms", SCRAM_MECHANISM);
+        p.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
+        // The server side of SCRAM needs a login module but no credentials: those live in the cluster metadata.
+        p.put(prefix + SCRAM_MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        p.put(prefix + "ssl.keystore.location", saslSsl.keyStore().toAbsolutePath().toString());
+        p.put(prefix + "ssl.keystore.type", saslSsl.keyStoreType());
+        p.put(prefix + "ssl.keystore.password", saslSsl.keyStorePassword());
+        p.put(prefix + "ssl.key.password", saslSsl.keyStorePassword());
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        List<String> superUsers = new ArrayList<>();
+        // PLAINTEXT and CONTROLLER clients (the broker, the controller, the operator) are ANONYMOUS.
+        superUsers.add("User:ANONYMOUS");
+        saslSsl.superUsers().forEach(user -> superUsers.add("User:" + user));
+        p.put("super.users", String.join(";", superUsers));
     }
 
     /** Runs {@code kafka-storage format --standalone}, which also records this node as the only voter. */
@@ -183,6 +273,70 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** {@code host:port} of the broker's PLAINTEXT listener. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * {@code host:port} of the SASL_SSL listener.
+     *
+     * @throws IllegalStateException if the broker was started without one
+     */
+    public String saslSslBootstrapServers() {
+        if (saslSslBootstrapServers == null) {
+            throw new IllegalStateException("started without a SASL_SSL listener: use start(dir, SaslSsl)");
+        }
+        return saslSslBootstrapServers;
+    }
+
+    /**
+     * Creates or replaces the SCRAM-SHA-512 credential of {@code user} and returns once the broker has it, so
+     * that the next SASL_SSL login with it succeeds.
+     */
+    public void upsertScramCredential(String user, String password) {
+        long deadline = System.nanoTime() + TOPIC_READY_TIMEOUT.toNanos();
+        try (Admin admin = admin()) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), password)))
+                    .all().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+            // Accepted by the controller is not yet known to the broker: wait until the broker describes it.
+            while (true) {
+                try {
+                    UserScramCredentialsDescription description = admin.describeUserScramCredentials(List.of(user))
+                            .description(user).get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+                    if (description.credentialInfos().stream()
+                            .anyMatch(info -> info.mechanism() == ScramMechanism.SCRAM_SHA_512)) {
+                        return;
+                    }
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof ResourceNotFoundException)) {
+                        throw e;
+                    }
+                }
+                Thread.sleep(20); // the broker applies metadata within milliseconds; nothing to wait on
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            // The message names the user, never the password.
+            throw new IllegalStateException("Cannot set the SCRAM credential of " + user + " on " + bootstrapServers, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while setting the SCRAM credential of " + user, e);
+        }
+    }
+
+    /** Creates the ACLs and returns once the broker's authorizer enforces every one of them. */
+    public void createAcls(Collection<AclBinding> acls) {
+        long deadline = System.nanoTime() + TOPIC_READY_TIMEOUT.toNanos();
+        try (Admin admin = admin()) {
+            admin.createAcls(acls).all().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+            while (!admin.describeAcls(AclBindingFilter.ANY).values().get(remainingMillis(deadline), TimeUnit.MILLISECONDS)
+                    .containsAll(acls)) {
+                Thread.sleep(20); // as above
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot create ACLs " + acls + " on " + bootstrapServers, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating ACLs", e);
+        }
     }
 
     /** The minimal client configuration (bootstrap servers) to which producers, consumers and Streams add theirs. */
@@ -262,7 +416,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static long remainingMillis(long deadlineNanos) throws TimeoutException {
         long remaining = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
         if (remaining <= 0) {
-            throw new TimeoutException("Topics not ready within " + TOPIC_READY_TIMEOUT);
+            throw new TimeoutException("Not done within " + TOPIC_READY_TIMEOUT);
         }
         return remaining;
     }

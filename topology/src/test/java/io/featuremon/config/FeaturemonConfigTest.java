@@ -53,4 +53,37 @@ class FeaturemonConfigTest {
     assertThat(config.maskThreshold()).isEqualTo(0.9);
     assertThat(config.windowAdvance()).isEqualTo(config.windowSize());
   }
+  @Test
+  void redactedShouldShowPasswordKeysAsHiddenAndUrlsWithoutCredentials(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("secure.properties");
+    Files.writeString(file, String.join("\n",
+        "bootstrap.servers=127.0.0.1:9093",
+        "security.protocol=SASL_SSL",
+        "sasl.mechanism=SCRAM-SHA-512",
+        "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"fm\" password=\"k4fka-s3cret\";",
+        "ssl.truststore.password=trust-s3cret",
+        "schema.registry.url=https://alice:url-s3cret@127.0.0.1:1/apis?token=abc",
+        "basic.auth.credentials.source=USER_INFO",
+        "basic.auth.user.info=alice:info-s3cret",
+        "schema.registry.ssl.truststore.password=sr-trust-s3cret"));
+
+    Map<String, String> shown = FeaturemonConfig.load(Map.of(), file, Map.of()).redacted();
+
+    assertThat(shown)
+        .containsEntry("sasl.jaas.config", "[hidden]")
+        .containsEntry("ssl.truststore.password", "[hidden]")
+        .containsEntry("basic.auth.user.info", "[hidden]")
+        .containsEntry("schema.registry.ssl.truststore.password", "[hidden]")
+        .containsEntry("schema.registry.url", "https://[hidden]@127.0.0.1:1/apis?token=[hidden]")
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("basic.auth.credentials.source", "USER_INFO")
+        .containsEntry("window.size", "1h");
+    assertThat(shown.toString()).doesNotContain("s3cret", "alice", "token=abc");
+  }
+
+  @Test
+  void anUnknownFeaturemonKeyShouldBeNamedWithoutEchoingASecretValue() {
+    assertThatThrownBy(() -> FeaturemonConfig.load(Map.of(), null, Map.of("topic.password", "hunter2")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("topic.password").hasMessageNotContaining("hunter2");
+  }
 }

@@ -41,6 +41,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -81,7 +82,7 @@ public final class LiveFeaturemon implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
-    private final KafkaStack stack;
+    private final String bootstrapServers;
     private final Map<String, String> settings;
     private final Admin admin;
     private final SchemaRegistryClient registry;
@@ -94,12 +95,12 @@ public final class LiveFeaturemon implements AutoCloseable {
     private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
     private final Map<String, AtomicLong> restored = new ConcurrentHashMap<>();
 
-    private LiveFeaturemon(KafkaStack stack, Map<String, String> settings) {
-        this.stack = stack;
+    private LiveFeaturemon(String bootstrapServers, String registryUrl, Map<String, String> settings) {
+        this.bootstrapServers = bootstrapServers;
         this.settings = settings;
         this.config = FeaturemonConfig.load(settings, null, Map.of());
-        this.admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()));
-        this.registry = new HttpSchemaRegistryClient(Map.of(SchemaRegistryConfig.URL, stack.registryUrl()));
+        this.admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+        this.registry = new HttpSchemaRegistryClient(Map.of(SchemaRegistryConfig.URL, registryUrl));
         serializers.put(EventType.EMBEDDING, serializer(new AvroSerde<>(EmbeddingEvent.class, registry)));
         serializers.put(EventType.FEATURES, serializer(new AvroSerde<>(FeatureEvent.class, registry)));
         this.inputTopics = List.of(config.embeddingsTopic(), config.featuresTopic());
@@ -117,14 +118,26 @@ public final class LiveFeaturemon implements AutoCloseable {
      *
      * @param name     short name of the test, the prefix of every topic and of the application id
      * @param settings featuremon settings and Kafka Streams pass-through keys; topics, application id, broker,
-     *                 registry and {@code processing.guarantee=exactly_once_v2} are set here
+     *                 registry and {@code processing.guarantee=exactly_once_v2} are set here (an {@code application.id}
+     *                 given here becomes a suffix of the unique one, so that the topics are not under its prefix)
      */
     public static LiveFeaturemon create(KafkaStack stack, String name, Map<String, String> settings) {
+        return create(stack.bootstrapServers(), stack.registryUrl(), name, settings);
+    }
+
+    /**
+     * As {@link #create(KafkaStack, String, Map)}, on any broker and registry: the harness (topics, producer,
+     * readers, schemas) uses these, and so does the application unless {@link #start(Path, Map)} says otherwise.
+     */
+    public static LiveFeaturemon create(String bootstrapServers, String registryUrl, String name, Map<String, String> settings) {
         String prefix = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> all = new LinkedHashMap<>(settings);
-        all.put(FeaturemonConfig.APPLICATION_ID, prefix);
-        all.put(FeaturemonConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers());
-        all.putIfAbsent(FeaturemonConfig.SCHEMA_REGISTRY_URL, stack.registryUrl()); // a test may put a proxy between
+        // An application.id in the settings becomes a suffix: "<prefix>-app" leaves the topics "<prefix>-embeddings"
+        // etc. outside the application id's prefix, as they are in production (what a test of ACLs needs).
+        String suffix = settings.get(FeaturemonConfig.APPLICATION_ID);
+        all.put(FeaturemonConfig.APPLICATION_ID, suffix == null ? prefix : prefix + "-" + suffix);
+        all.put(FeaturemonConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+        all.putIfAbsent(FeaturemonConfig.SCHEMA_REGISTRY_URL, registryUrl); // a test may put a proxy between
         all.put(FeaturemonConfig.TOPIC_EMBEDDINGS, prefix + "-embeddings");
         all.put(FeaturemonConfig.TOPIC_FEATURES, prefix + "-features");
         all.put(FeaturemonConfig.TOPIC_WINDOW_STATS, prefix + "-window-stats");
@@ -133,7 +146,7 @@ public final class LiveFeaturemon implements AutoCloseable {
         all.put(FeaturemonConfig.TOPIC_DEAD_LETTERS, prefix + "-dead-letters");
         all.put(FeaturemonConfig.TOPIC_FEATURE_IMPORTANCE, prefix + "-feature-importance");
         all.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        LiveFeaturemon live = new LiveFeaturemon(stack, Map.copyOf(all));
+        LiveFeaturemon live = new LiveFeaturemon(bootstrapServers, registryUrl, Map.copyOf(all));
         try {
             live.createTopics();
         } catch (RuntimeException | Error e) {
@@ -261,7 +274,9 @@ public final class LiveFeaturemon implements AutoCloseable {
 
     private void send(List<ProducerRecord<byte[], byte[]>> records) {
         if (producer == null) {
-            producer = stack.producer(new ByteArraySerializer(), new ByteArraySerializer());
+            // acks=all, idempotent: the client defaults
+            producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                    new ByteArraySerializer(), new ByteArraySerializer());
         }
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (ProducerRecord<byte[], byte[]> record : records) {
@@ -285,10 +300,19 @@ public final class LiveFeaturemon implements AutoCloseable {
      * directory; counts the records it restores into each store.
      */
     public void start(Path stateDir) {
+        start(stateDir, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path)}, with settings that only the application gets, not the harness: e.g. a secured
+     * listener and registry and the credentials for them.
+     */
+    public void start(Path stateDir, Map<String, String> applicationSettings) {
         if (streams != null) {
             throw new IllegalStateException("already running; stop() first");
         }
         Map<String, String> withState = new HashMap<>(settings);
+        withState.putAll(applicationSettings);
         withState.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         config = FeaturemonConfig.load(withState, null, Map.of());
         restored.clear();
@@ -510,7 +534,7 @@ public final class LiveFeaturemon implements AutoCloseable {
 
     private KafkaConsumer<byte[], byte[]> rawConsumer() {
         Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
