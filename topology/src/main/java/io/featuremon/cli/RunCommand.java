@@ -40,7 +40,9 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     FeaturemonConfig cfg = config.load(Map.of());
-    FeaturemonApp.streamsProperties(cfg); // fails fast, naming the key, before anything connects
+    // Every setting is checked before anything connects, so a bad one is named instead of hidden by a network error.
+    FeaturemonApp.validate(cfg);
+    spec.commandLine().getErr().println("featuremon: checking topics on " + cfg.bootstrapServers() + " ...");
     FeaturemonApp.ensureTopics(cfg, createTopics, partitions, replication);
     KafkaStreams streams = FeaturemonApp.create(cfg, FeaturemonApp.registry(cfg));
     CountDownLatch stopped = new CountDownLatch(1);

@@ -42,6 +42,25 @@ public final class FeaturemonApp {
     return props;
   }
 
+  /**
+   * Checks every setting without contacting the cluster or the registry: featuremon's own (parsed already), the
+   * Kafka Streams and client keys (through StreamsConfig, which names a bad key and its allowed values), the
+   * registry client's, and the topology itself (alert rules, reference profile).
+   *
+   * @throws ConfigException naming the key
+   */
+  public static void validate(FeaturemonConfig config) {
+    Properties props = streamsProperties(config);
+    StreamsConfig streams = new StreamsConfig(props);
+    streams.getMainConsumerConfigs("validate", "validate-client", 0);
+    streams.getProducerConfigs("validate-client");
+    registry(config);
+    FeaturemonTopology.build(config, new io.featuremon.serdes.InMemorySchemaRegistryClient(), false);
+  }
+
+  /** How long {@link #ensureTopics} waits for the cluster before saying it cannot reach it. */
+  static final java.time.Duration REACH_TIMEOUT = java.time.Duration.ofSeconds(10);
+
   public static SchemaRegistryClient registry(FeaturemonConfig config) {
     if (config.schemaRegistryUrl().isBlank()) {
       throw new ConfigException(FeaturemonConfig.SCHEMA_REGISTRY_URL, "", "required: the schema registry to use");
@@ -59,8 +78,16 @@ public final class FeaturemonApp {
       throws InterruptedException {
     Map<String, Object> adminConfig = new HashMap<>(config.passThrough());
     adminConfig.put("bootstrap.servers", config.bootstrapServers());
-    try (Admin admin = Admin.create(adminConfig)) {
-      Set<String> existing = admin.listTopics().names().get();
+    Admin admin = Admin.create(adminConfig);
+    try {
+      Set<String> existing;
+      try {
+        existing = admin.listTopics().names().get(REACH_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new ConfigException(FeaturemonConfig.BOOTSTRAP_SERVERS, config.bootstrapServers(), "no answer from the"
+            + " cluster within " + REACH_TIMEOUT.toSeconds() + " s: is it running and reachable from here, and do"
+            + " security.protocol and the SASL/TLS settings match its listener?");
+      }
       List<String> wanted = new ArrayList<>(List.of(config.embeddingsTopic(), config.featuresTopic(),
           config.featureImportanceTopic()));
       wanted.addAll(config.outputTopics());
@@ -84,6 +111,9 @@ public final class FeaturemonApp {
       admin.createTopics(missing).all().get();
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot check topics on " + config.bootstrapServers() + ": " + e.getCause().getMessage(), e);
+    } finally {
+      // Not the default close, which waits out every pending call: an unreachable cluster would hold us a minute.
+      admin.close(java.time.Duration.ofSeconds(1));
     }
   }
 
