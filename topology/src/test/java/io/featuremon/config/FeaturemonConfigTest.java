@@ -86,4 +86,33 @@ class FeaturemonConfigTest {
     assertThatThrownBy(() -> FeaturemonConfig.load(Map.of(), null, Map.of("topic.password", "hunter2")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("topic.password").hasMessageNotContaining("hunter2");
   }
+
+  /** Issue 7, finding 8: ConfigDef.Range lets NaN through every comparison, so mask.threshold=NaN was accepted. */
+  @Test
+  void nanShouldBeRefusedForEveryNumberNamingTheKey() {
+    for (String key : new String[] {FeaturemonConfig.MASK_THRESHOLD, FeaturemonConfig.DRIFT_ALPHA,
+        FeaturemonConfig.MASK_DEAD_EPSILON, FeaturemonConfig.ALERT_MEAN_SQ_CORR_ABOVE, FeaturemonConfig.INPUT_MAX_ABS_VALUE}) {
+      assertThatThrownBy(() -> FeaturemonConfig.load(Map.of(), null, Map.of(key, "NaN")))
+          .as(key).isInstanceOf(ConfigException.class).hasMessageContaining(key).hasMessageContaining("NaN");
+    }
+  }
+
+  /** Finding 8: run checked the topics first, so a bad processing.guarantee hid behind a topic or network message. */
+  @Test
+  void validateShouldNameABadKafkaSettingWithoutContactingTheCluster() {
+    FeaturemonConfig config = FeaturemonConfig.load(Map.of(FeaturemonConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1",
+        FeaturemonConfig.SCHEMA_REGISTRY_URL, "http://127.0.0.1:2", "processing.guarantee", "exactly_twice"), null, Map.of());
+    assertThatThrownBy(() -> io.featuremon.topology.FeaturemonApp.validate(config))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("processing.guarantee")
+        .hasMessageContaining("exactly_once_v2");
+  }
+
+  @Test
+  void anUnreachableClusterShouldBeNamedInsteadOfWaitedForSilently() {
+    FeaturemonConfig config = FeaturemonConfig.load(Map.of(FeaturemonConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1",
+        FeaturemonConfig.SCHEMA_REGISTRY_URL, "http://127.0.0.1:2"), null, Map.of());
+    assertThatThrownBy(() -> io.featuremon.topology.FeaturemonApp.ensureTopics(config, false, 1, (short) 1))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("bootstrap.servers")
+        .hasMessageContaining("no answer from the cluster");
+  }
 }
