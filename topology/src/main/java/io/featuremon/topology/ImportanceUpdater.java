@@ -48,7 +48,7 @@ final class ImportanceUpdater implements Processor<String, byte[], Void, Void> {
       return;
     }
     try {
-      FeatureImportance importance = deserializer.deserialize(null, record.value());
+      FeatureImportance importance = decodeWaitingForRegistry(record.value());
       Map<String, Double> values = new TreeMap<>(importance.getImportance());
       for (Map.Entry<String, Double> e : values.entrySet()) {
         if (!(e.getValue() >= 0) || e.getValue().isInfinite()) {
@@ -60,6 +60,29 @@ final class ImportanceUpdater implements Processor<String, byte[], Void, Void> {
       var meta = context.recordMetadata().orElse(null);
       LOG.warn("skipping feature-importance record {}: {}", meta == null ? "?" : meta.topic() + "/" + meta.partition()
           + "@" + meta.offset(), e.getMessage());
+    }
+  }
+
+  /**
+   * Decodes, waiting out a registry outage in place: the global thread is in no consumer group and no transaction,
+   * so it may block; if it died instead, the whole client would shut down.
+   */
+  private FeatureImportance decodeWaitingForRegistry(byte[] value) {
+    long backoff = 500;
+    while (true) {
+      try {
+        return deserializer.deserialize(null, value);
+      } catch (io.featuremon.serdes.SchemaRegistryUnavailableException e) {
+        LOG.warn("schema registry unavailable while reading feature importance; retrying in {} ms: {}", backoff,
+            e.getMessage());
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        backoff = Math.min(30_000, backoff * 2);
+      }
     }
   }
 
