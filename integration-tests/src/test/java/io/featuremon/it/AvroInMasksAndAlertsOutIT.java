@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>The events (as in the demo's generator) mix a common factor with a growing share s into dimensions 0-5, so
  * their pairwise correlation is about s (0.05, 0.25, 0.6, 0.9 in windows 1-4); dimension 6 is -2 × dimension 0
  * plus a little noise (redundant in every window) and dimension 7 is always 0 (constant). All events are produced
- * at once with explicit event times; a trailing event in the fifth window closes the fourth. Window 3 is the first
+ * at once with explicit event times; three trailing events in the fifth window close the fourth. Window 3 is the first
  * whose meanAbsCorr reaches the alert threshold of 0.5.
  *
  * <p>Run with {@code mvn -B -o -pl integration-tests verify -Dit.test=AvroInMasksAndAlertsOutIT} after
@@ -215,7 +215,10 @@ class AvroInMasksAndAlertsOutIT {
                 events.add(embedding(random, SHARE_PER_WINDOW[w], timestamp, "w" + w + "-" + i));
             }
         }
-        events.add(embedding(random, 0, T0 + SHARE_PER_WINDOW.length * WINDOW_MS, "trailing"));
+        // window.close.quorum (3) events past the end close the fourth window.
+        for (int i = 0; i < 3; i++) {
+            events.add(embedding(random, 0, T0 + SHARE_PER_WINDOW.length * WINDOW_MS, "trailing-" + i));
+        }
         return events;
     }
 
