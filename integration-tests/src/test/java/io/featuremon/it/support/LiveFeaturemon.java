@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -53,6 +55,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 
 /**
@@ -93,6 +96,8 @@ public final class LiveFeaturemon implements AutoCloseable {
     private KafkaStreams streams;
     private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
     private final Map<String, AtomicLong> restored = new ConcurrentHashMap<>();
+    private final List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    private KafkaProducer<byte[], byte[]> largeProducer;
 
     private LiveFeaturemon(KafkaStack stack, Map<String, String> settings) {
         this.stack = stack;
@@ -294,6 +299,19 @@ public final class LiveFeaturemon implements AutoCloseable {
         restored.clear();
         state.set(KafkaStreams.State.CREATED);
         KafkaStreams instance = FeaturemonApp.create(config, FeaturemonApp.registry(config));
+        uncaught.clear();
+        // FeaturemonApp.create installed the production handler and KafkaStreams has no getter for it: this one
+        // records the exception, then answers as that handler does (a new thread after a retriable failure, which
+        // the record is retried on; otherwise the client shuts down).
+        instance.setUncaughtExceptionHandler(e -> {
+            uncaught.add(e);
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof RetriableException) {
+                    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+                }
+            }
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
         instance.setStateListener((now, before) -> state.set(now));
         instance.setGlobalStateRestoreListener(new StateRestoreListener() {
             @Override
@@ -311,6 +329,45 @@ public final class LiveFeaturemon implements AutoCloseable {
         });
         streams = instance;
         instance.start();
+    }
+
+    /** What killed stream threads of the current instance (each was replaced, or the client shut down), in order. */
+    public List<Throwable> uncaughtExceptions() {
+        return List.copyOf(uncaught);
+    }
+
+    /**
+     * Sends raw records as they are (each to its own partition, with its own timestamp, key and value), with a
+     * producer that takes records up to 16 MiB (the broker's limit here is 8 MiB), and returns where each landed, in
+     * order, once all are acknowledged.
+     */
+    public List<RecordMetadata> sendRecords(List<ProducerRecord<byte[], byte[]>> records) {
+        if (largeProducer == null) {
+            Map<String, Object> producerConfig = new HashMap<>();
+            producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+            producerConfig.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
+            producerConfig.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
+            producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+            largeProducer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
+        }
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (ProducerRecord<byte[], byte[]> record : records) {
+            sent.add(largeProducer.send(record));
+        }
+        largeProducer.flush();
+        List<RecordMetadata> metadata = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) {
+            try {
+                metadata.add(sent.get(i).get());
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("Cannot produce record " + i + " to " + records.get(i).topic() + "/"
+                        + records.get(i).partition(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return metadata;
     }
 
     /** Records restored from the changelogs into each store by the current instance. */
@@ -540,6 +597,9 @@ public final class LiveFeaturemon implements AutoCloseable {
         } finally {
             if (producer != null) {
                 producer.close(Duration.ofSeconds(10));
+            }
+            if (largeProducer != null) {
+                largeProducer.close(Duration.ofSeconds(10));
             }
             admin.close(Duration.ofSeconds(10));
         }
