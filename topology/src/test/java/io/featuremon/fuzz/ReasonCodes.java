@@ -10,40 +10,41 @@ import java.util.regex.Pattern;
  * stage and first words with numbers and quoted names blanked out, so a new reason still groups.
  */
 final class ReasonCodes {
-  private record Rule(Pattern pattern, String code) {}
+  private record Rule(String stage, Pattern pattern, String code) {}
 
+  /** Per stage, first match wins; a reason is matched only against its own stage's rules (names and numbers in it could match another's). */
   private static final List<Rule> RULES = List.of(
-      rule("empty value|tombstone", "empty-value"),
-      rule("exceeds input\\.max\\.record\\.bytes", "oversized"),
-      rule("unknown magic byte", "wrong-magic"),
-      rule("too short", "too-short"),
-      rule("schema id -?\\d+.*(not found|no schema|unknown|40403)|not found.*schema id|40403", "unknown-schema-id"),
-      rule("bytes left over", "trailing-bytes"),
-      rule("cannot be resolved|expecting|found .* expecting|not a .* schema", "wrong-schema"),
-      rule("length|claims|exceeds maximum|too large|limit|remain", "length-beyond-data"),
-      rule("eof|end of (data|input|stream)|truncated", "truncated-avro"),
-      rule("missing model|model name", "missing-model"),
-      rule("before 1970", "negative-timestamp"),
-      rule("after the record's timestamp|in the future|ahead", "future-timestamp"),
-      rule("is nan|is -?infinity|non-finite|not finite", "non-finite"),
-      rule("empty vector|no features", "empty"),
-      rule("input\\.max\\.dimensions|too many", "too-large"),
-      rule("empty name", "empty-feature-name"),
-      rule("^late", "late"),
-      rule("dimensions but model", "wrong-dimension"),
-      rule("is numeric for model|is categorical for model|not among the", "schema-mismatch"),
-      rule("cannot decode", "malformed-avro"));
+      rule("decode", "empty value|tombstone", "empty-value"),
+      rule("decode", "exceeds input\\.max\\.record\\.bytes", "oversized"),
+      rule("decode", "unknown magic byte", "wrong-magic"),
+      rule("decode", "too short", "too-short"),
+      rule("decode", "schema id -?\\d+ not found|/schemas/ids/.*(404|40403)|schema .*not found", "unknown-schema-id"),
+      rule("decode", "bytes left over", "trailing-bytes"),
+      rule("decode", "cannot be resolved|expecting|not a .* schema|is a \\w+ schema, not avro", "wrong-schema"),
+      rule("decode", "length|claims|exceeds maximum|too large|limit|remain", "length-beyond-data"),
+      rule("decode", "eof|end of (data|input|stream)|truncated", "truncated-avro"),
+      rule("decode", "cannot decode", "malformed-avro"),
+      rule("validate", "missing model|model name", "missing-model"),
+      rule("validate", "before 1970", "negative-timestamp"),
+      rule("validate", "after the record's timestamp|in the future|ahead", "future-timestamp"),
+      rule("validate", "is nan|is -?infinity|non-finite|not finite", "non-finite"),
+      rule("validate", "empty vector|no features", "empty"),
+      rule("validate", "input\\.max\\.|too many|more than", "too-large"),
+      rule("validate", "empty name", "empty-feature-name"),
+      rule("window", "^late", "late"),
+      rule("window", "dimensions but model", "wrong-dimension"),
+      rule("window", "is numeric for model|is categorical for model|not among the", "schema-mismatch"));
 
   private ReasonCodes() {}
 
-  private static Rule rule(String regex, String code) {
-    return new Rule(Pattern.compile(regex, Pattern.CASE_INSENSITIVE), code);
+  private static Rule rule(String stage, String regex, String code) {
+    return new Rule(stage, Pattern.compile(regex, Pattern.CASE_INSENSITIVE), code);
   }
 
   static String code(String stage, String reason) {
     String text = reason == null ? "" : reason;
     for (Rule rule : RULES) {
-      if (rule.pattern.matcher(text).find()) {
+      if (rule.stage.equals(stage) && rule.pattern.matcher(text).find()) {
         return stage + "/" + rule.code;
       }
     }

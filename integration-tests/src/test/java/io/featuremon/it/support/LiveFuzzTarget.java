@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -120,8 +119,14 @@ public final class LiveFuzzTarget implements FuzzTarget {
         List<Throwable> uncaught = live.uncaughtExceptions();
         for (Throwable e : uncaught) {
             Coordinates culprit = culprit(e);
-            crashes.add(new Crash(DriverTarget.chain(e) + " [Kafka Streams is " + live.state() + "]", culprit,
-                    culprit == null ? firstUncommitted() : List.of(), DriverTarget.stackTrace(e)));
+            String chain = DriverTarget.chain(e);
+            // A producer error surfaces on a later send: the record then named is not necessarily the one whose
+            // output failed, so the first unprocessed records are listed too.
+            boolean asynchronous = chain.contains("Error encountered sending record");
+            String note = asynchronous && culprit != null
+                    ? " (a send failed: the record named was being processed when the failure surfaced)" : "";
+            crashes.add(new Crash(chain + " [Kafka Streams is " + live.state() + "]" + note, culprit,
+                    culprit == null || asynchronous ? firstUncommitted() : List.of(), DriverTarget.stackTrace(e)));
         }
         if (uncaught.isEmpty() && crashed()) {
             crashes.add(new Crash("Kafka Streams is " + live.state() + " without an uncaught exception", null,
@@ -163,17 +168,6 @@ public final class LiveFuzzTarget implements FuzzTarget {
             }
         }
         return suspects;
-    }
-
-    /** Committed offsets of the input topics, for the log. */
-    public Map<String, Long> committedInputOffsets() {
-        Map<String, Long> offsets = new TreeMap<>();
-        live.committedOffsets().forEach((tp, o) -> {
-            if (tp.topic().equals(config().embeddingsTopic()) || tp.topic().equals(config().featuresTopic())) {
-                offsets.put(tp.toString(), o);
-            }
-        });
-        return offsets;
     }
 
     @Override
