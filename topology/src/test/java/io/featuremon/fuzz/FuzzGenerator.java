@@ -49,6 +49,7 @@ public final class FuzzGenerator {
   private final long spanMs;
   private final Map<String, float[][]> loadings = new HashMap<>();
   private final Map<String, Integer> eventsOfModel = new HashMap<>();
+  private final int[] unknownIds;
   private int requestIds;
 
   public FuzzGenerator(FuzzSettings settings, FuzzCodec codec, int partitions) {
@@ -59,6 +60,10 @@ public final class FuzzGenerator {
     this.random = new Random(settings.seed());
     this.baseTime = Math.floorDiv(settings.nowMs() - 120 * MINUTE, windowMs) * windowMs;
     this.spanMs = SPAN_WINDOWS * windowMs;
+    // A few distinct unknown ids per run, however many records carry one: a registry client may look each id up
+    // (and retry it) once.
+    this.unknownIds = new int[] {Integer.MAX_VALUE, 0, -1, Integer.MIN_VALUE, 100_000 + random.nextInt(1_000_000_000),
+        codec.maxKnownId() + 10_000 + random.nextInt(1000)};
   }
 
   /** One record before it has its place in the input. */
@@ -332,9 +337,7 @@ public final class FuzzGenerator {
         yield rec(p, partition, key, v, t, null, note);
       }
       case UNKNOWN_SCHEMA_ID -> {
-        int[] ids = {Integer.MAX_VALUE, 0, -1, Integer.MIN_VALUE, 100_000 + random.nextInt(1_000_000_000),
-            codec.maxKnownId() + 10_000 + random.nextInt(1000)};
-        int id = ids[random.nextInt(ids.length)];
+        int id = unknownIds[random.nextInt(unknownIds.length)];
         byte[] v = codec.serialize(base);
         v[1] = (byte) (id >>> 24);
         v[2] = (byte) (id >>> 16);
@@ -364,7 +367,9 @@ public final class FuzzGenerator {
         yield rec(p, partition, key, codec.encode(base, null, lie), t, null, lie.field() + " length " + lie.claimed());
       }
       case HUGE_COLLECTION_LENGTH -> {
-        Lie lie = new Lie(LyingField.COLLECTION, hugeLength());
+        long count = hugeLength();
+        // A block count of -1 is legal Avro (one item, then the block's size): not a lie. -2^40 is.
+        Lie lie = new Lie(LyingField.COLLECTION, count == -1 ? -(1L << 40) : count);
         yield rec(p, partition, key, codec.encode(base, null, lie), t, null,
             (type == EventType.EMBEDDING ? "vector" : "features") + " block count " + lie.claimed());
       }

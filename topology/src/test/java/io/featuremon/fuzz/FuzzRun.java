@@ -48,6 +48,8 @@ import java.util.function.Function;
  */
 public final class FuzzRun {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** After a crash with no culprit named: how many records after each partition's first unprocessed one to list. */
+  private static final int SUSPECTS_AFTER = 20;
 
   private final String name;
   private final FuzzSettings settings;
@@ -155,6 +157,7 @@ public final class FuzzRun {
     }
     reportCrashes();
     account(progress.processed(), progress.caughtUp());
+    dumpOutcomes(progress.processed());
     boolean validClosed = phaseOneDone && closers.stream().filter(c -> isValid(Group.of(c.event())))
         .allMatch(c -> finalProgress.processed().test(closerCoordinates.get(c.index())));
     if (validClosed) {
@@ -223,6 +226,10 @@ public final class FuzzRun {
       }
     }
     long latestRecordTime = settings.nowMs() + 30 * FuzzGenerator.MINUTE;
+    // Where a group's stream time is the median of its latest 2q - 1 event times (window.close.quorum = q), q
+    // closers in a row move it; one does where stream time is the latest event time.
+    Object q = config.values().get("window.close.quorum");
+    int quorum = q instanceof Integer n ? Math.max(1, n) : 1;
     // The valid models' closers first: a crash on another group's closer must not keep them from being compared.
     List<Map.Entry<Group, long[]>> ordered = new ArrayList<>(lastTime.entrySet());
     ordered.sort((a, b) -> Boolean.compare(!canonical.containsKey(a.getKey()), !canonical.containsKey(b.getKey())));
@@ -251,9 +258,12 @@ public final class FuzzRun {
       }
       for (int d : dims) {
         Event closer = FuzzGenerator.closer(type, g.model(), g.segment(), time, d);
-        closers.add(new FuzzRecord(closers.size(), type, Math.floorMod(g.model().hashCode(), target.partitions()),
-            g.model().getBytes(StandardCharsets.UTF_8), codec.serialize(closer), recordTime, null, g.model(), closer,
-            "closes " + g + " at " + Instant.ofEpochMilli(time), true));
+        byte[] value = codec.serialize(closer);
+        for (int i = 0; i < quorum; i++) {
+          closers.add(new FuzzRecord(closers.size(), type, Math.floorMod(g.model().hashCode(), target.partitions()),
+              g.model().getBytes(StandardCharsets.UTF_8), value, recordTime, null, g.model(), closer,
+              "closes " + g + " at " + Instant.ofEpochMilli(time), true));
+        }
       }
     }
     List<Coordinates> sent = target.send(closers);
@@ -309,7 +319,7 @@ public final class FuzzRun {
           }
           s.append("\n    ").append(describe.apply(c));
           Set<String> next = new java.util.TreeSet<>();
-          for (long o = c.offset() + 1; o < c.offset() + 100; o++) {
+          for (long o = c.offset() + 1; o <= c.offset() + SUSPECTS_AFTER; o++) {
             Coordinates at = new Coordinates(c.topic(), c.partition(), o);
             FuzzRecord r = byCoordinates.getOrDefault(at, closerAt.get(at));
             if (r != null && r.kind() != MutationKind.VALID) {
@@ -317,7 +327,7 @@ public final class FuzzRun {
             }
           }
           if (!next.isEmpty()) {
-            s.append("; then, in the next 99 records: ").append(next);
+            s.append("; mutations in the next ").append(SUSPECTS_AFTER).append(": ").append(next);
           }
         }
       }
@@ -390,6 +400,10 @@ public final class FuzzRun {
         report.unaccounted++;
         report.fail(FuzzReport.UNACCOUNTED, c + " " + r.describe() + ": no dead letter, yet not an event: "
             + decoded.failure() + (crashed.contains(c) ? " (its processing crashed)" : ""));
+        if (r.kind().expect() == MutationKind.Expect.REFUSED && !crashed.contains(c)) {
+          report.fail(FuzzReport.REFUSED_COUNTED, c + " " + r.describe() + " was not dead-lettered, though it is no"
+              + " event (" + decoded.failure() + "): featuremon decoded it as one");
+        }
         continue;
       }
       Event e = decoded.event();
@@ -446,6 +460,37 @@ public final class FuzzRun {
         report.fail(FuzzReport.OVERCOUNTED, gw + " counts " + s.getCount() + " events, but no accepted record falls in it");
       }
     });
+  }
+
+  /**
+   * With {@code -Dfeaturemon.fuzz.dump=DIR}: one line per input record (index, coordinates, kind, what was mutated,
+   * what became of it) in {@code DIR/fuzz-<name>-<seed>.tsv}, to find a record by its coordinates.
+   */
+  private void dumpOutcomes(java.util.function.Predicate<Coordinates> processed) {
+    String dir = System.getProperty(FuzzSettings.DUMP);
+    if (dir == null || dir.isBlank()) {
+      return;
+    }
+    Map<Integer, GroupWindow> windowOf = new HashMap<>();
+    accepted.forEach((gw, list) -> list.forEach(r -> windowOf.put(r.index(), gw)));
+    List<String> lines = new ArrayList<>();
+    lines.add("index\tcoordinates\tkind\tmodel\tnote\toutcome");
+    for (FuzzRecord r : records) {
+      Coordinates c = coordinatesOf.get(r.index());
+      DeadLetter d = deadLetterOf.get(r.index());
+      String outcome = d != null ? "dead-lettered " + d.getStage() + ": " + abbreviate(d.getReason())
+          : windowOf.containsKey(r.index()) ? "accepted into " + windowOf.get(r.index())
+          : processed.test(c) ? "neither dead-lettered nor decodable" : "not processed";
+      lines.add(r.index() + "\t" + c + "\t" + r.kind() + "\t" + FuzzRecord.abbreviate(r.model()) + "\t" + r.note()
+          + "\t" + outcome.replace('\t', ' ').replace('\n', ' '));
+    }
+    try {
+      Path file = Files.createDirectories(Path.of(dir)).resolve("fuzz-" + name + "-" + settings.seed() + ".tsv");
+      Files.write(file, lines, StandardCharsets.UTF_8);
+      System.out.println("FUZZ " + name + ": outcome of every record in " + file.toAbsolutePath());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Per valid model, its mixed mutations in input order. */

@@ -16,6 +16,7 @@ import java.util.Set;
  * -Dfeaturemon.fuzz.skip=BIT_FLIP,...   mutation kinds to leave out (default: none; names as in MutationKind)
  * -Dfeaturemon.fuzz.only=NAN,...        only these kinds (plus VALID)
  * -Dfeaturemon.fuzz.now=1795000000000   the wall clock the data is built around, epoch ms (default: now)
+ * -Dfeaturemon.fuzz.dump=target/fuzz     write what became of every record to a TSV file there
  * </pre>
  *
  * @param seed    seed of the generator
@@ -29,6 +30,8 @@ public record FuzzSettings(long seed, int records, Set<MutationKind> kinds, long
   public static final String SKIP = "featuremon.fuzz.skip";
   public static final String ONLY = "featuremon.fuzz.only";
   public static final String NOW = "featuremon.fuzz.now";
+  public static final String DUMP = "featuremon.fuzz.dump";
+  static final String UNKNOWN_SCHEMA_RETRY = "input.unknown.schema.retry";
 
   /** Event-time window of the fuzz runs. */
   public static final Duration WINDOW = Duration.ofMinutes(1);
@@ -57,6 +60,11 @@ public record FuzzSettings(long seed, int records, Set<MutationKind> kinds, long
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put(FeaturemonConfig.WINDOW_SIZE, WINDOW.toMillis() + "ms");
     settings.put(FeaturemonConfig.WINDOW_GRACE, GRACE.toMillis() + "ms");
+    // Where featuremon retries schema ids the registry does not know (input.unknown.schema.retry), the fuzzer's
+    // made-up ids would each hold their partition for the retry time: dead-letter them at once instead.
+    if (FeaturemonConfig.DEFINITION.names().contains(UNKNOWN_SCHEMA_RETRY)) {
+      settings.put(UNKNOWN_SCHEMA_RETRY, "0s");
+    }
     return settings;
   }
 
