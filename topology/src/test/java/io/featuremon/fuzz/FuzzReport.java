@@ -107,11 +107,12 @@ public final class FuzzReport {
   public String summaryLine() {
     return String.format("FUZZ %s seed=%d records=%d inputs=%d (embeddings %d, features %d) contributed=%d"
             + " dead-lettered=%d %s unaccounted=%d crashes=%d%s | valid-dead-lettered=%d refused-but-accepted=%d"
-            + " overcounted=%d dead-letter-errors=%d clean-run-mismatches=%d/%d-valid-models | closers=%d | %.1f s%s",
+            + " overcounted=%d dead-letter-errors=%d clean-run-mismatches=%s | closers=%d | %.1f s%s",
         name, settings.seed(), settings.records(), inputs, embeddings, features, contributed, deadLettered, deadByCode,
         unaccounted, crashes, notProcessed + openWindows == 0 ? ""
             : " (run stopped: not-processed=" + notProcessed + " in-open-windows=" + openWindows + ")", failureCount(VALID_DEAD), failureCount(REFUSED_COUNTED), failureCount(OVERCOUNTED),
-        failureCount(DEAD_LETTER), validGroups - validGroupsMatching, validGroups, closers, elapsedMs / 1000.0,
+        failureCount(DEAD_LETTER), validGroups == 0 ? "not-compared"
+            : (validGroups - validGroupsMatching) + "/" + validGroups + "-valid-models", closers, elapsedMs / 1000.0,
         settings.kindFlag().isEmpty() ? "" : " |" + settings.kindFlag());
   }
 

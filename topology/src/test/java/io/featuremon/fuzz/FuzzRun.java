@@ -152,11 +152,12 @@ public final class FuzzRun {
       progress = target.awaitProcessed(Duration.ofSeconds(120 + closers.size() / 50));
     }
     FuzzTarget.Progress finalProgress = progress;
-    if (!progress.caughtUp() && target.crashes().isEmpty()) {
+    List<Crash> crashes = target.crashes();
+    if (!progress.caughtUp() && crashes.isEmpty()) {
       report.fail(FuzzReport.STUCK, progress.lag());
     }
-    reportCrashes();
-    account(progress.processed(), progress.caughtUp());
+    reportCrashes(crashes);
+    account(progress.processed(), progress.caughtUp(), crashes);
     dumpOutcomes(progress.processed());
     boolean validClosed = phaseOneDone && closers.stream().filter(c -> isValid(Group.of(c.event())))
         .allMatch(c -> finalProgress.processed().test(closerCoordinates.get(c.index())));
@@ -280,7 +281,7 @@ public final class FuzzRun {
 
   // ---------------------------------------------------------------- crashes
 
-  private void reportCrashes() {
+  private void reportCrashes(List<Crash> crashes) {
     Map<Coordinates, FuzzRecord> closerAt = new HashMap<>();
     closerCoordinates.forEach((i, c) -> closerAt.put(c, closers.get(i)));
     Function<Coordinates, String> describe = c -> {
@@ -291,7 +292,7 @@ public final class FuzzRun {
     // blanked), the count and the first example, with its stack trace once.
     Map<String, List<Crash>> byKind = new LinkedHashMap<>();
     Set<Coordinates> culprits = new HashSet<>();
-    for (Crash crash : target.crashes()) {
+    for (Crash crash : crashes) {
       if (crash.culprit() != null && !culprits.add(crash.culprit())) {
         continue;
       }
@@ -342,9 +343,9 @@ public final class FuzzRun {
 
   // ---------------------------------------------------------------- accounting
 
-  private void account(java.util.function.Predicate<Coordinates> processed, boolean finished) {
+  private void account(java.util.function.Predicate<Coordinates> processed, boolean finished, List<Crash> crashes) {
     Set<Coordinates> crashed = new HashSet<>();
-    target.crashes().forEach(c -> crashed.add(c.culprit()));
+    crashes.forEach(c -> crashed.add(c.culprit()));
     Map<Coordinates, FuzzRecord> closerAt = new HashMap<>();
     closerCoordinates.forEach((i, c) -> closerAt.put(c, closers.get(i)));
     Map<Integer, List<DeadLetter>> letters = new HashMap<>();
