@@ -36,6 +36,8 @@ public final class FuzzReport {
   private final FuzzSettings settings;
   private final Map<String, Failures> failures = new LinkedHashMap<>();
   final Map<String, Integer> deadByCode = new TreeMap<>();
+  /** Valid records dead-lettered, by reason code and the mutation of their model that came first. */
+  final Map<String, Integer> validDeadBy = new TreeMap<>();
   final Map<MutationKind, int[]> perKind = new EnumMap<>(MutationKind.class);
   int inputs;
   int embeddings;
@@ -131,6 +133,10 @@ public final class FuzzReport {
     failures.forEach((category, f) -> {
       if (f.count > 0) {
         s.append(f.count).append(" x ").append(category).append(":\n");
+        if (category.equals(VALID_DEAD)) {
+          s.append("  by reason and the first accepted (else latest) mutation of the model before them: ")
+              .append(validDeadBy).append('\n');
+        }
         for (String e : f.examples) {
           s.append("  - ").append(e.replace("\n", "\n    ")).append('\n');
         }

@@ -392,10 +392,16 @@ public final class FuzzRun {
         if (r.kind().expect() == MutationKind.Expect.CONTRIBUTES) {
           report.fail(FuzzReport.VALID_DEAD, () -> c + " " + r.describe() + " event time "
               + Instant.ofEpochMilli(r.event().timestamp()) + ": " + d.getStage() + ": " + abbreviate(d.getReason())
-              + cause(r));
+              + describeCause(r));
+          FuzzRecord cause = cause(r);
+          report.validDeadBy.merge(ReasonCodes.code(d.getStage(), d.getReason()) + " after "
+              + (cause == null ? "no mutation" : (deadLetterOf.containsKey(cause.index()) ? "refused " : "accepted ")
+              + cause.kind()), 1, Integer::sum);
         }
+        noteMutation(r, true);
         continue;
       }
+      noteMutation(r, false);
       FuzzCodec.Decoded decoded = codec.decode(r.topic(), r.value());
       if (!decoded.ok()) {
         report.unaccounted++;
@@ -494,31 +500,37 @@ public final class FuzzRun {
     }
   }
 
-  /** Per valid model, its mixed mutations in input order. */
-  private final Map<String, List<FuzzRecord>> mutationsOf = new HashMap<>();
+  /** Per valid model, as the accounting walks the input: its first accepted and its latest mixed mutation so far. */
+  private final Map<String, FuzzRecord> firstAcceptedMutation = new HashMap<>();
+  private final Map<String, FuzzRecord> lastMutation = new HashMap<>();
 
-  /** For a valid record that was refused: the mixed mutation of its model that most likely caused it. */
-  private String cause(FuzzRecord victim) {
-    if (mutationsOf.isEmpty()) {
-      for (FuzzRecord r : records) {
-        if (r.kind().placement() == MutationKind.Placement.MIXED && r.kind().expect() != MutationKind.Expect.CONTRIBUTES) {
-          mutationsOf.computeIfAbsent(r.model(), k -> new ArrayList<>()).add(r);
-        }
+  /** Remembers a mixed mutation of a valid model, once its fate is known, for {@link #cause}. */
+  private void noteMutation(FuzzRecord r, boolean dead) {
+    if (r.kind().placement() == MutationKind.Placement.MIXED && r.kind().expect() != MutationKind.Expect.CONTRIBUTES) {
+      lastMutation.put(r.model(), r);
+      if (!dead) {
+        firstAcceptedMutation.putIfAbsent(r.model(), r);
       }
     }
-    FuzzRecord last = null;
-    for (FuzzRecord r : mutationsOf.getOrDefault(victim.model(), List.of())) {
-      if (r.index() >= victim.index()) {
-        break;
-      }
-      last = r;
-      if (!deadLetterOf.containsKey(r.index())) {
-        // Accepted: the likeliest cause (it moved the model's stream time, or fixed its schema).
-        return "; after " + r.describe() + " at " + coordinatesOf.get(r.index()) + ", which was accepted";
-      }
+  }
+
+  /**
+   * For a valid record that was refused: the mixed mutation of its model that most likely caused it, the first one
+   * accepted before it (it moved the model's stream time or fixed its schema), else the latest one before it.
+   */
+  private FuzzRecord cause(FuzzRecord victim) {
+    FuzzRecord accepted = firstAcceptedMutation.get(victim.model());
+    return accepted != null ? accepted : lastMutation.get(victim.model());
+  }
+
+  private String describeCause(FuzzRecord victim) {
+    FuzzRecord c = cause(victim);
+    if (c == null) {
+      return "; no mutation of its model came before it";
     }
-    return last == null ? "; no mutation of its model came before it"
-        : "; the last mutation of its model before it: " + last.describe() + " at " + coordinatesOf.get(last.index());
+    return (deadLetterOf.containsKey(c.index()) ? "; the last mutation of its model before it: " : "; after ")
+        + c.describe() + " at " + coordinatesOf.get(c.index())
+        + (deadLetterOf.containsKey(c.index()) ? "" : ", which was accepted");
   }
 
   private String describe(List<FuzzRecord> list) {
