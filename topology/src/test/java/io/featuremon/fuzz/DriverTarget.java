@@ -79,6 +79,7 @@ public final class DriverTarget implements FuzzTarget {
   /** Records piped into the driver (whether or not they threw). */
   private final java.util.Set<Coordinates> sent = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+  @SuppressWarnings("deprecation") // the global processing-exception-handler switch, set as FeaturemonApp and Replay do
   public DriverTarget(FeaturemonConfig config, Path stateDir, long nowMs, Duration recordTimeout) {
     this.config = config;
     this.nowMs = nowMs;

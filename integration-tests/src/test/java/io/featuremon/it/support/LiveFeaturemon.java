@@ -97,6 +97,7 @@ public final class LiveFeaturemon implements AutoCloseable {
     private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
     private final Map<String, AtomicLong> restored = new ConcurrentHashMap<>();
     private final List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    private boolean recordUncaught;
     private KafkaProducer<byte[], byte[]> largeProducer;
 
     private LiveFeaturemon(KafkaStack stack, Map<String, String> settings) {
@@ -300,18 +301,20 @@ public final class LiveFeaturemon implements AutoCloseable {
         state.set(KafkaStreams.State.CREATED);
         KafkaStreams instance = FeaturemonApp.create(config, FeaturemonApp.registry(config));
         uncaught.clear();
-        // FeaturemonApp.create installed the production handler and KafkaStreams has no getter for it: this one
-        // records the exception, then answers as that handler does (a new thread after a retriable failure, which
-        // the record is retried on; otherwise the client shuts down).
-        instance.setUncaughtExceptionHandler(e -> {
-            uncaught.add(e);
-            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-                if (cause instanceof RetriableException) {
-                    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        if (recordUncaught) {
+            // FeaturemonApp.create installed the production handler and KafkaStreams has no getter for it: this one
+            // records the exception, then answers as that handler does (a new thread after a retriable failure,
+            // which the record is retried on; otherwise the client shuts down).
+            instance.setUncaughtExceptionHandler(e -> {
+                uncaught.add(e);
+                for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                    if (cause instanceof RetriableException) {
+                        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+                    }
                 }
-            }
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+        }
         instance.setStateListener((now, before) -> state.set(now));
         instance.setGlobalStateRestoreListener(new StateRestoreListener() {
             @Override
@@ -331,7 +334,19 @@ public final class LiveFeaturemon implements AutoCloseable {
         instance.start();
     }
 
-    /** What killed stream threads of the current instance (each was replaced, or the client shut down), in order. */
+    /**
+     * From the next {@link #start} on, records what kills a stream thread ({@link #uncaughtExceptions}), with a handler
+     * that answers as {@link FeaturemonApp#create}'s does.
+     */
+    public LiveFeaturemon recordingUncaughtExceptions() {
+        recordUncaught = true;
+        return this;
+    }
+
+    /**
+     * What killed stream threads of the current instance (each was replaced, or the client shut down), in order;
+     * only with {@link #recordingUncaughtExceptions}.
+     */
     public List<Throwable> uncaughtExceptions() {
         return List.copyOf(uncaught);
     }

@@ -48,7 +48,7 @@ public final class LiveFuzzTarget implements FuzzTarget {
     public static LiveFuzzTarget start(KafkaStack stack, Path stateDir) {
         LiveFeaturemon live = LiveFeaturemon.create(stack, "fuzz", FuzzSettings.featuremonSettings());
         try {
-            live.start(stateDir);
+            live.recordingUncaughtExceptions().start(stateDir);
         } catch (RuntimeException e) {
             live.close();
             throw e;
