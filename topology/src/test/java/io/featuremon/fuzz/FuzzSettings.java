@@ -17,6 +17,7 @@ import java.util.Set;
  * -Dfeaturemon.fuzz.only=NAN,...        only these kinds (plus VALID)
  * -Dfeaturemon.fuzz.now=1795000000000   the wall clock the data is built around, epoch ms (default: now)
  * -Dfeaturemon.fuzz.dump=target/fuzz     write what became of every record to a TSV file there
+ * -Dfeaturemon.fuzz.recordTimeoutSeconds=120   offline: longest one record may take before the run stops
  * </pre>
  *
  * @param seed    seed of the generator
