@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +55,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 
 /**
@@ -94,6 +96,9 @@ public final class LiveFeaturemon implements AutoCloseable {
     private KafkaStreams streams;
     private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
     private final Map<String, AtomicLong> restored = new ConcurrentHashMap<>();
+    private final List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    private boolean recordUncaught;
+    private KafkaProducer<byte[], byte[]> largeProducer;
 
     private LiveFeaturemon(String bootstrapServers, String registryUrl, Map<String, String> settings) {
         this.bootstrapServers = bootstrapServers;
@@ -318,6 +323,21 @@ public final class LiveFeaturemon implements AutoCloseable {
         restored.clear();
         state.set(KafkaStreams.State.CREATED);
         KafkaStreams instance = FeaturemonApp.create(config, FeaturemonApp.registry(config));
+        uncaught.clear();
+        if (recordUncaught) {
+            // FeaturemonApp.create installed the production handler and KafkaStreams has no getter for it: this one
+            // records the exception, then answers as that handler does (a new thread after a retriable failure,
+            // which the record is retried on; otherwise the client shuts down).
+            instance.setUncaughtExceptionHandler(e -> {
+                uncaught.add(e);
+                for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                    if (cause instanceof RetriableException) {
+                        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+                    }
+                }
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+        }
         instance.setStateListener((now, before) -> state.set(now));
         instance.setGlobalStateRestoreListener(new StateRestoreListener() {
             @Override
@@ -335,6 +355,57 @@ public final class LiveFeaturemon implements AutoCloseable {
         });
         streams = instance;
         instance.start();
+    }
+
+    /**
+     * From the next {@link #start} on, records what kills a stream thread ({@link #uncaughtExceptions}), with a handler
+     * that answers as {@link FeaturemonApp#create}'s does.
+     */
+    public LiveFeaturemon recordingUncaughtExceptions() {
+        recordUncaught = true;
+        return this;
+    }
+
+    /**
+     * What killed stream threads of the current instance (each was replaced, or the client shut down), in order;
+     * only with {@link #recordingUncaughtExceptions}.
+     */
+    public List<Throwable> uncaughtExceptions() {
+        return List.copyOf(uncaught);
+    }
+
+    /**
+     * Sends raw records as they are (each to its own partition, with its own timestamp, key and value), with a
+     * producer that takes records up to 16 MiB (the broker's limit here is 8 MiB), and returns where each landed, in
+     * order, once all are acknowledged.
+     */
+    public List<RecordMetadata> sendRecords(List<ProducerRecord<byte[], byte[]>> records) {
+        if (largeProducer == null) {
+            Map<String, Object> producerConfig = new HashMap<>();
+            producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+            producerConfig.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
+            producerConfig.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
+            producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+            largeProducer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
+        }
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (ProducerRecord<byte[], byte[]> record : records) {
+            sent.add(largeProducer.send(record));
+        }
+        largeProducer.flush();
+        List<RecordMetadata> metadata = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) {
+            try {
+                metadata.add(sent.get(i).get());
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("Cannot produce record " + i + " to " + records.get(i).topic() + "/"
+                        + records.get(i).partition(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return metadata;
     }
 
     /** Records restored from the changelogs into each store by the current instance. */
@@ -564,6 +635,9 @@ public final class LiveFeaturemon implements AutoCloseable {
         } finally {
             if (producer != null) {
                 producer.close(Duration.ofSeconds(10));
+            }
+            if (largeProducer != null) {
+                largeProducer.close(Duration.ofSeconds(10));
             }
             admin.close(Duration.ofSeconds(10));
         }
