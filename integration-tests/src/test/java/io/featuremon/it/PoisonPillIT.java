@@ -52,7 +52,9 @@ class PoisonPillIT {
      */
     @Test
     void anEventADayAheadOfTheBrokersClockIsCountedAndStopsNothing(KafkaStack stack) throws Exception {
-        try (LiveFeaturemon live = LiveFeaturemon.create(stack, "future", Map.of(FeaturemonConfig.WINDOW_SIZE, "1h"))) {
+        try (LiveFeaturemon live = LiveFeaturemon.create(stack, "future", Map.of(FeaturemonConfig.WINDOW_SIZE, "1h",
+                // A team that allows events a day ahead of their records must be as safe as the default 1 h.
+                FeaturemonConfig.INPUT_MAX_FUTURE, "1d"))) {
             long hour = 60 * MINUTE;
             long now = System.currentTimeMillis();
             long start = Math.floorDiv(now, hour) * hour - 3 * hour; // three whole hours ago

@@ -46,6 +46,7 @@ public final class EmbeddingDecoder {
 
     private final SchemaRegistryClient client;
     private final Map<Integer, ResolvingDecoder> resolvers = new HashMap<>();
+    private final Map<Integer, Schema> writers = new HashMap<>();
     private BinaryDecoder binary;
 
     /** A decoder fetching writer schemas from {@code client}. */
@@ -63,6 +64,8 @@ public final class EmbeddingDecoder {
     public DecodedEmbedding decode(byte[] data) {
         int id = WireFormat.schemaId(data);
         ResolvingDecoder in = resolver(id);
+        // Every length the resolver might read or skip (a string, or a field only the writer has) is checked first.
+        BoundedAvro.check(writers.get(id), data, WireFormat.HEADER_LENGTH, data.length - WireFormat.HEADER_LENGTH);
         binary = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_LENGTH,
                 data.length - WireFormat.HEADER_LENGTH, binary);
         String model = null;
@@ -109,6 +112,7 @@ public final class EmbeddingDecoder {
                         + ") cannot be resolved against " + READER_SCHEMA.getFullName() + ": " + e, e);
             }
             resolvers.put(id, resolver);
+            writers.put(id, writer);
         }
         return resolver;
     }

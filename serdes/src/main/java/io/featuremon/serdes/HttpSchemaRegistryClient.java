@@ -134,9 +134,27 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return new HttpSchemaRegistryClient(endpoints, requestTimeout, maxRetries, retryBackoff.toMillis(), null);
     }
 
+    /**
+     * Registers, or finds, the schema under the subject. Two clients that register a new subject at the same moment
+     * (two instances writing their first output record after a registry outage) can get HTTP 409 from a registry
+     * that creates the subject for one of them (Apicurio: "artifact already exists"): the schema is then there, so
+     * it is looked up instead of failing the application.
+     */
     @Override
     public int register(String subject, Schema schema) {
-        return id(subject, schema, "/subjects/" + encode(subject) + "/versions");
+        try {
+            return id(subject, schema, "/subjects/" + encode(subject) + "/versions");
+        } catch (SchemaRegistryException e) {
+            if (e.httpStatus() != 409) {
+                throw e;
+            }
+            try {
+                return lookup(subject, schema);
+            } catch (SchemaRegistryException lookupFailed) {
+                e.addSuppressed(lookupFailed);
+                throw e;
+            }
+        }
     }
 
     @Override

@@ -182,7 +182,7 @@ class EmbeddingDecoderTest {
                 corrupt, bytes.length - 1, 5);
 
         assertThatThrownBy(() -> decoder.decode(corrupt))
-                .isInstanceOf(MalformedRecordException.class).hasMessageContaining("claims 1073741824 items");
+                .isInstanceOf(MalformedRecordException.class).hasMessageContaining("block of 1073741824 items");
     }
 
     @Test

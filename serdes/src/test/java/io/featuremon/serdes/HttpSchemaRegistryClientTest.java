@@ -42,6 +42,28 @@ class HttpSchemaRegistryClientTest {
     private static final String SCHEMA_ANSWER = new ObjectMapper().createObjectNode()
             .put("schema", SCHEMA.toString()).toString();
 
+    /** Found by OutageIT: two instances registering a new subject at once; the registry answered one of them 409. */
+    @Test
+    void shouldLookUpTheSchemaWhenRegistrationLosesARaceWithAnotherClient() {
+        try (FakeRegistry server = FakeRegistry.start(request -> request.rawPath().endsWith("/versions")
+                ? new Response(409, "{\"error_code\": 409, \"message\": \"An artifact with ID already exists\"}")
+                : new Response(200, "{\"subject\": \"s\", \"version\": 1, \"id\": 5, \"schema\": \"x\"}"))) {
+            assertThat(client(server.url()).register("s", SCHEMA)).isEqualTo(5);
+            assertThat(server.requests()).extracting(Request::rawPath)
+                    .containsExactly("/subjects/s/versions", "/subjects/s");
+        }
+    }
+
+    @Test
+    void shouldReportAConflictThatIsNotARaceAsItWas() {
+        try (FakeRegistry server = FakeRegistry.start(request -> request.rawPath().endsWith("/versions")
+                ? new Response(409, "{\"error_code\": 409, \"message\": \"incompatible schema\"}")
+                : new Response(404, "{\"error_code\": 40403, \"message\": \"Schema not found\"}"))) {
+            assertThatThrownBy(() -> client(server.url()).register("s", SCHEMA))
+                    .isInstanceOf(SchemaRegistryException.class).hasMessageContaining("incompatible schema");
+        }
+    }
+
     @Test
     void shouldRegisterWithConfluentContentTypeAndSchemaBody() throws IOException {
         try (FakeRegistry server = FakeRegistry.start(request -> new Response(200, "{\"id\": 7}"))) {

@@ -201,8 +201,9 @@ public final class FeaturemonConfig extends AbstractConfig {
           "Input records larger than this go to the dead-letter topic undecoded.")
       .define(INPUT_MAX_DIMENSIONS, Type.INT, 16_384, ConfigDef.Range.between(1, 65_536), Importance.LOW,
           "Largest accepted embedding dimension or number of numeric features.")
-      .define(INPUT_MAX_FUTURE, Type.STRING, "1d", durationValidator(false), Importance.LOW,
-          "Events whose event time is more than this after their Kafka record's timestamp are dead letters.")
+      .define(INPUT_MAX_FUTURE, Type.STRING, "1h", durationValidator(false), Importance.LOW,
+          "Events whose event time is more than this after their Kafka record's timestamp are dead letters (1 h:"
+              + " the limit Kafka itself puts on record timestamps ahead of a broker's clock).")
       .define(INPUT_MAX_FEATURES, Type.INT, 4_096, ConfigDef.Range.between(1, 65_536), Importance.LOW,
           "Largest accepted number of features (numeric and categorical together) in one tabular event.")
       .define(INPUT_MAX_NAME_LENGTH, Type.INT, 256, ConfigDef.Range.between(1, 4_096), Importance.LOW,

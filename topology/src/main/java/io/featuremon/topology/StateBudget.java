@@ -54,8 +54,26 @@ final class StateBudget {
     return openPanes * bytesPerPane(numeric, categorical, drift, sketchK, categoryCap, batch);
   }
 
+  /**
+   * Most UTF-8 bytes the feature names of one group may total. A window's statistics name every feature up to five
+   * times (missing rates, drift, constant or dead, clusters) and must fit in one Kafka record of 1 MiB, with about
+   * 100 bytes of numbers per feature besides: 4,096 features of 24 characters take 0.9 MiB.
+   */
+  static final long MAX_NAME_BYTES = 100_000;
+
   /** Why a group of this shape is refused, or null when it fits. */
   String refusal(GroupKey key, StateCodec.Schema shape) {
+    if (shape.featureNames() != null) {
+      long nameBytes = 0;
+      for (String name : shape.allNames()) {
+        nameBytes += name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      }
+      if (nameBytes > MAX_NAME_BYTES) {
+        return "limit: model '" + key.model() + "' has " + shape.allNames().size() + " features whose names take "
+            + nameBytes + " bytes, more than " + MAX_NAME_BYTES + ": its window statistics, which name every feature,"
+            + " would not fit in one Kafka record";
+      }
+    }
     long need = estimate(shape);
     if (need <= limit) {
       return null;

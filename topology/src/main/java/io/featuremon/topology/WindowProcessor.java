@@ -161,7 +161,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       // valid events give the same results with or without bad ones around them.
       countRejection(group, paneOf(event), event.rejection());
     } else if (route(key, group, event)) {
-      clock = clock.observe(event.timestamp(), closeQuorum);
+      clock = clock.observe(clockTime(event), closeQuorum);
       settleCandidates(key, group, clock.streamTime());
       clock = closeDue(key, group, clock, clock.streamTime());
     }
@@ -229,6 +229,16 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       clock = clock.withPanes(List.copyOf(sorted));
     }
     return true;
+  }
+
+  /**
+   * The time an event moves its group's clock with: its event time, but no later than its Kafka record's timestamp.
+   * An event time ahead of its own record is a producer clock running ahead (the record time is the broker's or the
+   * producer's send time), and must not close windows for the events around it. Both times come with the record,
+   * so live runs and replays decide alike.
+   */
+  private static long clockTime(MonitoredEvent event) {
+    return event.recordTimestamp() < 0 ? event.timestamp() : Math.min(event.timestamp(), event.recordTimestamp());
   }
 
   private long paneOf(MonitoredEvent event) {
@@ -514,7 +524,9 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
 
   /** A window [start, start + size) is closed once stream time reaches its end + grace. */
   private boolean isClosed(long windowStart, long streamTime) {
-    return streamTime == Long.MAX_VALUE || windowStart <= streamTime - sizeMs - graceMs;
+    // No stream time yet (fewer events than window.close.quorum) closes nothing; the subtraction would overflow.
+    return streamTime != Long.MIN_VALUE
+        && (streamTime == Long.MAX_VALUE || windowStart <= streamTime - sizeMs - graceMs);
   }
 
   private static boolean hasNulls(MonitoredEvent event) {

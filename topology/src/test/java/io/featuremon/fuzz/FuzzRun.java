@@ -226,7 +226,9 @@ public final class FuzzRun {
         sample.putIfAbsent(g, r.event());
       }
     }
-    long latestRecordTime = settings.nowMs() + 30 * FuzzGenerator.MINUTE;
+    // A group's clock moves no further than its records' timestamps, and the broker takes record timestamps up to
+    // 1 h ahead of its clock: closers may be stamped up to almost that.
+    long latestRecordTime = settings.nowMs() + 55 * FuzzGenerator.MINUTE;
     // Where a group's stream time is the median of its latest 2q - 1 event times (window.close.quorum = q), q
     // closers in a row move it; one does where stream time is the latest event time.
     Object q = config.values().get("window.close.quorum");

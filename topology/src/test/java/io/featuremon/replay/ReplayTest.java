@@ -78,7 +78,7 @@ class ReplayTest {
     bad.put("{\"type\":\"audio\",\"model\":\"us-macro\",\"timestamp\":1}", "unknown event type");
     bad.put(first.replace("\"model\":\"us-macro\",", ""), "missing model");
     bad.put(first.replaceFirst("\"timestamp\":\\d+", "\"timestamp\":-86400000"), "before 1970");
-    bad.put(first.replaceFirst("\"timestamp\":(\\d+)", "\"timestamp\":1900000000000,\"ingestTime\":$1"), "more than PT24H after");
+    bad.put(first.replaceFirst("\"timestamp\":(\\d+)", "\"timestamp\":1900000000000,\"ingestTime\":$1"), "more than PT1H after");
     bad.put(first.replaceFirst("\"realgdp\":[-0-9.eE]+", "\"realgdp\":NaN"), "is NaN");
     bad.put(first.replaceFirst("\"realgdp\":[-0-9.eE]+", "\"realgdp\":\"high\""), "got the string 'high'");
     bad.put(first.replaceFirst("\"features\":\\{", "\"features\":{\"brand_new\":1.0,"), "'brand_new' is not among");

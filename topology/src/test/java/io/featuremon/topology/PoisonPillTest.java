@@ -102,7 +102,7 @@ class PoisonPillTest {
   /** Finding 1: a broker refuses records more than 1 h ahead of its clock, so no record may carry an event time. */
   @Test
   void shouldNeverStampAnInternalOrOutputRecordLaterThanTheInputRecordsTimestamp() {
-    start(Map.of());
+    start(Map.of(FeaturemonConfig.INPUT_MAX_FUTURE, "1d"));
     Random random = new Random(1);
     long latestRecordTime = 0;
     for (int i = 0; i < 80; i++) {
@@ -319,5 +319,26 @@ class PoisonPillTest {
     start(Map.of(FeaturemonConfig.INPUT_UNKNOWN_SCHEMA_RETRY, "0s"), new InMemorySchemaRegistryClient(), false);
     embeddings.pipeInput(new TestRecord<>(null, events.embedding("m", T0, 1f, 2f, 3f), null, T0));
     assertThat(deadLetters.readValue().getReason()).contains("schema id 1 not found");
+  }
+
+  /** A model whose first event waits for confirmation while only rows with nulls follow still reports that event. */
+  @Test
+  void aLoneEventFollowedOnlyByRowsWithNullsIsCountedOnce() {
+    start(Map.of(FeaturemonConfig.WINDOW_SIZE, "1m", FeaturemonConfig.WINDOW_GRACE, "5s"));
+    features.pipeInput(new TestRecord<>(null, events.features("lone", T0 + 10_000, Map.of("a", 1.0, "b", "x")), null,
+        T0 + 10_000));
+    Map<String, Object> closer = new HashMap<>();
+    closer.put("fuzz_closer", null);
+    for (int i = 0; i < 3; i++) {
+      features.pipeInput(new TestRecord<>(null, events.features("lone", T0 + MINUTE + 5_000, closer), null,
+          T0 + MINUTE + 5_000));
+    }
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    List<WindowStats> windows = stats.readValuesToList();
+    assertThat(letters).isEmpty();
+    assertThat(windows).singleElement().satisfies(w -> {
+      assertThat(w.getWindowStart()).isEqualTo(T0);
+      assertThat(w.getCount()).isEqualTo(1);
+    });
   }
 }

@@ -382,7 +382,7 @@ public final class LiveFeaturemon implements AutoCloseable {
     public List<RecordMetadata> sendRecords(List<ProducerRecord<byte[], byte[]>> records) {
         if (largeProducer == null) {
             Map<String, Object> producerConfig = new HashMap<>();
-            producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+            producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             producerConfig.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
             producerConfig.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
             producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
