@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The log directory is formatted on first use only, so starting again on the same directory keeps
- * topics and data. Ports are picked afresh on every start. This is deliberately not Kafka's
+ * topics and data. Ports are picked afresh on every start, unless given: a broker restarted with
+ * {@link #start(Path, int, int)} on its former ports and log directory is the same cluster to clients
+ * that keep running (the broker-bounce test). This is deliberately not Kafka's
  * {@code KafkaClusterTestKit}, which binds the wildcard address whatever the listeners say.
  */
 public final class EmbeddedKafka implements AutoCloseable {
@@ -63,22 +65,39 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Duration TOPIC_READY_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaRaftServer server;
+    private final int brokerPort;
+    private final int controllerPort;
     private final String bootstrapServers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafka(KafkaRaftServer server, int brokerPort, int controllerPort) {
         this.server = server;
-        this.bootstrapServers = bootstrapServers;
+        this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
+        this.bootstrapServers = HOST + ":" + brokerPort;
     }
 
     /**
-     * Formats {@code logDir} if it holds no cluster yet, then starts the broker and returns once it
-     * accepts clients.
+     * Formats {@code logDir} if it holds no cluster yet, then starts the broker on free ports and returns
+     * once it accepts clients.
      */
     public static EmbeddedKafka start(Path logDir) {
+        return start(logDir, 0, 0);
+    }
+
+    /**
+     * As {@link #start(Path)}, on the given loopback ports (0: a free one). To restart a broker in place,
+     * pass the {@link #brokerPort()} and {@link #controllerPort()} it had: the controller's port is part of
+     * the quorum recorded when the log directory was formatted, and clients reconnect to the broker's.
+     */
+    public static EmbeddedKafka start(Path logDir, int brokerPort, int controllerPort) {
         long startNanos = System.nanoTime();
-        int brokerPort = freePort();
-        int controllerPort = freePort();
+        if (brokerPort == 0) {
+            brokerPort = freePort();
+        }
+        if (controllerPort == 0) {
+            controllerPort = freePort();
+        }
         Properties props = serverProperties(logDir.toAbsolutePath(), brokerPort, controllerPort);
         boolean formatted = Files.exists(logDir.resolve("meta.properties"));
         if (!formatted) {
@@ -92,7 +111,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             server.awaitShutdown();
             throw e;
         }
-        EmbeddedKafka kafka = new EmbeddedKafka(server, HOST + ":" + brokerPort);
+        EmbeddedKafka kafka = new EmbeddedKafka(server, brokerPort, controllerPort);
         LOG.debug("Kafka started in {} ms ({} log dir {}) on {}",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
                 formatted ? "existing" : "new", logDir, kafka.bootstrapServers);
@@ -178,6 +197,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("No free port on " + HOST, e);
         }
+    }
+
+    /** Port of the broker's PLAINTEXT listener on 127.0.0.1. */
+    public int brokerPort() {
+        return brokerPort;
+    }
+
+    /** Port of the controller listener on 127.0.0.1. */
+    public int controllerPort() {
+        return controllerPort;
     }
 
     /** {@code host:port} of the broker's PLAINTEXT listener. */
