@@ -1,0 +1,58 @@
+package io.featuremon.it.support;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * How much the fault-injection suites ({@code KillNineIT}, {@code OutageIT}) do, chosen with
+ * {@code -Dfeaturemon.suite.size=small|large} (default small: a few minutes in CI for both), and the seed of their
+ * random fault timing, {@code -Dfeaturemon.suite.seed=N} (default: a new one, printed, to repeat a run).
+ *
+ * @param embeddingModels copies of the MiniLM scenario, each under its own model name
+ * @param featureModels   copies of the macrodata scenario, each under its own model name
+ * @param produceFor      how long the input is spread over while faults are injected
+ * @param minKills        kill -9s at least (the kill suite goes on killing until the input is in and this many)
+ */
+public record SuiteSize(String name, int embeddingModels, int featureModels, Duration produceFor, int minKills) {
+
+    public static final String SIZE_PROPERTY = "featuremon.suite.size";
+    public static final String SEED_PROPERTY = "featuremon.suite.seed";
+    public static final String LOGS_PROPERTY = "featuremon.suite.logs";
+
+    public static final SuiteSize SMALL = new SuiteSize("small", 3, 2, Duration.ofSeconds(25), 4);
+    public static final SuiteSize LARGE = new SuiteSize("large", 6, 4, Duration.ofSeconds(150), 16);
+
+    /** The size named by {@value #SIZE_PROPERTY}. */
+    public static SuiteSize current() {
+        String name = System.getProperty(SIZE_PROPERTY, SMALL.name()).trim().toLowerCase(Locale.ROOT);
+        return switch (name) {
+            case "small" -> SMALL;
+            case "large" -> LARGE;
+            default -> throw new IllegalArgumentException(SIZE_PROPERTY + "=" + name + ": expected small or large");
+        };
+    }
+
+    /** The seed given by {@value #SEED_PROPERTY}, or a new one. */
+    public static long seed() {
+        String given = System.getProperty(SEED_PROPERTY);
+        return given == null || given.isBlank() ? System.nanoTime() : Long.parseLong(given.trim());
+    }
+
+    /**
+     * A directory for the logs of the processes a suite starts, kept after the test (under the module's
+     * {@code target/} when run by Maven, {@value #LOGS_PROPERTY}) so that a failure can be read afterwards.
+     */
+    public static Path logDir(String test, long seed) {
+        String base = System.getProperty(LOGS_PROPERTY);
+        try {
+            Path root = base == null ? Files.createTempDirectory("featuremon-suite-logs-") : Path.of(base);
+            return Files.createDirectories(root.resolve(test + "-" + seed));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
