@@ -65,13 +65,15 @@ class KillNineIT {
         LOG.info("KillNineIT: seed {} size {}: {} input lines of {}; logs in {}", seed, size.name(), input.lines(),
                 input.describe(), logs);
         System.out.println("KillNineIT: seed=" + seed + " size=" + size.name() + " (repeat with -D"
-                + SuiteSize.SEED_PROPERTY + "=" + seed + ")");
+                + SuiteSize.SEED_PROPERTY + "=" + seed + ")"
+                + (SuiteSize.faultySettings().isEmpty() ? "" : "; faulty run only: " + SuiteSize.faultySettings()));
 
         int kills = 0;
         int restarts = 0;
         int wipes = 0;
         List<String> schedule = new ArrayList<>();
-        try (TwinRuns runs = TwinRuns.create(stack.bootstrapServers(), stack.registryUrl(), "kill9", input, work, Map.of());
+        try (TwinRuns runs = TwinRuns.create(stack.bootstrapServers(), stack.registryUrl(), "kill9", input, work, Map.of(),
+                SuiteSize.faultySettings());
                 FeaturemonProcess a = runs.process(runs.faulty(), "a", logs);
                 FeaturemonProcess b = runs.process(runs.faulty(), "b", logs);
                 FeaturemonProcess clean = runs.process(runs.clean(), "only", logs)) {

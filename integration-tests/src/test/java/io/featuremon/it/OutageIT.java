@@ -76,7 +76,8 @@ class OutageIT {
         Path logs = SuiteSize.logDir("OutageIT", seed);
         SuiteInput input = SuiteInput.of(size, TwinRuns.PARTITIONS);
         System.out.println("OutageIT: seed=" + seed + " size=" + size.name() + " (repeat with -D"
-                + SuiteSize.SEED_PROPERTY + "=" + seed + ")");
+                + SuiteSize.SEED_PROPERTY + "=" + seed + ")"
+                + (SuiteSize.faultySettings().isEmpty() ? "" : "; faulty run only: " + SuiteSize.faultySettings()));
 
         Path kafkaDir = work.resolve("kafka");
         Path registryStorage = work.resolve("registry-storage");
@@ -88,7 +89,7 @@ class OutageIT {
                 size.name(), input.lines(), input.describe(), broker.bootstrapServers(), registry.confluentUrl(), logs);
 
         try (TwinRuns runs = TwinRuns.create(broker.bootstrapServers(), registry.confluentUrl(), "outage", input, work,
-                Map.of());
+                Map.of(), SuiteSize.faultySettings());
                 FeaturemonProcess a = runs.process(runs.faulty(), "a", logs);
                 FeaturemonProcess b = runs.process(runs.faulty(), "b", logs);
                 FeaturemonProcess clean = runs.process(runs.clean(), "only", logs)) {

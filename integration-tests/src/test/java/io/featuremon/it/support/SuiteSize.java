@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * How much the fault-injection suites ({@code KillNineIT}, {@code OutageIT}) do, chosen with
@@ -22,6 +24,8 @@ public record SuiteSize(String name, int embeddingModels, int featureModels, Dur
     public static final String SIZE_PROPERTY = "featuremon.suite.size";
     public static final String SEED_PROPERTY = "featuremon.suite.seed";
     public static final String LOGS_PROPERTY = "featuremon.suite.logs";
+    /** Prefix of system properties that set a featuremon or Kafka setting of the faulty application only. */
+    public static final String FAULTY_PREFIX = "featuremon.suite.faulty.";
 
     public static final SuiteSize SMALL = new SuiteSize("small", 3, 2, Duration.ofSeconds(25), 4);
     public static final SuiteSize LARGE = new SuiteSize("large", 6, 4, Duration.ofSeconds(150), 16);
@@ -40,6 +44,21 @@ public record SuiteSize(String name, int embeddingModels, int featureModels, Dur
     public static long seed() {
         String given = System.getProperty(SEED_PROPERTY);
         return given == null || given.isBlank() ? System.nanoTime() : Long.parseLong(given.trim());
+    }
+
+    /**
+     * Settings for the faulty application only, from system properties {@value #FAULTY_PREFIX}{@code <key>}. Meant
+     * for a negative control: {@code -Dfeaturemon.suite.faulty.processing.guarantee=at_least_once} must make the
+     * suites fail with duplicated (and usually differing) records, which shows that they can see a broken guarantee.
+     */
+    public static Map<String, String> faultySettings() {
+        Map<String, String> settings = new TreeMap<>();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith(FAULTY_PREFIX)) {
+                settings.put(name.substring(FAULTY_PREFIX.length()), System.getProperty(name));
+            }
+        }
+        return settings;
     }
 
     /**

@@ -122,7 +122,7 @@ public final class TwinRuns implements AutoCloseable {
     private final App faulty;
 
     private TwinRuns(String bootstrapServers, String registryUrl, String name, SuiteInput input, Path workDir,
-            Map<String, String> extraSettings) {
+            Map<String, String> extraSettings, Map<String, String> faultySettings) {
         this.bootstrapServers = bootstrapServers;
         this.input = input;
         this.workDir = workDir;
@@ -143,12 +143,13 @@ public final class TwinRuns implements AutoCloseable {
         // (the broker's minimum) instead of the default 45 s.
         shared.put("session.timeout.ms", "6000");
         shared.put("heartbeat.interval.ms", "1500");
-        this.clean = app(prefix, "clean", shared);
-        this.faulty = app(prefix, "faulty", shared);
+        this.clean = app(prefix, "clean", shared, Map.of());
+        this.faulty = app(prefix, "faulty", shared, faultySettings);
     }
 
-    private App app(String prefix, String name, Map<String, String> shared) {
+    private App app(String prefix, String name, Map<String, String> shared, Map<String, String> own) {
         Map<String, String> settings = new LinkedHashMap<>(shared);
+        settings.putAll(own);
         String id = prefix + "-" + name;
         settings.put(FeaturemonConfig.APPLICATION_ID, id);
         settings.put(FeaturemonConfig.TOPIC_WINDOW_STATS, id + "-window-stats");
@@ -171,10 +172,11 @@ public final class TwinRuns implements AutoCloseable {
      *
      * @param name          prefix of every topic and application id (a random suffix keeps tests apart)
      * @param extraSettings featuremon or Kafka settings of both applications, beyond the input's own
+     * @param faultySettings settings of the faulty application only (a negative control: {@link SuiteSize#faultySettings})
      */
     public static TwinRuns create(String bootstrapServers, String registryUrl, String name, SuiteInput input,
-            Path workDir, Map<String, String> extraSettings) {
-        TwinRuns runs = new TwinRuns(bootstrapServers, registryUrl, name, input, workDir, extraSettings);
+            Path workDir, Map<String, String> extraSettings, Map<String, String> faultySettings) {
+        TwinRuns runs = new TwinRuns(bootstrapServers, registryUrl, name, input, workDir, extraSettings, faultySettings);
         try {
             runs.createTopics();
             runs.registerOutputSchemas();
