@@ -92,7 +92,7 @@ public record OutputComparison(String topic, int clean, int faulty, int lost, in
         Map<String, List<Entry>> faultyByKey = byKey(faulty);
         for (Map.Entry<String, List<Entry>> e : cleanByKey.entrySet()) {
             List<Entry> other = faultyByKey.getOrDefault(e.getKey(), List.of());
-            if (!other.equals(e.getValue()) && group2(other).equals(group2(e.getValue()))) {
+            if (!other.equals(e.getValue()) && multiset(other).equals(multiset(e.getValue()))) {
                 reordered++;
                 if (examples.size() < MAX_EXAMPLES) {
                     examples.add("reordered: key " + e.getKey() + " has the clean run's " + other.size()
@@ -145,7 +145,7 @@ public record OutputComparison(String topic, int clean, int faulty, int lost, in
         return groups;
     }
 
-    private static Map<Entry, Integer> group2(List<Entry> entries) {
+    private static Map<Entry, Integer> multiset(List<Entry> entries) {
         Map<Entry, Integer> counts = new HashMap<>();
         entries.forEach(e -> counts.merge(e, 1, Integer::sum));
         return counts;

@@ -18,8 +18,10 @@ import java.util.TreeMap;
  * @param featureModels   copies of the macrodata scenario, each under its own model name
  * @param produceFor      how long the input is spread over while faults are injected
  * @param minKills        kill -9s at least (the kill suite goes on killing until the input is in and this many)
+ * @param outageCycles    rounds of registry outage then broker bounce in the outage suite (while input arrives)
  */
-public record SuiteSize(String name, int embeddingModels, int featureModels, Duration produceFor, int minKills) {
+public record SuiteSize(String name, int embeddingModels, int featureModels, Duration produceFor, int minKills,
+        int outageCycles) {
 
     public static final String SIZE_PROPERTY = "featuremon.suite.size";
     public static final String SEED_PROPERTY = "featuremon.suite.seed";
@@ -27,8 +29,8 @@ public record SuiteSize(String name, int embeddingModels, int featureModels, Dur
     /** Prefix of system properties that set a featuremon or Kafka setting of the faulty application only. */
     public static final String FAULTY_PREFIX = "featuremon.suite.faulty.";
 
-    public static final SuiteSize SMALL = new SuiteSize("small", 3, 2, Duration.ofSeconds(25), 4);
-    public static final SuiteSize LARGE = new SuiteSize("large", 6, 4, Duration.ofSeconds(150), 16);
+    public static final SuiteSize SMALL = new SuiteSize("small", 3, 2, Duration.ofSeconds(25), 4, 1);
+    public static final SuiteSize LARGE = new SuiteSize("large", 6, 4, Duration.ofSeconds(150), 16, 3);
 
     /** The size named by {@value #SIZE_PROPERTY}. */
     public static SuiteSize current() {

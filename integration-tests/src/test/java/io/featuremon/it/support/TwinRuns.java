@@ -120,6 +120,7 @@ public final class TwinRuns implements AutoCloseable {
     private final String featuresTopic;
     private final App clean;
     private final App faulty;
+    private volatile Thread producerThread;
 
     private TwinRuns(String bootstrapServers, String registryUrl, String name, SuiteInput input, Path workDir,
             Map<String, String> extraSettings, Map<String, String> faultySettings) {
@@ -285,6 +286,7 @@ public final class TwinRuns implements AutoCloseable {
             }
         }, "suite-producer");
         thread.setDaemon(true);
+        producerThread = thread;
         thread.start();
         return done;
     }
@@ -319,8 +321,9 @@ public final class TwinRuns implements AutoCloseable {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         List<Future<RecordMetadata>> sent = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        try {
             long start = System.nanoTime();
             int next = 0;
             while (next < records.size()) {
@@ -337,6 +340,9 @@ public final class TwinRuns implements AutoCloseable {
             for (Future<RecordMetadata> f : sent) {
                 f.get();
             }
+        } finally {
+            // Bounded: after a failed test the broker may be gone, and close() would wait for it forever.
+            producer.close(Duration.ofSeconds(5));
         }
         LOG.info("produced {} records in {}", records.size(), duration);
         return records.size();
@@ -531,8 +537,19 @@ public final class TwinRuns implements AutoCloseable {
         return input;
     }
 
+    /** Stops a production still under way (a test that failed part-way) and closes the admin client. */
     @Override
     public void close() {
-        admin.close(Duration.ofSeconds(10));
+        try {
+            Thread thread = producerThread;
+            if (thread != null && thread.isAlive()) {
+                thread.interrupt(); // sleep, flush and get answer with InterruptedException / InterruptException
+                thread.join(TimeUnit.SECONDS.toMillis(15));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            admin.close(Duration.ofSeconds(10));
+        }
     }
 }
