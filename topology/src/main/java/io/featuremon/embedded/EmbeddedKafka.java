@@ -60,7 +60,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The log directory is formatted on first use only, so starting again on the same directory keeps
- * topics and data. Ports are picked afresh on every start. This is deliberately not Kafka's
+ * topics and data. Ports are picked afresh on every start, unless given: a broker restarted with
+ * {@link #start(Path, int, int)} on its former ports and log directory is the same cluster to clients
+ * that keep running (the broker-bounce test). This is deliberately not Kafka's
  * {@code KafkaClusterTestKit}, which binds the wildcard address whatever the listeners say.
  *
  * <p>{@link #start(Path, SaslSsl)} adds a SASL_SSL listener (SCRAM-SHA-512 over TLS) and turns on ACLs
@@ -114,13 +116,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final int SCRAM_ITERATIONS = 4096;
 
     private final KafkaRaftServer server;
+    private final int brokerPort;
+    private final int controllerPort;
     private final String bootstrapServers;
     private final String saslSslBootstrapServers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, String saslSslBootstrapServers) {
+    private EmbeddedKafka(KafkaRaftServer server, int brokerPort, int controllerPort, String saslSslBootstrapServers) {
         this.server = server;
-        this.bootstrapServers = bootstrapServers;
+        this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
+        this.bootstrapServers = HOST + ":" + brokerPort;
         this.saslSslBootstrapServers = saslSslBootstrapServers;
     }
 
@@ -129,7 +135,16 @@ public final class EmbeddedKafka implements AutoCloseable {
      * accepts clients.
      */
     public static EmbeddedKafka start(Path logDir) {
-        return start(logDir, null);
+        return start(logDir, null, 0, 0);
+    }
+
+    /**
+     * As {@link #start(Path)}, on the given loopback ports (0: a free one). To restart a broker in place,
+     * pass the {@link #brokerPort()} and {@link #controllerPort()} it had: the controller's port is part of
+     * the quorum recorded when the log directory was formatted, and clients reconnect to the broker's.
+     */
+    public static EmbeddedKafka start(Path logDir, int brokerPort, int controllerPort) {
+        return start(logDir, null, brokerPort, controllerPort);
     }
 
     /**
@@ -137,9 +152,13 @@ public final class EmbeddedKafka implements AutoCloseable {
      * class comment).
      */
     public static EmbeddedKafka start(Path logDir, SaslSsl saslSsl) {
+        return start(logDir, saslSsl, 0, 0);
+    }
+
+    private static EmbeddedKafka start(Path logDir, SaslSsl saslSsl, int brokerPortOrZero, int controllerPortOrZero) {
         long startNanos = System.nanoTime();
-        int brokerPort = freePort();
-        int controllerPort = freePort();
+        int brokerPort = brokerPortOrZero == 0 ? freePort() : brokerPortOrZero;
+        int controllerPort = controllerPortOrZero == 0 ? freePort() : controllerPortOrZero;
         Properties props = serverProperties(logDir.toAbsolutePath(), brokerPort, controllerPort);
         boolean formatted = Files.exists(logDir.resolve("meta.properties"));
         if (!formatted) {
@@ -158,7 +177,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             server.awaitShutdown();
             throw e;
         }
-        EmbeddedKafka kafka = new EmbeddedKafka(server, HOST + ":" + brokerPort,
+        EmbeddedKafka kafka = new EmbeddedKafka(server, brokerPort, controllerPort,
                 saslSsl == null ? null : HOST + ":" + saslSslPort);
         LOG.debug("Kafka started in {} ms ({} log dir {}) on {}",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
@@ -271,6 +290,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** {@code host:port} of the broker's PLAINTEXT listener. */
+    /** The PLAINTEXT listener's port, for restarting the broker in place. */
+    public int brokerPort() {
+        return brokerPort;
+    }
+
+    /** The controller listener's port, for restarting the broker in place. */
+    public int controllerPort() {
+        return controllerPort;
+    }
+
     public String bootstrapServers() {
         return bootstrapServers;
     }

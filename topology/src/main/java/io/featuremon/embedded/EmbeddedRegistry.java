@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * {@code topology/target/apicurio}. It is found through the system property {@value #HOME_PROPERTY},
  * then the environment variable {@value #HOME_ENV}, then by looking for {@code topology/target/apicurio}
  * from the working directory upwards. The child's output goes to {@code <workDir>/apicurio.log}.
- * Schemas live in the child's memory and are gone after {@link #close()}.
+ * Schemas live in the child's memory and are gone after {@link #close()}, unless it was started with a
+ * storage directory ({@link #start(Path, int, Path)}): then they are kept in an H2 database file there, and
+ * a registry started again on the same port and storage serves the same schemas under the same ids, as a
+ * production registry does after a restart (the registry-outage test relies on it).
  */
 public final class EmbeddedRegistry implements AutoCloseable {
 
@@ -58,6 +62,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    private final int port;
     private final String baseUrl;
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -66,6 +71,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
         this.process = process;
         this.shutdownHook = shutdownHook;
         this.log = log;
+        this.port = port;
         this.baseUrl = "http://127.0.0.1:" + port;
     }
 
@@ -77,10 +83,20 @@ public final class EmbeddedRegistry implements AutoCloseable {
      *                               ready within 120 s (the message holds the end of its log)
      */
     public static EmbeddedRegistry start(Path workDir) {
+        return start(workDir, 0, null);
+    }
+
+    /**
+     * As {@link #start(Path)}, on a given loopback port (0: any free one) and, unless {@code storage} is
+     * null, with the schemas kept in an H2 database file under {@code storage} instead of in memory. A
+     * registry started again on the same port and storage (after {@link #close()}, with another
+     * {@code workDir} to keep both logs) answers at the same URL with the same schemas and ids.
+     */
+    public static EmbeddedRegistry start(Path workDir, int port, Path storage) {
         long startNanos = System.nanoTime();
         long deadline = startNanos + START_TIMEOUT.toNanos();
         Path log = workDir.resolve("apicurio.log");
-        Process process = launch(locateHome().resolve(RUNNER_JAR), workDir, log);
+        Process process = launch(locateHome().resolve(RUNNER_JAR), workDir, log, port, storage);
         // Registered at once, so that Ctrl-C even during start-up does not leave the child running.
         Thread shutdownHook = new Thread(() -> destroy(process), "featuremon-registry-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -98,10 +114,10 @@ public final class EmbeddedRegistry implements AutoCloseable {
         return registry;
     }
 
-    private static Process launch(Path runner, Path workDir, Path log) {
+    private static Process launch(Path runner, Path workDir, Path log, int port, Path storage) {
         try {
             Path tmp = Files.createDirectories(workDir.resolve("tmp"));
-            return new ProcessBuilder(
+            List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx256m",
                     // A registry serving a handful of schemas never needs C2 or a parallel collector;
@@ -111,7 +127,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
                     "-Djava.io.tmpdir=" + tmp,
                     // Loopback only; port 0 lets the OS choose, the log line tells us which.
                     "-Dquarkus.http.host=127.0.0.1",
-                    "-Dquarkus.http.port=0",
+                    "-Dquarkus.http.port=" + port,
                     // Narayana, the transaction manager inside, otherwise derives its process id from
                     // a second server socket that it opens on the first write and never uses.
                     "-DCoreEnvironmentBean.processImplementationClassName=com.arjuna.ats.internal.arjuna.utils.UuidProcessId",
@@ -119,8 +135,14 @@ public final class EmbeddedRegistry implements AutoCloseable {
                     "-Dquarkus.banner.enabled=false",
                     "-Dquarkus.log.level=WARN",
                     "-Dquarkus.log.category.\"io.apicurio\".level=WARN",
-                    "-Dquarkus.log.category.\"io.quarkus\".level=INFO",
-                    "-jar", runner.toString())
+                    "-Dquarkus.log.category.\"io.quarkus\".level=INFO"));
+            if (storage != null) {
+                // The in-memory default is H2 too (jdbc:h2:mem:registry_db): the same database, in a file.
+                command.add("-Dquarkus.datasource.jdbc.url=jdbc:h2:file:"
+                        + Files.createDirectories(storage).toAbsolutePath().resolve("registry"));
+            }
+            command.addAll(List.of("-jar", runner.toString()));
+            return new ProcessBuilder(command)
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
@@ -219,6 +241,11 @@ public final class EmbeddedRegistry implements AutoCloseable {
     private static String tail(Path log) {
         List<String> lines = readLog(log).lines().toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+    }
+
+    /** The HTTP port on 127.0.0.1. */
+    public int port() {
+        return port;
     }
 
     /** Base URL of the Confluent-compatible API, for Confluent-style serdes ({@code schema.registry.url}). */

@@ -1,0 +1,90 @@
+package io.featuremon.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.featuremon.avro.DeadLetter;
+import io.featuremon.it.support.KafkaStack;
+import io.featuremon.serdes.HttpSchemaRegistryClient;
+import io.featuremon.serdes.SchemaRegistryConfig;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Known bug, found by {@link OutageIT}: several featuremon instances (or stream threads) that write the first record
+ * of a new output subject at the same moment all register its schema at once. Apicurio's Confluent API creates the
+ * subject for one of them and answers the others HTTP 409 ("An artifact with ID ... already exists");
+ * {@code HttpSchemaRegistryClient} takes any 4xx as final and throws a non-retriable {@code SchemaRegistryException},
+ * so Kafka Streams shuts that instance down ({@code run} exits 1). A registry outage makes it likely: every instance
+ * retries the registration in step and they all hit the registry together when it comes back (seen in OutageIT with
+ * seed 817839997580: the first dead letter of the run fell into the outage; both instances retried
+ * {@code POST .../subjects/<topic>-dead-letters-value/versions}; one got 409 and died).
+ *
+ * <p>Outputs stay exactly-once (the other instance takes the tasks over), but an outage is meant to be ridden out by
+ * retrying. The fault-injection suites register their output schemas up front to keep this out of their way.
+ *
+ * <p>Skipped unless {@code -Dfeaturemon.knownBugs=true}; it fails until the client treats a 409 on registration as
+ * "someone else registered it" (e.g. by looking the schema up, {@code POST /subjects/{subject}}). Then drop the
+ * condition:
+ * <pre>
+ * mvn -o -B verify -pl integration-tests -am -Dit.test=ConcurrentSchemaRegistrationIT -Dfeaturemon.knownBugs=true \
+ *     -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
+ * </pre>
+ */
+@ExtendWith(KafkaStack.Resolver.class)
+@EnabledIfSystemProperty(named = "featuremon.knownBugs", matches = "true",
+        disabledReason = "known bug: concurrent first registration of a subject gets HTTP 409 from Apicurio, taken as final")
+class ConcurrentSchemaRegistrationIT {
+
+    private static final int INSTANCES = 4;
+    private static final int SUBJECTS = 10;
+
+    @Test
+    void shouldGiveEveryInstanceTheSchemaIdWhenSeveralRegisterANewSubjectAtOnce(KafkaStack stack) throws Exception {
+        Schema schema = SpecificData.getForClass(DeadLetter.class).getSchema(DeadLetter.class);
+        ExecutorService pool = Executors.newFixedThreadPool(INSTANCES);
+        try {
+            for (int s = 0; s < SUBJECTS; s++) {
+                String subject = "race-" + UUID.randomUUID() + "-value";
+                CountDownLatch gate = new CountDownLatch(1);
+                List<Future<Integer>> ids = new ArrayList<>();
+                for (int i = 0; i < INSTANCES; i++) {
+                    // One client per instance: no shared cache, as in separate processes.
+                    HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(
+                            Map.of(SchemaRegistryConfig.URL, stack.registryUrl()));
+                    ids.add(pool.submit(() -> {
+                        gate.await();
+                        return client.register(subject, schema);
+                    }));
+                }
+                gate.countDown();
+                List<Integer> got = new ArrayList<>();
+                List<String> failures = new ArrayList<>();
+                for (Future<Integer> id : ids) {
+                    try {
+                        got.add(id.get(30, TimeUnit.SECONDS));
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        failures.add(e.getCause().toString());
+                    }
+                }
+                assertThat(failures).as(INSTANCES + " instances registering " + subject + " at once; ids returned: " + got)
+                        .isEmpty();
+                assertThat(got).as("the one id of " + subject).containsOnly(got.get(0));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

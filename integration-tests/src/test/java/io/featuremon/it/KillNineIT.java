@@ -1,0 +1,149 @@
+package io.featuremon.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.featuremon.it.support.FeaturemonProcess;
+import io.featuremon.it.support.KafkaStack;
+import io.featuremon.it.support.OutputComparison;
+import io.featuremon.it.support.SuiteInput;
+import io.featuremon.it.support.SuiteSize;
+import io.featuremon.it.support.TwinRuns;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exactly-once under crashes, in the shape of Kafka's {@code streams_eos_test}: two featuremon instances run as
+ * separate OS processes ({@code featuremon run}) on the real broker and registry while the input arrives; one or
+ * the other is killed with SIGKILL at random points and restarted, at least once with its state directory wiped
+ * (so it restores every store from the changelogs under a new transactional id). When the input is in and
+ * processed, everything the two instances committed to the window-stats, masks, alerts and dead-letter topics
+ * (read_committed) must be, byte for byte, what one clean uninterrupted instance commits for the same input
+ * records: nothing lost, nothing twice, nothing different, every group's records in the same order.
+ *
+ * <p>The input is several models of real data (see {@link SuiteInput}), keyed by model over three partitions, so
+ * that both instances hold tasks of both stages. Kill timing comes from a seeded {@link Random}: the seed is
+ * printed, and {@code -Dfeaturemon.suite.seed=N} repeats a run's schedule (not its exact interleaving with Kafka).
+ *
+ * <p>Run (from the repository root; about 1.5 min at the default size):
+ * <pre>
+ * mvn -o -B verify -pl integration-tests -am -Dit.test=KillNineIT -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
+ * </pre>
+ * Add {@code -Dfeaturemon.suite.size=large} for more models, a longer input and more kills. The child processes'
+ * logs stay in {@code integration-tests/target/suite-logs/KillNineIT-<seed>/}.
+ */
+@ExtendWith(KafkaStack.Resolver.class)
+class KillNineIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KillNineIT.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration DONE_TIMEOUT = Duration.ofSeconds(180);
+
+    @TempDir
+    Path work;
+
+    @Test
+    void shouldCommitExactlyTheOutputsOfACleanRunWhileInstancesAreKilledNineAndRestarted(KafkaStack stack)
+            throws Exception {
+        long startNanos = System.nanoTime();
+        SuiteSize size = SuiteSize.current();
+        long seed = SuiteSize.seed();
+        Random random = new Random(seed);
+        Path logs = SuiteSize.logDir("KillNineIT", seed);
+        SuiteInput input = SuiteInput.of(size, TwinRuns.PARTITIONS);
+        LOG.info("KillNineIT: seed {} size {}: {} input lines of {}; logs in {}", seed, size.name(), input.lines(),
+                input.describe(), logs);
+        System.out.println("KillNineIT: seed=" + seed + " size=" + size.name() + " (repeat with -D"
+                + SuiteSize.SEED_PROPERTY + "=" + seed + ")"
+                + (SuiteSize.faultySettings().isEmpty() ? "" : "; faulty run only: " + SuiteSize.faultySettings()));
+
+        int kills = 0;
+        int restarts = 0;
+        int wipes = 0;
+        List<String> schedule = new ArrayList<>();
+        try (TwinRuns runs = TwinRuns.create(stack.bootstrapServers(), stack.registryUrl(), "kill9", input, work, Map.of(),
+                SuiteSize.faultySettings());
+                FeaturemonProcess a = runs.process(runs.faulty(), "a", logs);
+                FeaturemonProcess b = runs.process(runs.faulty(), "b", logs);
+                FeaturemonProcess clean = runs.process(runs.clean(), "only", logs)) {
+            List<FeaturemonProcess> instances = List.of(a, b);
+            Runnable bothAlive = () -> instances.forEach(FeaturemonProcess::assertAlive);
+            a.start();
+            b.start();
+            a.awaitRunning(START_TIMEOUT);
+            b.awaitRunning(START_TIMEOUT);
+
+            CompletableFuture<Integer> producing = runs.produceOver(size.produceFor());
+            // At least one restart from an empty state directory, at a kill chosen up front.
+            int wipeAt = 1 + random.nextInt(size.minKills());
+            while (!producing.isDone() || kills < size.minKills()) {
+                sleep(500 + random.nextInt(3500)); // when to kill: somewhere in the middle of processing
+                FeaturemonProcess victim = instances.get(random.nextInt(instances.size()));
+                bothAlive.run();
+                long committedBefore = runs.committedInput(runs.faulty());
+                victim.kill9();
+                kills++;
+                boolean wipe = kills == wipeAt || random.nextInt(4) == 0;
+                if (wipe) {
+                    victim.wipeState();
+                    wipes++;
+                }
+                int down = random.nextInt(2000);
+                schedule.add(victim.name() + (wipe ? " (wiped)" : "") + " at " + committedBefore + " input records, down "
+                        + down + " ms");
+                sleep(down);
+                victim.start();
+                restarts++;
+                victim.awaitRunning(START_TIMEOUT);
+            }
+            int produced = producing.get(60, TimeUnit.SECONDS);
+            LOG.info("KillNineIT: {} records produced; kills: {}", produced, schedule);
+
+            runs.awaitDone(runs.faulty(), DONE_TIMEOUT, bothAlive);
+            a.stop();
+            b.stop();
+
+            clean.start();
+            runs.awaitDone(runs.clean(), DONE_TIMEOUT, clean::assertAlive);
+            clean.stop();
+
+            List<OutputComparison> comparisons = runs.compare();
+            OutputComparison.Total total = OutputComparison.Total.of(comparisons);
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
+            String summary = String.format("KillNineIT summary: seed=%d size=%s kills=%d restarts=%d wiped=%d"
+                    + " compared=%d lost=%d duplicated=%d differing=%d reordered=%d (%s) in %d s", seed, size.name(),
+                    kills, restarts, wipes, total.clean(), total.lost(), total.duplicated(), total.differing(),
+                    total.reordered(), total.perTopic(), seconds);
+            LOG.info(summary);
+            System.out.println(summary);
+
+            assertThat(runs.cleanCounts(comparisons)).as("the clean run wrote every kind of output")
+                    .allSatisfy((topic, count) -> assertThat(count).as(topic).isPositive());
+            assertThat(comparisons.get(3).clean()).as("dead letters of the clean run: one per bad line")
+                    .isEqualTo(input.deadLetters());
+            assertThat(kills).isGreaterThanOrEqualTo(size.minKills());
+            assertThat(restarts).isEqualTo(kills);
+            assertThat(wipes).isPositive();
+            assertThat(total.lost()).as("lost" + total.examples()).isZero();
+            assertThat(total.duplicated()).as("duplicated" + total.examples()).isZero();
+            assertThat(total.differing()).as("differing" + total.examples()).isZero();
+            assertThat(total.reordered()).as("reordered" + total.examples()).isZero();
+            assertThat(comparisons).allSatisfy(c -> assertThat(c.identical()).as(c.counts()).isTrue());
+        }
+    }
+
+    private static void sleep(long millis) throws InterruptedException {
+        Thread.sleep(millis); // fault timing, not a wait for Kafka
+    }
+}
