@@ -19,7 +19,6 @@ import io.featuremon.serdes.SchemaRegistryConfig;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -35,17 +34,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>Outputs stay exactly-once (the other instance takes the tasks over), but an outage is meant to be ridden out by
  * retrying. The fault-injection suites register their output schemas up front to keep this out of their way.
  *
- * <p>Skipped unless {@code -Dfeaturemon.knownBugs=true}; it fails until the client treats a 409 on registration as
- * "someone else registered it" (e.g. by looking the schema up, {@code POST /subjects/{subject}}). Then drop the
- * condition:
- * <pre>
- * mvn -o -B verify -pl integration-tests -am -Dit.test=ConcurrentSchemaRegistrationIT -Dfeaturemon.knownBugs=true \
- *     -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
- * </pre>
+ * <p>Fixed: a 409 on registration is now followed by a lookup of the schema ({@code POST /subjects/{subject}}), as
+ * someone else registered it; this test guards the fix.
  */
 @ExtendWith(KafkaStack.Resolver.class)
-@EnabledIfSystemProperty(named = "featuremon.knownBugs", matches = "true",
-        disabledReason = "known bug: concurrent first registration of a subject gets HTTP 409 from Apicurio, taken as final")
 class ConcurrentSchemaRegistrationIT {
 
     private static final int INSTANCES = 4;
