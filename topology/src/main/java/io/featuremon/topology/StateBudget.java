@@ -48,6 +48,18 @@ final class StateBudget {
     return bytes;
   }
 
+  /**
+   * Most panes a group may hold open at once: those its windows and grace need, plus this many for events ahead of
+   * its stream time (a clock running ahead, within input.max.future). Beyond it, an event that would open a pane
+   * later than every open one is refused, so far-ahead events cannot multiply a group's state; events of the
+   * group's own traffic, earlier than those, are never refused by this.
+   */
+  static final int EXTRA_PANES = 16;
+
+  long maxOpenPanes() {
+    return openPanes + EXTRA_PANES;
+  }
+
   long estimate(StateCodec.Schema shape) {
     long numeric = shape.dimensions();
     long categorical = shape.categoricalNames().size();

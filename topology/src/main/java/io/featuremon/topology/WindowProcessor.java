@@ -218,6 +218,13 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
           + graceMs + " ms)");
       return false;
     }
+    List<Long> open = clock.openPanes();
+    if (!open.contains(pane) && open.size() >= budget.maxOpenPanes() && pane > open.get(open.size() - 1)) {
+      dead(key, event, "limit: model '" + key.model() + "' already holds " + open.size() + " open panes, the most its"
+          + " windows need plus " + StateBudget.EXTRA_PANES + " for events ahead of its stream time ("
+          + clock.streamTime() + "); this event at " + event.timestamp() + " would open another, later one");
+      return false;
+    }
     addToPane(group, pane, schema, event, row);
     if (schema != null && referenceRange && event.timestamp() >= referenceFrom && event.timestamp() < referenceTo) {
       addToPane(group, REFERENCE_PANE, schema, event, row);

@@ -341,4 +341,25 @@ class PoisonPillTest {
       assertThat(w.getCount()).isEqualTo(1);
     });
   }
+
+  /** Events ahead of the stream time each open a pane: past a bound, the far-ahead ones are refused, never the rest. */
+  @Test
+  void farAheadEventsCannotOpenPanesWithoutBoundWhileTheModelsOwnTrafficGoesOn() {
+    start(Map.of(FeaturemonConfig.WINDOW_SIZE, "1m"));
+    Random random = new Random(8);
+    int ahead = 0;
+    for (int i = 0; i < 600; i++) {
+      long t = T0 + i * 6_000L; // an hour of traffic, ten events a minute
+      boolean early = i % 15 == 7; // every 90 s an event whose clock runs 40 to 59 minutes ahead of its record
+      embedding("m", early ? t + (40 + i % 20) * MINUTE : t, t, vector(random, 4));
+      ahead += early ? 1 : 0;
+    }
+    endOfInput("m");
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertThat(letters).isNotEmpty().allSatisfy(d -> assertThat(d.getReason()).startsWith("limit: model 'm' already holds")
+        .contains("open panes"));
+    long counted = stats.readValuesToList().stream().mapToLong(WindowStats::getCount).sum();
+    assertThat(counted + letters.size()).isEqualTo(600);
+    assertThat(letters.size()).isLessThan(ahead);
+  }
 }
