@@ -1,5 +1,7 @@
 package io.featuremon.it.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -506,6 +508,40 @@ public final class TwinRuns implements AutoCloseable {
     }
 
     /** Compares each output of the faulty application with the clean one's. */
+    /**
+     * Lets the faulty run process everything produced, stops its instances, runs the clean instance over the same
+     * input and compares every output topic.
+     */
+    public List<OutputComparison> finishAndCompare(Duration timeout, Runnable faultyAlive, FeaturemonProcess clean,
+            FeaturemonProcess... faulty) {
+        awaitDone(faulty(), timeout, faultyAlive);
+        for (FeaturemonProcess instance : faulty) {
+            instance.stop();
+        }
+        clean.start();
+        awaitDone(clean(), timeout, clean::assertAlive);
+        clean.stop();
+        return compare();
+    }
+
+    /**
+     * The suites' verdict: the clean run wrote every kind of output and one dead letter per bad input line, and the
+     * faulty run's outputs equal it byte for byte (nothing lost, duplicated, different or reordered).
+     */
+    public void assertSameOutputs(List<OutputComparison> comparisons) {
+        OutputComparison.Total total = OutputComparison.Total.of(comparisons);
+        assertThat(cleanCounts(comparisons)).as("the clean run wrote every kind of output")
+                .allSatisfy((topic, count) -> assertThat(count).as(topic).isPositive());
+        assertThat(comparisons.get(3).clean())
+                .as("dead letters of the clean run: one per bad line").isEqualTo(input.deadLetters());
+        assertThat(total.lost()).as("lost" + total.examples()).isZero();
+        assertThat(total.duplicated()).as("duplicated" + total.examples()).isZero();
+        assertThat(total.differing()).as("differing" + total.examples()).isZero();
+        assertThat(total.reordered()).as("reordered" + total.examples()).isZero();
+        assertThat(comparisons)
+                .allSatisfy(c -> assertThat(c.identical()).as(c.counts()).isTrue());
+    }
+
     public List<OutputComparison> compare() {
         List<OutputComparison> comparisons = new ArrayList<>();
         List<String> cleanTopics = clean.outputTopics();
