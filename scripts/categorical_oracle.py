@@ -1,48 +1,60 @@
-#!/usr/bin/env python3
-"""Independent numpy/scipy check of featuremon's categorical associations.
+#!/usr/bin/python3
+"""Independent numpy/scipy/scikit-learn check of featuremon's categorical associations.
 
 Reads JSON Lines on stdin, one case per line, and writes one JSON line per case on stdout:
 
     {"table": [[n11, n12, ...], [n21, ...], ...]}   contingency counts (rows: feature A, columns: feature B)
-      -> {"n", "ka", "kb", "mi", "ha", "hb", "e0", "ami"}
+      -> {"n", "ka", "kb", "mi", "ha", "hb", "e0" (expected MI), "ami", "sklearn_ami" (unclamped)}
     {"groups": [[x, x, ...], [x, ...], ...]}         raw numeric values, one list per category
       -> {"n", "k", "ss_within", "ss_total", "eta", "adjusted"}
 
-    python3 scripts/categorical_oracle.py < cases.jsonl
+    /usr/bin/python3 scripts/categorical_oracle.py < cases.jsonl
 
 The computations deliberately take other routes than the Java code (io.featuremon.stats.CategoricalAssociation and
-CorrelationRatio): MI comes from scipy's G statistic (2N·MI) instead of a sum over cells, the entropies from
-scipy.stats.entropy, and the sums of squares from a textbook two-pass over the raw values instead of Welford/Chan
-moments. Used by CategoricalAssociationTest and CorrelationRatioTest; needs numpy and scipy.
+CorrelationRatio): MI, the expected MI (Vinh, Epps and Bailey's exact hypergeometric expectation) and AMI come from
+scikit-learn on label vectors expanded from the table, the entropies from scipy.stats.entropy, and the sums of squares
+from a textbook two-pass over the raw values instead of Welford/Chan moments. Used by CategoricalAssociationTest and
+CorrelationRatioTest; needs Debian's python3-numpy, python3-scipy and python3-sklearn (.ci/run installs them).
 """
 import json
 import math
 import sys
 
 import numpy as np
-from scipy.stats import chi2_contingency, entropy
+from scipy.stats import entropy
+from sklearn.metrics import adjusted_mutual_info_score, mutual_info_score
+from sklearn.metrics.cluster import contingency_matrix
+from sklearn.metrics.cluster._expected_mutual_info_fast import expected_mutual_information
 
 
 def ami(table):
-    t = np.asarray(table, dtype=np.float64)
+    """MI, entropies, expected MI and AMI of a contingency table, by scikit-learn (Vinh et al.'s exact EMI).
+
+    The rows are expanded into label vectors and handed to sklearn.metrics' public scores; the expected mutual
+    information comes from the same module sklearn's AMI uses. Nothing here re-implements featuremon's formula.
+    """
+    t = np.asarray(table, dtype=np.int64)
     t = t[t.sum(axis=1) > 0][:, t.sum(axis=0) > 0]  # empty categories do not count
-    n = t.sum()
+    n = int(t.sum())
     ka, kb = t.shape
     if n == 0:
-        return {"n": 0, "ka": ka, "kb": kb, "mi": 0.0, "ha": 0.0, "hb": 0.0, "e0": 0.0, "ami": 0.0}
+        return {"n": 0, "ka": ka, "kb": kb, "mi": 0.0, "ha": 0.0, "hb": 0.0, "e0": 0.0, "ami": 0.0, "sklearn_ami": None}
     ha = float(entropy(t.sum(axis=1)))
     hb = float(entropy(t.sum(axis=0)))
+    rows, cols = np.nonzero(t)
+    counts = t[rows, cols]
+    labels_a = np.repeat(rows, counts)
+    labels_b = np.repeat(cols, counts)
+    mi = float(mutual_info_score(labels_a, labels_b))
     if ka >= 2 and kb >= 2:
-        g, _, _, _ = chi2_contingency(t, correction=False, lambda_="log-likelihood")
-        mi = float(g) / (2 * n)
+        emi = float(expected_mutual_information(contingency_matrix(labels_a, labels_b, sparse=True), n))
+        sk = float(adjusted_mutual_info_score(labels_a, labels_b))
     else:
-        mi = 0.0
-    e0 = (ka - 1) * (kb - 1) / (2 * n)
-    denominator = (ha + hb) / 2 - e0
-    value = 0.0
-    if ka >= 2 and kb >= 2 and denominator > 0:
-        value = min(1.0, max(0.0, (mi - e0) / denominator))
-    return {"n": int(n), "ka": ka, "kb": kb, "mi": mi, "ha": ha, "hb": hb, "e0": e0, "ami": value}
+        emi, sk = 0.0, None
+    # featuremon clamps to [0, 1] and answers 0 where the denominator is not positive; sklearn answers the raw ratio.
+    denominator = (ha + hb) / 2 - emi
+    value = min(1.0, max(0.0, sk)) if sk is not None and denominator > 0 else 0.0
+    return {"n": n, "ka": ka, "kb": kb, "mi": mi, "ha": ha, "hb": hb, "e0": emi, "ami": value, "sklearn_ami": sk}
 
 
 def correlation_ratio(groups):

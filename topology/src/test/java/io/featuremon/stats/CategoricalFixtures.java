@@ -17,6 +17,9 @@ import java.util.function.BinaryOperator;
 /** Test data, pane groupings and the numpy oracle shared by the categorical statistics tests. */
 final class CategoricalFixtures {
   static final Path ORACLE = Path.of("../scripts/categorical_oracle.py");
+  /** Debian's interpreter, with python3-sklearn (the AMI reference); .ci/run installs it. */
+  static final String PYTHON = java.nio.file.Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3"
+      : "python3";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private CategoricalFixtures() {}
@@ -129,7 +132,7 @@ final class CategoricalFixtures {
 
   /** Runs scripts/categorical_oracle.py on JSON cases, one answer per case. */
   static List<JsonNode> oracle(List<?> cases) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("python3", ORACLE.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process p = new ProcessBuilder(PYTHON, ORACLE.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     try (OutputStream in = p.getOutputStream()) {
       for (Object c : cases) {
         in.write(JSON.writeValueAsBytes(c));
