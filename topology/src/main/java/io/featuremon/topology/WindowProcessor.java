@@ -107,7 +107,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     this.budget = new StateBudget(config);
   }
 
-  /** A group has at most this many shapes awaiting confirmation; an event of yet another one is refused at once. */
+  /** A group has at most this many shapes awaiting confirmation; yet another displaces the least supported. */
   static final int MAX_CANDIDATES = 2;
   private final int closeQuorum;
   private final int shapeConfirmEvents;
@@ -300,10 +300,18 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       }
     }
     if (mine == null && candidates.pending().size() >= MAX_CANDIDATES) {
-      countRejection(group, paneOf(event), event.type() == EventType.EMBEDDING ? "wrong-dimension" : "schema");
-      dead(key, event, mismatch(key, group, event, schema) + "; " + MAX_CANDIDATES
-          + " other new shapes of this model already await confirmation");
-      return false;
+      // No room: the least supported waiting shape (fewest events beyond its rivals; the oldest on a tie) gives way.
+      // Refusing the newcomer instead would let two stray events that came first lock a model's real shape out.
+      StateCodec.Candidate weakest = null;
+      for (StateCodec.Candidate c : candidates.pending()) {
+        if (weakest == null || c.count() - c.rivals() < weakest.count() - weakest.rivals()) {
+          weakest = c;
+        }
+      }
+      removeCandidate(group, weakest);
+      refuse(key, group, weakest, schema, "it had the least support of the " + MAX_CANDIDATES
+          + " shapes waiting when another new shape came");
+      candidates = candidates(group);
     }
     List<StateCodec.Candidate> pending = new ArrayList<>(candidates.pending());
     int nextId = candidates.nextId();

@@ -222,6 +222,21 @@ class PoisonPillTest {
     });
   }
 
+  /** Found by the fuzzer (seed 920600866): two stray shapes before any real event filled both waiting places. */
+  @Test
+  void twoStrayShapesBeforeTheFirstRealEventDoNotLockTheRealShapeOut() {
+    start(Map.of());
+    Random random = new Random(9);
+    embedding("enc", T0, vector(random, 4));
+    embedding("enc", T0 + 1_000, vector(random, 7));
+    for (int i = 0; i < 100; i++) {
+      embedding("enc", T0 + 2_000 + i * 10_000L, vector(random, 8));
+    }
+    endOfInput("enc");
+    assertThat(stats.readValuesToList()).extracting(WindowStats::getDimensions).containsOnly(8);
+    assertThat(deadLetters.readValuesToList()).extracting(DeadLetter::getSourceOffset).containsExactlyInAnyOrder(0L, 1L);
+  }
+
   @Test
   void aRealChangeOfShapeIsAdoptedAndTheWindowItFallsInIsReportedOncePerShape() {
     start(Map.of());
