@@ -23,6 +23,8 @@ final class BlockedFold {
   private final double[] centred;
   private final double[] sums;
   private final double[] shift;
+  private final double[] low;
+  private final double[] exactSums;
   private final double[] batchMin;
   private final double[] batchMax;
   private final long[] batchInactive;
@@ -33,12 +35,14 @@ final class BlockedFold {
   static final class State {
     long count;
     final double[] mean;
+    final double[] meanLow;
     final double[] min;
     final double[] max;
     final long[] inactive;
 
     State(int dimensions) {
       mean = new double[dimensions];
+      meanLow = new double[dimensions];
       min = new double[dimensions];
       max = new double[dimensions];
       inactive = new long[dimensions];
@@ -47,13 +51,18 @@ final class BlockedFold {
     }
   }
 
-  private BlockedFold(Tiling tiling, int rows, double[] centred, double[] sums, double[] shift, double[] batchMin,
-      double[] batchMax, long[] batchInactive, long newCount, boolean wasEmpty) {
+  private BlockedFold(Tiling tiling, int rows, double[] centred, double[] sums, double[] shift, double[] low,
+      double[] batchMin, double[] batchMax, long[] batchInactive, long newCount, boolean wasEmpty) {
     this.tiling = tiling;
     this.rows = rows;
     this.centred = centred;
     this.sums = sums;
     this.shift = shift;
+    this.low = low;
+    this.exactSums = new double[sums.length];
+    for (int j = 0; j < sums.length; j++) {
+      exactSums[j] = sums[j] - rows * low[j];
+    }
     this.batchMin = batchMin;
     this.batchMax = batchMax;
     this.batchInactive = batchInactive;
@@ -91,7 +100,9 @@ final class BlockedFold {
         }
       }
     }
-    return new BlockedFold(new Tiling(d), rows, centred, sums, shift, min, max, inactive, state.count + rows, empty);
+    double[] low = empty ? new double[d] : state.meanLow.clone();
+    return new BlockedFold(new Tiling(d), rows, centred, sums, shift, low, min, max, inactive, state.count + rows,
+        empty);
   }
 
   void applyToTile(int tileRow, int tileCol, double[] tile) {
@@ -135,11 +146,24 @@ final class BlockedFold {
       scalarRow(i, (i - r0) * width, c0, 0, width, tile);
     }
     double inverseCount = 1.0 / newCount;
+    boolean allZero = true;
+    for (int k = 0; k < width; k++) {
+      allZero &= low[c0 + k] == 0;
+    }
+    // The same correction as BatchFold.applyToTile, term for term.
     for (int ii = r0; ii < r1; ii++) {
-      double si = sums[ii] * inverseCount;
+      double si = exactSums[ii] * inverseCount;
+      double li = low[ii];
       int rowOffset = (ii - r0) * width;
-      for (int k = 0; k < width; k++) {
-        tile[rowOffset + k] -= si * sums[c0 + k];
+      if (li == 0 && allZero) {
+        for (int k = 0; k < width; k++) {
+          tile[rowOffset + k] -= si * exactSums[c0 + k];
+        }
+      } else {
+        for (int k = 0; k < width; k++) {
+          double lj = low[c0 + k];
+          tile[rowOffset + k] += -li * sums[c0 + k] - sums[ii] * lj + rows * li * lj - si * exactSums[c0 + k];
+        }
       }
     }
   }
@@ -159,14 +183,14 @@ final class BlockedFold {
   /** The same header arithmetic as {@code BatchFold.updateHeader}. */
   void updateState(State state) {
     double[] mean = state.mean;
-    if (wasEmpty) {
-      for (int j = 0; j < mean.length; j++) {
-        mean[j] = shift[j] + sums[j] / rows;
-      }
-    } else {
-      for (int j = 0; j < mean.length; j++) {
-        mean[j] += sums[j] / newCount;
-      }
+    double[] meanLow = state.meanLow;
+    for (int j = 0; j < mean.length; j++) {
+      double increment = wasEmpty ? sums[j] / rows : exactSums[j] / newCount;
+      double hi = shift[j] + increment;
+      double bb = hi - shift[j];
+      double error = ((shift[j] - (hi - bb)) + (increment - bb)) + low[j];
+      mean[j] = hi + error;
+      meanLow[j] = error - (mean[j] - hi);
     }
     for (int j = 0; j < mean.length; j++) {
       state.min[j] = Math.min(state.min[j], batchMin[j]);

@@ -10,6 +10,12 @@ import java.util.Arrays;
  * pairwise merge: M2 += XcᵀXc − s sᵀ / (n + B) and mean += s / (n + B). The result depends only on which rows
  * form the batch and in what order, never on timing, which is what makes outputs reproducible.
  *
+ * <p><b>Why the mean carries a low part.</b> The merge is exact only if K is the exact mean of the rows already
+ * folded. A double mean of 1e6-sized values is off by up to half an ulp (6e-11), which is not small beside a spread of
+ * 1e-3: the cross term B·ε·(x̄_B − μ) then put relative errors of 1e-8 into ρ. So the mean is kept as a double-double
+ * (mean + meanLow, updated with an error-free sum) and the update uses the exact mean μ = K + ℓ: with c = x − K,
+ * Σ(x − μ)(x − μ)ᵀ = CᵀC − ℓ sᵀ − s ℓᵀ + B ℓ ℓᵀ and s' = s − B ℓ, M2 += Σ(x − μ)(x − μ)ᵀ − s' s'ᵀ / (n + B).
+ *
  * <p>Use: {@code prepare} with the header before the update, {@link #applyToTile} on every upper-triangle tile,
  * then {@link #updateHeader} once.
  */
@@ -19,19 +25,26 @@ public final class BatchFold {
   private final double[] centred; // rows × d, row-major
   private final double[] sums; // s = Σ (x − K)
   private final double[] shift;
+  private final double[] low; // ℓ, the old mean's low part (0 when the state was empty)
+  private final double[] exactSums; // s' = s − B ℓ = Σ (x − μ)
   private final double[] batchMin;
   private final double[] batchMax;
   private final long[] batchInactive;
   private final long newCount;
   private final boolean wasEmpty;
 
-  private BatchFold(Tiling tiling, int rows, double[] centred, double[] sums, double[] shift,
+  private BatchFold(Tiling tiling, int rows, double[] centred, double[] sums, double[] shift, double[] low,
       double[] batchMin, double[] batchMax, long[] batchInactive, long newCount, boolean wasEmpty) {
     this.tiling = tiling;
     this.rows = rows;
     this.centred = centred;
     this.sums = sums;
     this.shift = shift;
+    this.low = low;
+    this.exactSums = new double[sums.length];
+    for (int j = 0; j < sums.length; j++) {
+      exactSums[j] = sums[j] - rows * low[j];
+    }
     this.batchMin = batchMin;
     this.batchMax = batchMax;
     this.batchInactive = batchInactive;
@@ -83,7 +96,9 @@ public final class BatchFold {
         }
       }
     }
-    return new BatchFold(new Tiling(d), rows, centred, sums, shift, min, max, inactive, header.count() + rows, empty);
+    double[] low = empty ? new double[d] : header.meanLow().clone();
+    return new BatchFold(new Tiling(d), rows, centred, sums, shift, low, min, max, inactive, header.count() + rows,
+        empty);
   }
 
   /** Adds this batch's contribution to tile (tileRow, tileCol), tileRow ≤ tileCol, in place. */
@@ -94,6 +109,10 @@ public final class BatchFold {
     int c0 = tiling.start(tileCol);
     int width = tiling.width(tileCol);
     double inverseCount = 1.0 / newCount;
+    boolean allZero = true;
+    for (int k = 0; k < width; k++) {
+      allZero &= low[c0 + k] == 0;
+    }
     // Row of the tile outermost: it stays in L1 while the batch streams past (a blocked rank-B update).
     for (int i = r0; i < r1; i++) {
       int rowOffset = (i - r0) * width;
@@ -105,24 +124,38 @@ public final class BatchFold {
           tile[rowOffset + k] += xi * centred[from + k];
         }
       }
-      double si = sums[i] * inverseCount;
-      for (int k = 0; k < width; k++) {
-        tile[rowOffset + k] -= si * sums[c0 + k];
+      double si = exactSums[i] * inverseCount;
+      double li = low[i];
+      if (li == 0 && allZero) {
+        for (int k = 0; k < width; k++) {
+          tile[rowOffset + k] -= si * exactSums[c0 + k];
+        }
+      } else {
+        for (int k = 0; k < width; k++) {
+          double lj = low[c0 + k];
+          tile[rowOffset + k] += -li * sums[c0 + k] - sums[i] * lj + rows * li * lj - si * exactSums[c0 + k];
+        }
       }
     }
+  }
+
+  /** The rounding error of hi = a + b (Knuth's TwoSum): a + b = hi + the result, exactly. */
+  static double twoSumError(double a, double b, double hi) {
+    double bb = hi - a;
+    return (a - (hi - bb)) + (b - bb);
   }
 
   /** Moves count and mean forward; call once, after every tile has been updated. */
   public void updateHeader(MomentsHeader header) {
     double[] mean = header.mean();
-    if (wasEmpty) {
-      for (int j = 0; j < mean.length; j++) {
-        mean[j] = shift[j] + sums[j] / rows;
-      }
-    } else {
-      for (int j = 0; j < mean.length; j++) {
-        mean[j] += sums[j] / newCount;
-      }
+    double[] meanLow = header.meanLow();
+    for (int j = 0; j < mean.length; j++) {
+      // μ' = μ + s'/(n + B), μ = K + ℓ, in double-double: K + (s'/(n + B) + ℓ) with the rounding of the sum kept.
+      double increment = wasEmpty ? sums[j] / rows : exactSums[j] / newCount;
+      double hi = shift[j] + increment;
+      double error = twoSumError(shift[j], increment, hi) + low[j];
+      mean[j] = hi + error;
+      meanLow[j] = error - (mean[j] - hi);
     }
     double[] min = header.min();
     double[] max = header.max();

@@ -142,13 +142,22 @@ public final class CoMoments {
     long n = na + nb;
     double[] delta = new double[d];
     double[] mean = new double[d];
+    double[] meanLow = new double[d];
     double[] min = new double[d];
     double[] max = new double[d];
     long[] inactive = new long[d];
     for (int j = 0; j < d; j++) {
       inactive[j] = header.inactive()[j] + other.header.inactive()[j];
-      delta[j] = other.header.mean()[j] - header.mean()[j];
-      mean[j] = header.mean()[j] + delta[j] * ((double) nb / n);
+      // Both means are double-doubles (see BatchFold): δ from the high parts, then the low parts, so that two
+      // panes with means near 1e6 and a spread of 1e-3 merge without losing digits to the means' rounding.
+      double hiA = header.mean()[j];
+      double hiB = other.header.mean()[j];
+      delta[j] = (hiB - hiA) + (other.header.meanLow()[j] - header.meanLow()[j]);
+      double increment = delta[j] * ((double) nb / n);
+      double hi = hiA + increment;
+      double error = BatchFold.twoSumError(hiA, increment, hi) + header.meanLow()[j];
+      mean[j] = hi + error;
+      meanLow[j] = error - (mean[j] - hi);
       min[j] = Math.min(header.min()[j], other.header.min()[j]);
       max[j] = Math.max(header.max()[j], other.header.max()[j]);
     }
@@ -163,7 +172,7 @@ public final class CoMoments {
         merged[j * d + i] = v; // mirrored, so the result stays exactly symmetric
       }
     }
-    return new CoMoments(new MomentsHeader(n, mean, min, max, inactive), merged);
+    return new CoMoments(new MomentsHeader(n, mean, meanLow, min, max, inactive), merged);
   }
 
   public CoMoments copy() {

@@ -13,21 +13,29 @@ import java.util.Arrays;
 public final class MomentsHeader {
   private long count;
   private final double[] mean;
+  /** The mean's rounding residue (true mean = mean + meanLow): a double-double, see {@link BatchFold}. */
+  private final double[] meanLow;
   private final double[] min;
   private final double[] max;
   private final long[] inactive;
 
   public MomentsHeader(int dimensions) {
-    this(0, new double[dimensions], filled(dimensions, Double.POSITIVE_INFINITY),
+    this(0, new double[dimensions], new double[dimensions], filled(dimensions, Double.POSITIVE_INFINITY),
         filled(dimensions, Double.NEGATIVE_INFINITY), new long[dimensions]);
   }
 
   public MomentsHeader(long count, double[] mean, double[] min, double[] max, long[] inactive) {
-    if (mean.length != min.length || mean.length != max.length || mean.length != inactive.length) {
-      throw new IllegalArgumentException("mean, min, max and inactive must have the same length");
+    this(count, mean, new double[mean.length], min, max, inactive);
+  }
+
+  public MomentsHeader(long count, double[] mean, double[] meanLow, double[] min, double[] max, long[] inactive) {
+    if (mean.length != min.length || mean.length != max.length || mean.length != inactive.length
+        || mean.length != meanLow.length) {
+      throw new IllegalArgumentException("mean, meanLow, min, max and inactive must have the same length");
     }
     this.count = count;
     this.mean = mean;
+    this.meanLow = meanLow;
     this.min = min;
     this.max = max;
     this.inactive = inactive;
@@ -50,6 +58,11 @@ public final class MomentsHeader {
   /** The live arrays: callers that mutate them own the consequences (used by {@link BatchFold}). */
   public double[] mean() {
     return mean;
+  }
+
+  /** The live array of the mean's low parts: the exact mean of the rows folded so far is mean + meanLow. */
+  public double[] meanLow() {
+    return meanLow;
   }
 
   public double[] min() {
@@ -79,6 +92,6 @@ public final class MomentsHeader {
   }
 
   public MomentsHeader copy() {
-    return new MomentsHeader(count, mean.clone(), min.clone(), max.clone(), inactive.clone());
+    return new MomentsHeader(count, mean.clone(), meanLow.clone(), min.clone(), max.clone(), inactive.clone());
   }
 }

@@ -309,14 +309,21 @@ final class StateCodec {
 
   static byte[] encodeHeader(MomentsHeader h) {
     int d = h.dimensions();
-    return new BinaryWriter(16 + 32 * d + 16).writeByte(FORMAT).writeLong(h.count())
-        .writeDoubles(h.mean()).writeDoubles(h.min()).writeDoubles(h.max()).writeLongs(h.inactive()).toByteArray();
+    return new BinaryWriter(24 + 40 * d + 16).writeByte(FORMAT).writeLong(h.count())
+        .writeDoubles(h.mean()).writeDoubles(h.min()).writeDoubles(h.max()).writeLongs(h.inactive())
+        .writeDoubles(h.meanLow()).toByteArray();
   }
 
   static MomentsHeader decodeHeader(byte[] bytes) {
     BinaryReader in = readerOf(bytes);
     long count = in.readLong();
-    return new MomentsHeader(count, in.readDoubles(), in.readDoubles(), in.readDoubles(), in.readLongs());
+    double[] mean = in.readDoubles();
+    double[] min = in.readDoubles();
+    double[] max = in.readDoubles();
+    long[] inactive = in.readLongs();
+    // Headers written before the compensated mean have no low parts: zeros are what they meant.
+    double[] meanLow = in.hasRemaining() ? in.readDoubles() : new double[mean.length];
+    return new MomentsHeader(count, mean, meanLow, min, max, inactive);
   }
 
   static byte[] encodeTile(double[] tile) {
