@@ -78,11 +78,7 @@ class KillNineIT {
                 FeaturemonProcess b = runs.process(runs.faulty(), "b", logs);
                 FeaturemonProcess clean = runs.process(runs.clean(), "only", logs)) {
             List<FeaturemonProcess> instances = List.of(a, b);
-            Runnable bothAlive = () -> instances.forEach(FeaturemonProcess::assertAlive);
-            a.start();
-            b.start();
-            a.awaitRunning(START_TIMEOUT);
-            b.awaitRunning(START_TIMEOUT);
+            Runnable bothAlive = TwinRuns.startAll(START_TIMEOUT, a, b);
 
             CompletableFuture<Integer> producing = runs.produceOver(size.produceFor());
             // At least one restart from an empty state directory, at a kill chosen up front.

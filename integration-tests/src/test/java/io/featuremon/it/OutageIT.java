@@ -99,11 +99,7 @@ class OutageIT {
                 FeaturemonProcess b = runs.process(runs.faulty(), "b", logs);
                 FeaturemonProcess clean = runs.process(runs.clean(), "only", logs)) {
             List<FeaturemonProcess> instances = List.of(a, b);
-            Runnable bothAlive = () -> instances.forEach(FeaturemonProcess::assertAlive);
-            a.start();
-            b.start();
-            a.awaitRunning(START_TIMEOUT);
-            b.awaitRunning(START_TIMEOUT);
+            Runnable bothAlive = TwinRuns.startAll(START_TIMEOUT, a, b);
             // Longer than the kill suite's input: a registry outage and a broker bounce, one after the other, must
             // fall inside it.
             Duration produceFor = size.produceFor().plusSeconds(15);

@@ -336,8 +336,12 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
    * its latest) keeps a steady trickle of wrong-shape events, however frequent, from ever taking a model over.
    */
   private void candidatesSawAnotherShape(GroupKey key, byte[] group, StateCodec.Schema schema, StateCodec.Schema shape) {
+    if (!clock.shapesWaiting()) {
+      return;
+    }
     byte[] bytes = groups.get(StateCodec.groupKey(group, StateCodec.KIND_CANDIDATES));
     if (bytes == null) {
+      clock = clock.withShapesWaiting(false);
       return;
     }
     StateCodec.Candidates candidates = StateCodec.decodeCandidates(bytes);
@@ -363,9 +367,10 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
    * few events still gets its windows; with a schema, a candidate that did not gather enough events is refused.
    */
   private void settleCandidates(GroupKey key, byte[] group, long streamTime) {
-    while (true) {
+    while (clock.shapesWaiting()) {
       byte[] bytes = groups.get(StateCodec.groupKey(group, StateCodec.KIND_CANDIDATES));
       if (bytes == null) {
+        clock = clock.withShapesWaiting(false);
         return;
       }
       StateCodec.Candidates candidates = StateCodec.decodeCandidates(bytes);
@@ -483,6 +488,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
 
   private void saveCandidates(byte[] group, StateCodec.Candidates candidates) {
     Bytes k = StateCodec.groupKey(group, StateCodec.KIND_CANDIDATES);
+    clock = clock.withShapesWaiting(!candidates.pending().isEmpty());
     if (candidates.pending().isEmpty()) {
       if (groups.get(k) != null) {
         groups.delete(k);
@@ -757,7 +763,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         }
       }
     }
-    return new StateCodec.Clock(streamTime, due.last(), List.copyOf(open), clock.latest());
+    return new StateCodec.Clock(streamTime, due.last(), List.copyOf(open), clock.latest(), clock.shapesWaiting());
   }
 
   /** The statistics of some panes, merged in time order (pending rows folded first). */

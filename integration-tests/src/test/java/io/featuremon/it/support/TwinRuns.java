@@ -508,6 +508,18 @@ public final class TwinRuns implements AutoCloseable {
     }
 
     /** Compares each output of the faulty application with the clean one's. */
+    /** Starts the instances, waits until each runs, and returns a check that they are all still alive. */
+    public static Runnable startAll(Duration timeout, FeaturemonProcess... instances) {
+        for (FeaturemonProcess instance : instances) {
+            instance.start();
+        }
+        for (FeaturemonProcess instance : instances) {
+            instance.awaitRunning(timeout);
+        }
+        List<FeaturemonProcess> all = List.of(instances);
+        return () -> all.forEach(FeaturemonProcess::assertAlive);
+    }
+
     /**
      * Lets the faulty run process everything produced, stops its instances, runs the clean instance over the same
      * input and compares every output topic.
