@@ -7,16 +7,13 @@ import io.featuremon.avro.DeadLetter;
 import io.featuremon.avro.EmbeddingEvent;
 import io.featuremon.avro.WindowStats;
 import io.featuremon.config.FeaturemonConfig;
+import io.featuremon.it.support.BasicAuthTlsProxy;
 import io.featuremon.it.support.KafkaStack;
 import io.featuremon.it.support.LiveFeaturemon;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -154,38 +151,14 @@ class PoisonPillIT {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.createContext("/", exchange -> {
                 try (exchange) {
-                    String path = exchange.getRequestURI().getRawPath();
-                    String query = exchange.getRequestURI().getRawQuery();
-                    if (forgetful.get() && path.contains("/schemas/ids/")) {
+                    if (forgetful.get() && exchange.getRequestURI().getRawPath().contains("/schemas/ids/")) {
                         notFound.incrementAndGet();
-                        byte[] body = "{\"error_code\":40403,\"message\":\"Schema not found\"}".getBytes();
-                        exchange.getResponseHeaders().add("Content-Type", "application/json");
-                        exchange.sendResponseHeaders(404, body.length);
-                        exchange.getResponseBody().write(body);
+                        exchange.getRequestBody().readAllBytes();
+                        BasicAuthTlsProxy.respond(exchange, 404, "application/json",
+                                "{\"error_code\":40403,\"message\":\"Schema not found\"}".getBytes());
                         return;
                     }
-                    byte[] requestBody;
-                    try (InputStream in = exchange.getRequestBody()) {
-                        requestBody = in.readAllBytes();
-                    }
-                    URI to = URI.create(targetUri.getScheme() + "://" + targetUri.getRawAuthority() + path
-                            + (query == null ? "" : "?" + query));
-                    HttpRequest.Builder request = HttpRequest.newBuilder(to)
-                            .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(requestBody));
-                    String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-                    if (contentType != null) {
-                        request.header("Content-Type", contentType);
-                    }
-                    HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-                    response.headers().firstValue("Content-Type")
-                            .ifPresent(v -> exchange.getResponseHeaders().add("Content-Type", v));
-                    byte[] body = response.body();
-                    exchange.sendResponseHeaders(response.statusCode(), body.length == 0 ? -1 : body.length);
-                    try (OutputStream out = exchange.getResponseBody()) {
-                        out.write(body);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    BasicAuthTlsProxy.forward(client, targetUri, exchange);
                 }
             });
             server.start();

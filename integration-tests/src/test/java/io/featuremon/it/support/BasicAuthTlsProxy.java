@@ -122,37 +122,48 @@ public final class BasicAuthTlsProxy implements AutoCloseable {
                         .getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            URI target = URI.create(upstream.getScheme() + "://" + upstream.getRawAuthority()
-                    + exchange.getRequestURI().getRawPath()
-                    + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(UPSTREAM_TIMEOUT)
-                    .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(body));
-            for (String header : new String[] {"Content-Type", "Accept"}) {
-                String value = exchange.getRequestHeaders().getFirst(header);
-                if (value != null) {
-                    request.header(header, value);
-                }
+            if (forward(upstreamClient, upstream, exchange)) {
+                forwarded.incrementAndGet();
             }
-            HttpResponse<byte[]> response;
-            try {
-                response = upstreamClient.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                respond(exchange, 503, "text/plain", "interrupted".getBytes(StandardCharsets.UTF_8));
-                return;
-            } catch (IOException e) {
-                respond(exchange, 502, "text/plain", ("registry unreachable: " + e).getBytes(StandardCharsets.UTF_8));
-                return;
-            }
-            forwarded.incrementAndGet();
-            respond(exchange, response.statusCode(), response.headers().firstValue("Content-Type").orElse("application/json"),
-                    response.body());
         }
     }
 
-    private static void respond(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+    /**
+     * Passes one request on to {@code upstream} (same path and query, body, Content-Type and Accept) and its answer
+     * back; 502 when the registry cannot be reached. Returns whether the registry answered. Shared with the
+     * plain-HTTP proxies of other tests (a registry that forgets its ids, in PoisonPillIT).
+     */
+    public static boolean forward(HttpClient client, URI upstream, HttpExchange exchange) throws IOException {
+        URI target = URI.create(upstream.getScheme() + "://" + upstream.getRawAuthority()
+                + exchange.getRequestURI().getRawPath()
+                + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(UPSTREAM_TIMEOUT)
+                .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        for (String header : new String[] {"Content-Type", "Accept"}) {
+            String value = exchange.getRequestHeaders().getFirst(header);
+            if (value != null) {
+                request.header(header, value);
+            }
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            respond(exchange, 503, "text/plain", "interrupted".getBytes(StandardCharsets.UTF_8));
+            return false;
+        } catch (IOException e) {
+            respond(exchange, 502, "text/plain", ("registry unreachable: " + e).getBytes(StandardCharsets.UTF_8));
+            return false;
+        }
+        respond(exchange, response.statusCode(), response.headers().firstValue("Content-Type").orElse("application/json"),
+                response.body());
+        return true;
+    }
+
+    public static void respond(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
