@@ -26,15 +26,11 @@ final class Validation {
   private final long maxFutureMs;
 
   Validation(FeaturemonConfig config) {
-    this(config.maxDimensions(), config.maxFeatures(), config.maxNameLength(), config.maxAbsValue(), config.maxFuture());
-  }
-
-  Validation(int maxDimensions, int maxFeatures, int maxNameLength, double maxAbsValue, Duration maxFuture) {
-    this.maxDimensions = maxDimensions;
-    this.maxFeatures = maxFeatures;
-    this.maxNameLength = maxNameLength;
-    this.maxAbsValue = maxAbsValue;
-    this.maxFutureMs = maxFuture.toMillis();
+    this.maxDimensions = config.maxDimensions();
+    this.maxFeatures = config.maxFeatures();
+    this.maxNameLength = config.maxNameLength();
+    this.maxAbsValue = config.maxAbsValue();
+    this.maxFutureMs = config.maxFuture().toMillis();
   }
 
   String checkCommon(String model, String segment, long timestamp, long recordTimestamp) {
