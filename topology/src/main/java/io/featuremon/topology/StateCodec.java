@@ -226,14 +226,19 @@ final class StateCodec {
    */
   record Candidate(int id, Schema shape, int count, int rivals, long firstTime) {}
 
-  record Candidates(int nextId, List<Candidate> pending) {
+  /**
+   * @param nextSeq arrival number of the next buffered event of the group: candidates' events and followers (rows
+   *     with nulls that came while shapes waited) share it, so an adopted shape replays them in arrival order
+   */
+  record Candidates(int nextId, int nextSeq, List<Candidate> pending) {
     static Candidates none() {
-      return new Candidates(0, List.of());
+      return new Candidates(0, 0, List.of());
     }
   }
 
   static byte[] encodeCandidates(Candidates c) {
-    BinaryWriter out = new BinaryWriter(64).writeByte(FORMAT).writeInt(c.nextId()).writeInt(c.pending().size());
+    BinaryWriter out = new BinaryWriter(64).writeByte(FORMAT).writeInt(c.nextId()).writeInt(c.nextSeq())
+        .writeInt(c.pending().size());
     for (Candidate k : c.pending()) {
       out.writeInt(k.id()).writeInt(k.count()).writeInt(k.rivals()).writeLong(k.firstTime())
           .writeBytes(encodeSchema(k.shape()));
@@ -244,6 +249,7 @@ final class StateCodec {
   static Candidates decodeCandidates(byte[] bytes) {
     BinaryReader in = readerOf(bytes);
     int nextId = in.readInt();
+    int nextSeq = in.readInt();
     int n = in.readInt();
     List<Candidate> pending = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -254,10 +260,13 @@ final class StateCodec {
       in.readByte(); // the embedded schema's format byte
       pending.add(new Candidate(id, readSchema(in), count, rivals, first));
     }
-    return new Candidates(nextId, List.copyOf(pending));
+    return new Candidates(nextId, nextSeq, List.copyOf(pending));
   }
 
-  /** A buffered event of candidate {@code id}: group prefix, B, id, sequence. */
+  /** The pseudo-candidate id under which followers (rows with nulls, shape unknown) wait. */
+  static final int FOLLOWERS = Integer.MAX_VALUE;
+
+  /** A buffered event of candidate {@code id} (or of the followers): group prefix, B, id, arrival sequence. */
   static Bytes bufferedKey(byte[] groupPrefix, int id, int sequence) {
     return Bytes.wrap(new BinaryWriter(groupPrefix.length + 9).writeBytes(groupPrefix).writeByte(KIND_BUFFERED)
         .writeInt(id).writeInt(sequence).toByteArray());

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -176,6 +177,15 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   private boolean route(GroupKey key, byte[] group, MonitoredEvent event) {
     StateCodec.Schema schema = schema(group);
     if (schema == null && hasNulls(event)) {
+      if (clock.shapesWaiting()) {
+        // A shape is about to be confirmed: the row waits with it and is counted under that shape, in arrival order,
+        // so its missing values count the same whenever the confirmation comes.
+        StateCodec.Candidates candidates = candidates(group);
+        pending.put(StateCodec.bufferedKey(group, StateCodec.FOLLOWERS, candidates.nextSeq()), event.toBytes());
+        saveCandidates(group, new StateCodec.Candidates(candidates.nextId(), candidates.nextSeq() + 1,
+            candidates.pending()));
+        return true;
+      }
       // A null says nothing about a feature's type, so the schema waits for a row without nulls; a row with a null
       // is left out of the correlations anyway, so this row only counts as incomplete.
       return accept(key, group, null, event, null);
@@ -321,8 +331,8 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     }
     pending.set(pending.indexOf(mine), mine = new StateCodec.Candidate(mine.id(), shape, mine.count() + 1,
         mine.rivals(), mine.firstTime()));
-    this.pending.put(StateCodec.bufferedKey(group, mine.id(), mine.count() - 1), event.toBytes());
-    saveCandidates(group, new StateCodec.Candidates(nextId, pending));
+    this.pending.put(StateCodec.bufferedKey(group, mine.id(), candidates.nextSeq()), event.toBytes());
+    saveCandidates(group, new StateCodec.Candidates(nextId, candidates.nextSeq() + 1, pending));
     if (mine.count() >= shapeConfirmEvents && mine.count() > mine.rivals()) {
       adopt(key, group, schema, mine);
     }
@@ -358,7 +368,10 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         kept.add(next);
       }
     }
-    saveCandidates(group, new StateCodec.Candidates(candidates.nextId(), kept));
+    if (kept.isEmpty() && schema == null) {
+      releaseFollowers(key, group);
+    }
+    saveCandidates(group, new StateCodec.Candidates(candidates.nextId(), candidates.nextSeq(), kept));
   }
 
   /**
@@ -416,15 +429,48 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     groups.put(StateCodec.groupKey(group, StateCodec.KIND_SCHEMA), StateCodec.encodeSchema(candidate.shape()));
     adopting = true;
     try {
-      for (int seq = 0; seq < candidate.count(); seq++) {
-        Bytes k = StateCodec.bufferedKey(group, candidate.id(), seq);
-        MonitoredEvent event = MonitoredEvent.fromBytes(pending.get(k));
-        pending.delete(k);
+      // The shape's own events and the rows with nulls that came meanwhile, in arrival order.
+      List<KeyValue<Bytes, byte[]>> own = takeBuffered(group, candidate.id());
+      List<KeyValue<Bytes, byte[]>> followers = takeBuffered(group, StateCodec.FOLLOWERS);
+      int i = 0;
+      int j = 0;
+      while (i < own.size() || j < followers.size()) {
+        boolean takeOwn = j >= followers.size()
+            || (i < own.size() && sequenceOf(own.get(i).key) < sequenceOf(followers.get(j).key));
+        MonitoredEvent event = MonitoredEvent.fromBytes((takeOwn ? own.get(i++) : followers.get(j++)).value);
         String[] reason = new String[1];
-        accept(key, group, candidate.shape(), event, toRow(event, candidate.shape(), key, reason));
+        byte[] row = toRow(event, candidate.shape(), key, reason);
+        if (row == null) {
+          countRejection(group, paneOf(event), "schema");
+          dead(key, event, reason[0]);
+        } else {
+          accept(key, group, candidate.shape(), event, row);
+        }
       }
     } finally {
       adopting = false;
+    }
+  }
+
+  /** Removes and returns, in arrival order, the events buffered under a candidate id (or the followers). */
+  private List<KeyValue<Bytes, byte[]>> takeBuffered(byte[] group, int id) {
+    List<KeyValue<Bytes, byte[]>> entries = new ArrayList<>();
+    try (var it = pending.range(StateCodec.bufferedKey(group, id, 0), StateCodec.bufferedKey(group, id, Integer.MAX_VALUE))) {
+      it.forEachRemaining(entries::add);
+    }
+    entries.forEach(kv -> pending.delete(kv.key));
+    return entries;
+  }
+
+  private static int sequenceOf(Bytes bufferedKey) {
+    byte[] k = bufferedKey.get();
+    return java.nio.ByteBuffer.wrap(k, k.length - 4, 4).getInt();
+  }
+
+  /** Rows with nulls whose waiting shapes were all refused: counted as before any shape, in arrival order. */
+  private void releaseFollowers(GroupKey key, byte[] group) {
+    for (KeyValue<Bytes, byte[]> kv : takeBuffered(group, StateCodec.FOLLOWERS)) {
+      accept(key, group, null, MonitoredEvent.fromBytes(kv.value), null);
     }
   }
 
@@ -435,10 +481,8 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   private void refuse(GroupKey key, byte[] group, StateCodec.Candidate candidate, StateCodec.Schema schema, String why) {
     String seen = "; its shape was seen in " + candidate.count() + (candidate.count() == 1 ? " event" : " events")
         + " and not confirmed: " + why;
-    for (int seq = 0; seq < candidate.count(); seq++) {
-      Bytes k = StateCodec.bufferedKey(group, candidate.id(), seq);
-      MonitoredEvent event = MonitoredEvent.fromBytes(pending.get(k));
-      pending.delete(k);
+    for (KeyValue<Bytes, byte[]> kv : takeBuffered(group, candidate.id())) {
+      MonitoredEvent event = MonitoredEvent.fromBytes(kv.value);
       String reason = mismatch(key, group, event, schema) + seen;
       long pane = paneOf(event);
       if (!isClosed(Math.floorDiv(pane, advanceMs) * advanceMs, clock.streamTime())) {
@@ -506,7 +550,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         kept.add(c);
       }
     }
-    saveCandidates(group, new StateCodec.Candidates(candidates.nextId(), kept));
+    saveCandidates(group, new StateCodec.Candidates(candidates.nextId(), candidates.nextSeq(), kept));
   }
 
   /** Closes, now, every window that holds events of {@code old}, and drops that schema's panes. */
