@@ -88,19 +88,30 @@ final class CategoricalBytes {
   static final class Reader {
     private final ByteBuffer buffer;
     private final String type;
+    private final byte format;
 
     /** Checks the format byte; {@code type} names the statistic in error messages. */
     Reader(byte[] bytes, String type, byte expectedFormat) {
+      this(bytes, type, expectedFormat, expectedFormat);
+    }
+
+    /** Accepts any format byte from {@code oldestFormat} to {@code newestFormat}; see {@link #format()}. */
+    Reader(byte[] bytes, String type, byte oldestFormat, byte newestFormat) {
       if (bytes == null || bytes.length == 0) {
         throw new IllegalArgumentException(type + ": no bytes");
       }
       this.buffer = ByteBuffer.wrap(bytes);
       this.type = type;
-      byte format = buffer.get();
-      if (format != expectedFormat) {
+      this.format = buffer.get();
+      if (format < oldestFormat || format > newestFormat) {
         throw new IllegalArgumentException(type + ": unknown format " + format + " (this version reads format "
-            + expectedFormat + ")");
+            + (oldestFormat == newestFormat ? "" : oldestFormat + " to ") + newestFormat + ")");
       }
+    }
+
+    /** The format byte read. */
+    byte format() {
+      return format;
     }
 
     IllegalArgumentException invalid(String why) {

@@ -24,40 +24,52 @@ import java.util.List;
  * the scale of η and |ρ| (for two groups η equals the |point-biserial correlation|), so one threshold serves every
  * pair in an {@link AssociationGraph}.
  *
- * <p><b>Numerics.</b> The groups are visited in value order, whatever their arrival order. SS_total is not
- * computed as SS_within + SS_between from a separately rounded grand mean: the groups are combined with Chan's
- * update, so a numeric feature that is constant (even at a value such as 0.1 that has no exact binary form) has
- * SS_total exactly 0 rather than a rounding residue that would make η spuriously 1.
+ * <p><b>Numerics.</b> The groups are visited in value order, whatever their arrival order, and combined with Chan's
+ * update between their double-double means ({@link GroupedMoments.Group#meanLow()}): SS_between = Σ of Chan's
+ * terms δ²·n_a·n_b/n, a sum of non-negative terms, and SS_total = SS_within + SS_between. Nothing is taken from a
+ * separately rounded grand mean, so a numeric feature that is constant (even at a value such as 0.1 that has no exact
+ * binary form) has SS_total exactly 0 rather than a rounding residue that would make η spuriously 1; and a large
+ * offset (1e6, 1e12, timestamps in milliseconds) with a small spread, down to an ulp of the offset, loses nothing
+ * to the rounding of the means. η² is then SS_between / SS_total and ε² its algebraic equivalent
+ * SS_between / SS_total − (SS_within / SS_total)·(k − 1)/(N − k), which keep their relative accuracy when η² is small,
+ * where 1 − SS_within / SS_total would cancel. Both agree with exact rational arithmetic to 1e-9 relative (ε² on the
+ * scale of 1e-6, below which its sign is the problem's own conditioning); see CorrelationRatioTest.
  */
 public final class CorrelationRatio {
   private CorrelationRatio() {}
 
-  /** The sums of squares behind both measures. */
-  public record Anova(long count, int groups, double ssWithin, double ssTotal) {}
+  /** The sums of squares behind both measures; ssTotal = ssWithin + ssBetween. */
+  public record Anova(long count, int groups, double ssWithin, double ssBetween, double ssTotal) {}
 
-  /** SS_within and SS_total from grouped moments, groups in value order. */
+  /** SS_within, SS_between and SS_total from grouped moments, groups in value order. */
   public static Anova anova(GroupedMoments moments) {
     List<GroupedMoments.Group> groups = moments.groups();
     groups.sort(Comparator.comparing(GroupedMoments.Group::category));
     long n = 0;
     double mean = 0;
-    double ssTotal = 0;
+    double meanLow = 0;
     double ssWithin = 0;
+    double ssBetween = 0;
     for (GroupedMoments.Group g : groups) {
       ssWithin += g.m2();
       if (n == 0) {
         n = g.count();
         mean = g.mean();
-        ssTotal = g.m2();
+        meanLow = g.meanLow();
         continue;
       }
       long merged = n + g.count();
-      double delta = g.mean() - mean;
-      mean += delta * ((double) g.count() / merged);
-      ssTotal += g.m2() + delta * delta * ((double) n * g.count() / merged);
+      double delta = GroupedMoments.difference(g.mean(), g.meanLow(), mean, meanLow);
+      // The running mean moves in double-double as in GroupedMoments, so later δ stay exact too.
+      double increment = delta * ((double) g.count() / merged);
+      double hi = mean + increment;
+      double error = BatchFold.twoSumError(mean, increment, hi) + meanLow;
+      mean = hi + error;
+      meanLow = error - (mean - hi);
+      ssBetween += delta * delta * ((double) n * g.count() / merged);
       n = merged;
     }
-    return new Anova(n, groups.size(), ssWithin, ssTotal);
+    return new Anova(n, groups.size(), ssWithin, ssBetween, ssWithin + ssBetween);
   }
 
   /** sqrt(ε²) clamped to [0, 1]; see the class comment. */
@@ -66,7 +78,9 @@ public final class CorrelationRatio {
     if (!defined(a) || a.count() <= a.groups()) {
       return 0;
     }
-    double epsilonSquared = 1 - (a.ssWithin() / (a.count() - a.groups())) / (a.ssTotal() / (a.count() - 1));
+    // ε² = η² − (1 − η²)·(k − 1)/(N − k), each share of SS_total divided out first so nothing can overflow.
+    double epsilonSquared = a.ssBetween() / a.ssTotal()
+        - a.ssWithin() / a.ssTotal() * ((double) (a.groups() - 1) / (a.count() - a.groups()));
     return Math.sqrt(clamp(epsilonSquared));
   }
 
@@ -76,7 +90,7 @@ public final class CorrelationRatio {
     if (!defined(a)) {
       return 0;
     }
-    return Math.sqrt(clamp(1 - a.ssWithin() / a.ssTotal()));
+    return Math.sqrt(clamp(a.ssBetween() / a.ssTotal()));
   }
 
   private static boolean defined(Anova a) {

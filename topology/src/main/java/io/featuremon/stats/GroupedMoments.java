@@ -20,11 +20,15 @@ import java.util.function.UnaryOperator;
  *
  * <p><b>Exactness.</b> {@link #add} is Welford's update; {@link #merge} is Chan et al.'s pairwise combination
  * (mean = m_a + δ·n_b/n, M2 = M2_a + M2_b + δ²·n_a·n_b/n with δ = m_b − m_a), exact in real arithmetic, so merging
- * panes in any grouping equals the sequential result up to rounding (relative differences of order 1e-15 per
- * combination, tested at 1e-12). A category whose values are all equal has M2 exactly 0 and its mean exactly that
- * value, however the rows were split into panes: every δ is exactly 0. Inputs must be finite; values beyond about
- * 1e154 in magnitude can still overflow M2 to +∞, which serializes like any other state and which
- * {@link CorrelationRatio} treats as undefined.
+ * panes in any grouping equals the sequential result up to rounding. Each group's mean is kept as a double-double,
+ * mean + meanLow, moved with an error-free sum (TwoSum, as in {@link BatchFold}), and every δ is taken from that
+ * exact mean: a mean rounded to a double is off by up to half its ulp, 6e-11 at 1e6 and 1e-4 at 1e12, which is not
+ * small beside a spread of 1e-3 and made η wrong by up to 1e-5 relative (issue 8). So M2 and the means are exact to
+ * about 1e-14 relative on the scale of the spread, whatever the offset, and {@link CorrelationRatio} is exact to
+ * 1e-9 against rational arithmetic with offsets up to 1e12 and spreads down to one ulp of them. A category whose
+ * values are all equal has M2 exactly 0, its mean exactly that value and meanLow exactly 0, however the rows were
+ * split into panes: every δ is exactly 0. Inputs must be finite; values beyond about 1e154 in magnitude can still
+ * overflow M2 to +∞, which serializes like any other state and which {@link CorrelationRatio} treats as undefined.
  *
  * <p><b>Merging panes into a window.</b> Like {@link Contingency}: merge the panes' {@link CategoryCounts} first,
  * then use {@link #merge(GroupedMoments, CategoryCounts)}, which folds every category without an own bucket in the
@@ -33,35 +37,70 @@ import java.util.function.UnaryOperator;
  * and folds the others into OTHER. Folding combines groups in first-seen order.
  *
  * <p>Mutable through {@link #add}; merges return new states and leave both arguments unchanged. Binary layout,
- * format 1, big-endian: {@code format(1) cap(int) incomplete(long) n(int) then n × [category(int length + UTF-8),
- * count(long), mean(double bits), m2(double bits)]}, categories in first-seen order.
+ * format 2, big-endian: {@code format(2) cap(int) incomplete(long) n(int) then n × [category(int length + UTF-8),
+ * count(long), mean(double bits), meanLow(double bits), m2(double bits)]}, categories in first-seen order. Format 1,
+ * the same without meanLow, is still read (meanLow 0).
  */
 public final class GroupedMoments {
-  static final byte FORMAT = 1;
+  static final byte FORMAT = 2;
+  /** The layout without meanLow, still read. */
+  static final byte FORMAT_1 = 1;
 
-  /** The moments of one category. */
-  public record Group(String category, long count, double mean, double m2) {}
+  /**
+   * The moments of one category. The exact mean of its rows is {@code mean + meanLow}: a double-double whose low
+   * part holds the rounding residue of the high one (see the class comment); {@code mean} alone is the mean rounded
+   * to a double.
+   */
+  public record Group(String category, long count, double mean, double meanLow, double m2) {
+    /** A group whose mean is exactly a double. */
+    public Group(String category, long count, double mean, double m2) {
+      this(category, count, mean, 0, m2);
+    }
+  }
 
   /** Mutable moments of one group; never shared between states. */
   private static final class Moments {
     long count;
     double mean;
+    double meanLow; // mean + meanLow is the exact mean, up to a rounding of relative order ε² (a double-double)
     double m2;
 
-    Moments(long count, double mean, double m2) {
+    Moments(long count, double mean, double meanLow, double m2) {
       this.count = count;
       this.mean = mean;
+      this.meanLow = meanLow;
       this.m2 = m2;
     }
 
+    /**
+     * Welford's update around the double-double mean μ = mean + meanLow: δ = x − μ, μ += δ/n, M2 += δ·(δ − δ/n).
+     * x − mean is exact whenever x is within a factor 2 of the mean (Sterbenz), which is the case that matters: a
+     * large offset with a small spread, where a mean rounded to a double would be off by up to half its ulp, not
+     * small beside the spread.
+     */
     void add(double x) {
       count++;
-      double delta = x - mean;
-      mean += delta / count;
-      m2 += delta * (x - mean);
+      double delta = (x - mean) - meanLow;
+      double increment = delta / count;
+      moveMean(increment);
+      m2 += delta * (delta - increment);
     }
 
-    /** Chan's combination into this. */
+    /** μ += increment in double-double: the rounding of the high part's sum is kept in the low part (TwoSum). */
+    private void moveMean(double increment) {
+      double hi = mean + increment;
+      double error = BatchFold.twoSumError(mean, increment, hi) + meanLow;
+      double sum = hi + error;
+      if (Double.isFinite(sum)) {
+        mean = sum;
+        meanLow = error - (sum - hi);
+      } else { // inputs near the double range overflowed x − μ: no low part to keep, M2 is +∞ or NaN anyway
+        mean = hi;
+        meanLow = 0;
+      }
+    }
+
+    /** Chan's combination into this, with δ = μ_o − μ taken between the double-double means. */
     void combine(Moments o) {
       if (o.count == 0) {
         return;
@@ -69,19 +108,30 @@ public final class GroupedMoments {
       if (count == 0) {
         count = o.count;
         mean = o.mean;
+        meanLow = o.meanLow;
         m2 = o.m2;
         return;
       }
       long n = Math.addExact(count, o.count);
-      double delta = o.mean - mean;
-      mean += delta * ((double) o.count / n);
+      double delta = difference(o.mean, o.meanLow, mean, meanLow);
+      moveMean(delta * ((double) o.count / n));
       m2 += o.m2 + delta * delta * ((double) count * o.count / n);
       count = n;
     }
 
     Moments copy() {
-      return new Moments(count, mean, m2);
+      return new Moments(count, mean, meanLow, m2);
     }
+  }
+
+  /**
+   * (aHigh + aLow) − (bHigh + bLow) rounded once: the difference of the high parts is split exactly into its rounded
+   * value and residue (TwoSum), so means that differ in their low parts only still give their true, tiny, δ.
+   */
+  static double difference(double aHigh, double aLow, double bHigh, double bLow) {
+    double hi = aHigh - bHigh;
+    double residue = BatchFold.twoSumError(aHigh, -bHigh, hi);
+    return hi + (residue + (aLow - bLow));
   }
 
   private final int cap;
@@ -115,7 +165,7 @@ public final class GroupedMoments {
       return null;
     }
     String key = admit(CategoricalBytes.wellFormed(bucket));
-    groups.computeIfAbsent(key, k -> new Moments(0, 0, 0)).add(value);
+    groups.computeIfAbsent(key, k -> new Moments(0, 0, 0, 0)).add(value);
     return key;
   }
 
@@ -182,13 +232,13 @@ public final class GroupedMoments {
 
   private GroupedMoments union(GroupedMoments that) {
     LinkedHashMap<String, Moments> merged = copyOf(groups);
-    that.groups.forEach((k, m) -> merged.computeIfAbsent(k, x -> new Moments(0, 0, 0)).combine(m));
+    that.groups.forEach((k, m) -> merged.computeIfAbsent(k, x -> new Moments(0, 0, 0, 0)).combine(m));
     return new GroupedMoments(cap, merged, Math.addExact(incomplete, that.incomplete));
   }
 
   private GroupedMoments remap(UnaryOperator<String> map) {
     LinkedHashMap<String, Moments> mapped = new LinkedHashMap<>();
-    groups.forEach((k, m) -> mapped.computeIfAbsent(map.apply(k), x -> new Moments(0, 0, 0)).combine(m));
+    groups.forEach((k, m) -> mapped.computeIfAbsent(map.apply(k), x -> new Moments(0, 0, 0, 0)).combine(m));
     return new GroupedMoments(cap, mapped, incomplete);
   }
 
@@ -229,26 +279,30 @@ public final class GroupedMoments {
   /** The groups in first-seen order. */
   public List<Group> groups() {
     List<Group> list = new ArrayList<>(groups.size());
-    groups.forEach((k, m) -> list.add(new Group(k, m.count, m.mean, m.m2)));
+    groups.forEach((k, m) -> list.add(new Group(k, m.count, m.mean, m.meanLow, m.m2)));
     return list;
   }
 
   /** The moments of one category; count 0 (mean and M2 0) when it has no group. */
   public Group group(String category) {
     Moments m = groups.get(category);
-    return m == null ? new Group(category, 0, 0, 0) : new Group(category, m.count, m.mean, m.m2);
+    return m == null ? new Group(category, 0, 0, 0, 0) : new Group(category, m.count, m.mean, m.meanLow, m.m2);
   }
 
   public byte[] toBytes() {
-    CategoricalBytes.Writer out = new CategoricalBytes.Writer(17 + 40 * groups.size())
+    CategoricalBytes.Writer out = new CategoricalBytes.Writer(17 + 48 * groups.size())
         .writeByte(FORMAT).writeInt(cap).writeLong(incomplete).writeInt(groups.size());
-    groups.forEach((k, m) -> out.writeString(k).writeLong(m.count).writeDouble(m.mean).writeDouble(m.m2));
+    groups.forEach((k, m) -> out.writeString(k).writeLong(m.count).writeDouble(m.mean).writeDouble(m.meanLow)
+        .writeDouble(m.m2));
     return out.toByteArray();
   }
 
-  /** Reads format 1; throws {@link IllegalArgumentException} on any other or malformed input. */
+  /**
+   * Reads formats 2 and 1 (written before the mean had a low part: read with meanLow 0, so panes stored by the
+   * previous version restore); throws {@link IllegalArgumentException} on any other or malformed input.
+   */
   public static GroupedMoments fromBytes(byte[] bytes) {
-    CategoricalBytes.Reader in = new CategoricalBytes.Reader(bytes, "GroupedMoments", FORMAT);
+    CategoricalBytes.Reader in = new CategoricalBytes.Reader(bytes, "GroupedMoments", FORMAT_1, FORMAT);
     int cap = in.readInt();
     if (cap < 1) {
       throw in.invalid("cap " + cap + " is below 1");
@@ -260,13 +314,14 @@ public final class GroupedMoments {
       String k = in.readString();
       long count = in.readCount("count");
       double mean = in.readDouble();
+      double meanLow = in.format() == FORMAT_1 ? 0 : in.readDouble();
       double m2 = in.readDouble();
       // Only the structure is checked: values a live state can reach (an M2 that overflowed to +∞ from huge but
       // finite inputs) must be readable, or a restored pane would fail where the live one did not.
       if (count == 0) {
         throw in.invalid("group " + i + " is empty");
       }
-      if (groups.put(k, new Moments(count, mean, m2)) != null) {
+      if (groups.put(k, new Moments(count, mean, meanLow, m2)) != null) {
         throw in.invalid("duplicate group " + i);
       }
     }

@@ -242,6 +242,182 @@ class CorrelationRatioTest {
     }
   }
 
+  // ---- exact rational arithmetic
+
+  /** How the numeric values of one regime are drawn: the category's index and a standard normal in, a double out. */
+  private interface Draw {
+    double value(int category, Random random);
+  }
+
+  private record Regime(String name, Draw draw) {}
+
+  /** The regimes of issue 8: large offsets with small spreads, nearly constant columns, timestamps. */
+  private static List<Regime> regimes() {
+    List<Regime> list = new ArrayList<>();
+    double[][] offsetSpread = {{0, 1}, {1e6, 1}, {1e6, 1e-3}, {1e12, 1e6}, {1e12, 1e-2}, {1.7e12, 1e3}, {5, 1e-9}};
+    for (double[] os : offsetSpread) {
+      for (double dependence : new double[] {0, 0.05, 1}) {
+        list.add(new Regime(os[0] + " + " + os[1] + "·(" + dependence + "·f(c) + N(0,1))",
+            (c, random) -> os[0] + os[1] * (dependence * Math.cos(3 * c) + random.nextGaussian())));
+      }
+    }
+    // Milliseconds since the epoch, spread over an hour, the hour depending a little on the category.
+    list.add(new Regime("1.7e12 ms + seconds", (c, random) -> 1.7e12 + 1000.0 * (random.nextInt(3600) + 60 * c)));
+    list.add(new Regime("1.7e12 + fractional seconds", (c, random) -> 1.7e12 + c + random.nextGaussian()));
+    // Nearly constant: one row in about a thousand differs, by a step or by one ulp.
+    list.add(new Regime("0.1, rarely 0.2", (c, random) -> random.nextInt(1000) == 0 ? 0.2 : 0.1));
+    list.add(new Regime("1e6, rarely one ulp up",
+        (c, random) -> random.nextInt(1000) == 0 ? Math.nextUp(1e6) : 1e6));
+    list.add(new Regime("1e12, in category 0 one ulp up half the time",
+        (c, random) -> c == 0 && random.nextBoolean() ? Math.nextUp(1e12) : 1e12));
+    return list;
+  }
+
+  /**
+   * Issue 8, item 2: η was off by up to 5e-6 relative on 1e6 + 1e-3·N(0,1), because the per-category means were plain
+   * doubles (their half-ulp at 1e6 is not small beside a spread of 1e-3). Checked against exact rational arithmetic
+   * (scripts/exact_correlation_ratio.py) in every regime, for one state fed row by row, for panes merged in three
+   * groupings, and for panes whose categories overflow the cap, folded into OTHER by the window's buckets.
+   */
+  @Test
+  void etaShouldBeExactInEveryRegimeAgainstRationalArithmetic() throws Exception {
+    int n = 2000;
+    int cardinality = 8;
+    int smallCap = 5;
+    List<Map<String, List<List<String>>>> cases = new ArrayList<>();
+    List<List<GroupedMoments>> states = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    Random random = new Random(81);
+    for (Regime regime : regimes()) {
+      String[] c = CategoricalFixtures.values(random, n, cardinality, 0.02, "c");
+      double[] x = new double[n];
+      for (int i = 0; i < n; i++) {
+        x[i] = regime.draw().value(c[i] == null ? cardinality : Integer.parseInt(c[i].substring(1)), random);
+      }
+      int[] cuts = CategoricalFixtures.cuts(random, n, 2 + random.nextInt(6));
+
+      // Every category its own group: sequential and merged panes have the same groups.
+      List<GroupedMoments> own = new ArrayList<>();
+      own.add(momentsOf(c, x));
+      List<GroupedMoments> parts = new ArrayList<>();
+      for (int p = 0; p + 1 < cuts.length; p++) {
+        parts.add(momentsOf(Arrays.copyOfRange(c, cuts[p], cuts[p + 1]), Arrays.copyOfRange(x, cuts[p], cuts[p + 1])));
+      }
+      own.addAll(CategoricalFixtures.groupings(parts, GroupedMoments::merge, random));
+      cases.add(Map.of("groups", exactGroups(c, x)));
+      states.add(own);
+      names.add(regime.name());
+
+      // Cap below the cardinality: each pane buckets first-seen, the window folds what has no bucket into OTHER.
+      List<CategoryCounts> counts = new ArrayList<>();
+      List<GroupedMoments> capped = new ArrayList<>();
+      String[] keys = new String[n];
+      for (int p = 0; p + 1 < cuts.length; p++) {
+        CategoryCounts pc = CategoryCounts.empty(smallCap);
+        GroupedMoments pm = GroupedMoments.empty(smallCap);
+        for (int i = cuts[p]; i < cuts[p + 1]; i++) {
+          keys[i] = pc.add(c[i]);
+          pm.add(keys[i], x[i]);
+        }
+        counts.add(pc);
+        capped.add(pm);
+      }
+      CategoryCounts window = counts.stream().reduce(CategoryCounts::merge).orElseThrow();
+      for (int i = 0; i < n; i++) {
+        keys[i] = keys[i] == null ? null : window.bucketOf(keys[i]);
+      }
+      List<GroupedMoments> folded = new ArrayList<>();
+      folded.add(capped.get(0).restrictTo(window).merge(GroupedMoments.empty(smallCap), window));
+      if (capped.size() > 1) {
+        folded.addAll(CategoricalFixtures.groupings(capped, (a, b) -> a.merge(b, window), random));
+      }
+      cases.add(Map.of("groups", exactGroups(keys, x, cuts[1])));
+      states.add(folded.subList(0, 1));
+      names.add(regime.name() + ", first pane folded");
+      if (capped.size() > 1) {
+        cases.add(Map.of("groups", exactGroups(keys, x, n)));
+        states.add(folded.subList(1, folded.size()));
+        names.add(regime.name() + ", folded panes merged");
+      }
+    }
+    List<JsonNode> exact = exactCorrelationRatios(cases);
+    StringBuilder report = new StringBuilder();
+    List<String> failures = new ArrayList<>();
+    for (int k = 0; k < cases.size(); k++) {
+      JsonNode e = exact.get(k);
+      double worstEta = 0;
+      double worstEpsilon = 0;
+      double worstSs = 0;
+      for (GroupedMoments g : states.get(k)) {
+        String as = names.get(k) + ": " + e;
+        CorrelationRatio.Anova a = CorrelationRatio.anova(g);
+        assertThat(a.count()).as(as).isEqualTo(e.get("n").asLong());
+        assertThat(a.groups()).as(as).isEqualTo(e.get("k").asInt());
+        worstSs = Math.max(worstSs, relative(a.ssWithin(), e.get("ss_within").asDouble(), 0));
+        worstSs = Math.max(worstSs, relative(a.ssTotal(), e.get("ss_total").asDouble(), 0));
+        double eta = e.get("eta").isNull() ? 0 : e.get("eta").asDouble();
+        worstEta = Math.max(worstEta, relative(CorrelationRatio.unadjusted(g), eta, 0));
+        // ε² is a difference of two ratios: near 0 (no association) its relative error is the problem's own
+        // conditioning, not the computation's, so it is compared on the scale of 1e-6, where the test's data put it.
+        double epsilonSquared = e.get("epsilon_squared").isNull() ? 0 : Math.max(0, e.get("epsilon_squared").asDouble());
+        worstEpsilon = Math.max(worstEpsilon, relative(square(CorrelationRatio.adjusted(g)), epsilonSquared, 1e-6));
+      }
+      String line = String.format("%-60s worst relative error: SS %.1e, η %.1e, ε² %.1e", names.get(k), worstSs,
+          worstEta, worstEpsilon);
+      report.append(line).append('\n');
+      if (Math.max(worstSs, Math.max(worstEta, worstEpsilon)) > 1e-9) {
+        failures.add(line);
+      }
+    }
+    System.out.print(report);
+    assertThat(failures).as("regimes beyond 1e-9").isEmpty();
+  }
+
+  /** |actual − exact| / max(|exact|, floor); 0 when both are 0. */
+  private static double relative(double actual, double exact, double floor) {
+    double scale = Math.max(Math.abs(exact), floor);
+    return actual == exact ? 0 : Math.abs(actual - exact) / scale;
+  }
+
+  /** The rows' values as exact decimal strings, one list per key, over rows [0, to). */
+  private static List<List<String>> exactGroups(String[] keys, double[] x, int to) {
+    Map<String, List<String>> groups = new java.util.TreeMap<>();
+    for (int i = 0; i < to; i++) {
+      if (keys[i] != null) {
+        groups.computeIfAbsent(keys[i], k -> new ArrayList<>()).add(Double.toString(x[i]));
+      }
+    }
+    return new ArrayList<>(groups.values());
+  }
+
+  private static List<List<String>> exactGroups(String[] keys, double[] x) {
+    return exactGroups(keys, x, x.length);
+  }
+
+  /** scripts/exact_correlation_ratio.py, one answer per case. */
+  private static List<JsonNode> exactCorrelationRatios(List<?> cases) throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    Process p = new ProcessBuilder(CategoricalFixtures.PYTHON, "../scripts/exact_correlation_ratio.py")
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try (var in = p.getOutputStream()) {
+      for (Object c : cases) {
+        in.write(json.writeValueAsBytes(c));
+        in.write('\n');
+      }
+    }
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("exact_correlation_ratio.py: %s", out).isZero();
+    List<JsonNode> answers = new ArrayList<>();
+    for (String line : out.split("\n")) {
+      if (!line.isBlank()) {
+        answers.add(json.readTree(line));
+      }
+    }
+    assertThat(answers).hasSameSizeAs(cases);
+    return answers;
+  }
+
   // ---- windows: panes and order
 
   @Property(tries = 60)

@@ -183,6 +183,7 @@ class GroupedMomentsTest {
     }
     assertThat(merged.group("constant").m2()).isEqualTo(0.0);
     assertThat(merged.group("constant").mean()).isEqualTo(0.1);
+    assertThat(merged.group("constant").meanLow()).isEqualTo(0.0);
     assertThat(merged.group("varying").m2()).isPositive();
   }
 
@@ -300,13 +301,15 @@ class GroupedMomentsTest {
 
   static void assertRoundTripsByteForByte(GroupedMoments g) {
     byte[] bytes = g.toBytes();
-    assertThat(bytes[0]).as("format byte").isEqualTo((byte) 1);
+    assertThat(bytes[0]).as("format byte").isEqualTo((byte) 2);
     GroupedMoments back = GroupedMoments.fromBytes(bytes);
     assertThat(back).isEqualTo(g);
     assertThat(back.toBytes()).isEqualTo(bytes);
     for (GroupedMoments.Group e : g.groups()) {
       assertThat(Double.doubleToRawLongBits(back.group(e.category()).mean()))
           .isEqualTo(Double.doubleToRawLongBits(e.mean()));
+      assertThat(Double.doubleToRawLongBits(back.group(e.category()).meanLow()))
+          .isEqualTo(Double.doubleToRawLongBits(e.meanLow()));
       assertThat(Double.doubleToRawLongBits(back.group(e.category()).m2()))
           .isEqualTo(Double.doubleToRawLongBits(e.m2()));
     }
@@ -323,15 +326,54 @@ class GroupedMomentsTest {
     g.add("k", 2.5);
     assertRoundTripsByteForByte(g);
     byte[] expected = {
-        1, // format
+        2, // format
         0, 0, 0, 3, // cap
         0, 0, 0, 0, 0, 0, 0, 0, // incomplete
         0, 0, 0, 1, // groups
         0, 0, 0, 1, 'k', // category
         0, 0, 0, 0, 0, 0, 0, 1, // count
         0x40, 0x04, 0, 0, 0, 0, 0, 0, // mean 2.5
+        0, 0, 0, 0, 0, 0, 0, 0, // meanLow 0
         0, 0, 0, 0, 0, 0, 0, 0}; // M2 0
     assertThat(g.toBytes()).isEqualTo(expected);
+  }
+
+  @Test
+  void aMeanWithARoundingResidueShouldRoundTripItsLowPart() {
+    // Three values around 1e6 whose mean has no double form: the residue lives in meanLow and must survive.
+    GroupedMoments g = GroupedMoments.empty(3);
+    g.add("k", 1e6);
+    g.add("k", Math.nextUp(1e6));
+    g.add("k", Math.nextUp(1e6));
+    assertThat(g.group("k").meanLow()).isNotZero();
+    assertRoundTripsByteForByte(g);
+  }
+
+  @Test
+  void stateInFormat1ShouldStillBeReadWithAZeroLowPart() {
+    // Format 1, written before the mean had a low part: {"a": [1, 3], OTHER: [5]}, incomplete 2, cap 2.
+    CategoricalBytes.Writer v1 = new CategoricalBytes.Writer(0).writeByte(1).writeInt(2).writeLong(2).writeInt(2)
+        .writeString("a").writeLong(2).writeDouble(2.0).writeDouble(2.0)
+        .writeString(OTHER).writeLong(1).writeDouble(5.0).writeDouble(0.0);
+    GroupedMoments g = GroupedMoments.fromBytes(v1.toByteArray());
+    assertThat(g.cap()).isEqualTo(2);
+    assertThat(g.incomplete()).isEqualTo(2);
+    assertThat(g.groups()).containsExactly(new GroupedMoments.Group("a", 2, 2.0, 0.0, 2.0),
+        new GroupedMoments.Group(OTHER, 1, 5.0, 0.0, 0.0));
+    // It goes on like a state of this version that saw the same rows, and is written back in format 2.
+    GroupedMoments live = GroupedMoments.empty(2);
+    live.add("a", 1);
+    live.add("a", 3);
+    live.add(OTHER, 5);
+    live.addIncomplete();
+    live.addIncomplete();
+    assertThat(g).isEqualTo(live);
+    g.add("a", 8);
+    live.add("a", 8);
+    assertThat(g.toBytes()).isEqualTo(live.toBytes());
+    assertThat(g.toBytes()[0]).isEqualTo((byte) 2);
+    assertThatThrownBy(() -> GroupedMoments.fromBytes(Arrays.copyOf(v1.toByteArray(), v1.toByteArray().length - 8)))
+        .hasMessageContaining("truncated");
   }
 
   @Test
@@ -353,12 +395,14 @@ class GroupedMomentsTest {
     byte[] wrongFormat = good.clone();
     wrongFormat[0] = 0;
     assertThatThrownBy(() -> GroupedMoments.fromBytes(wrongFormat)).hasMessageContaining("unknown format 0");
+    wrongFormat[0] = 3;
+    assertThatThrownBy(() -> GroupedMoments.fromBytes(wrongFormat)).hasMessageContaining("unknown format 3");
     assertThatThrownBy(() -> GroupedMoments.fromBytes(Arrays.copyOf(good, good.length - 1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("truncated");
     assertThatThrownBy(() -> GroupedMoments.fromBytes(Arrays.copyOf(good, good.length + 1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trailing");
     byte[] zeroCount = good.clone();
-    zeroCount[good.length - 17] = 0; // the group's count
+    zeroCount[good.length - 25] = 0; // the group's count
     assertThatThrownBy(() -> GroupedMoments.fromBytes(zeroCount)).isInstanceOf(IllegalArgumentException.class);
   }
 }
