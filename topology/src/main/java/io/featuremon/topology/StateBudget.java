@@ -43,7 +43,7 @@ final class StateBudget {
     bytes += drift ? 32L * sketchK * numeric : 0;
     bytes += 64 * cells * categorical;                                    // capped counts
     bytes += 8 * cells * cells * categorical * (categorical - 1) / 2;     // contingency tables
-    bytes += 24 * cells * numeric * categorical;                          // grouped moments
+    bytes += 32 * cells * numeric * categorical;                          // grouped moments (n, mean + low, M2)
     bytes += (long) batch * (9 * numeric + 32 * categorical + 32);        // pending rows
     return bytes;
   }
