@@ -5,6 +5,7 @@
     python3 scripts/drift_oracle.py embedding   --data topology/src/test/resources/data
     python3 scripts/drift_oracle.py categorical --data topology/src/test/resources/data
     python3 scripts/drift_oracle.py trend
+    python3 scripts/drift_oracle.py generated --out DIR [--sizes 1000,50000,200000]
 
 Prints one JSON document on stdout: the cases (how the real data is split) and the expected values, computed
 from the raw rows with scipy.stats.ks_2samp, scipy.stats.wasserstein_distance, scipy.spatial.distance.jensenshannon
@@ -17,6 +18,9 @@ Splits (all real data, no synthetic values except the trend series):
                101..202 (1959-1984 vs 1984-2009: trending series); every window has at most 200 rows, so a KLL
                sketch with k = 200 holds every item and the Java values must agree to rounding.
   embedding:   minilm-utils-then-net.jsonl, the 500 events of hour 00 vs the 500 of hour 01, per dimension.
+  generated:   synthetic reference and current windows drawn from numpy's PCG64 (seeded): normal, lognormal, Cauchy
+               and integers with few values (Poisson(1.5)), no shift, at each size, plus a +0.5 sd location shift;
+               the raw values go to DIR as big-endian float64 files, the exact values to stdout.
   categorical: wine magnesium (integer mg/l, as text) and macrodata decade and quarter (from the quarter id), same
                halves as numeric.
 """
@@ -51,25 +55,16 @@ def load_embeddings(path):
     return np.array([r["vector"] for r in rows], dtype=float), np.array([r["timestamp"] for r in rows])
 
 
-def deciles(ref):
-    """The smallest value whose inclusive rank is >= i/10, with DataSketches' rounding of i/10 * n to 7 decimals."""
-    s = np.sort(ref)
-    n = len(s)
-    edges = []
-    for i in range(1, BINS):
-        natural = math.ceil(round(i / BINS * n * 1e7) / 1e7)
-        edges.append(float(s[max(natural, 1) - 1]))
-    # numpy's inverted_cdf is the same definition (it can differ only when i/10 * n rounds across an integer).
-    numpy_edges = np.quantile(ref, [i / BINS for i in range(1, BINS)], method="inverted_cdf")
-    if not np.array_equal(np.array(edges), numpy_edges):
-        print(f"note: decile rounding differs from numpy inverted_cdf for n={n}", file=sys.stderr)
-    return edges
+def psi_recipe(ref, cur):
+    """featuremon's stated PSI/JS binning, as a user types it in numpy: distinct inverted_cdf deciles of the
+    reference as inner edges, right-closed bins (-inf, e1], (e1, e2], ..., (e_last, inf) counted with searchsorted."""
+    edges = np.unique(np.quantile(ref, np.arange(1, BINS) / BINS, method="inverted_cdf"))
 
+    def shares_of(x):
+        return np.diff(np.searchsorted(np.sort(x), edges, side="right"), prepend=0, append=len(x)) / len(x)
 
-def shares(values, edges):
-    s = np.sort(values)
-    cum = np.searchsorted(s, np.array(edges), side="right") / len(s)
-    return np.diff(np.concatenate([[0.0], cum, [1.0]]))
+    r, c = shares_of(ref), shares_of(cur)
+    return edges, r, c, psi(r, c), float(distance.jensenshannon(r, c, base=2))
 
 
 def psi(r, c):
@@ -79,8 +74,7 @@ def psi(r, c):
 
 
 def numeric_case(dataset, name, ref, cur):
-    edges = deciles(ref)
-    r, c = shares(ref, edges), shares(cur, edges)
+    edges, r, c, _, _ = psi_recipe(ref, cur)
     w1 = float(stats.wasserstein_distance(ref, cur))
     sd = float(np.std(ref))
     return {
@@ -88,9 +82,47 @@ def numeric_case(dataset, name, ref, cur):
         "ks": float(stats.ks_2samp(ref, cur).statistic),
         "wasserstein_raw": w1, "reference_std": sd, "wasserstein": w1 / sd if sd > 0 else (0.0 if w1 == 0 else None),
         "psi": psi(r, c), "js": float(distance.jensenshannon(r, c, base=2)),
-        "edges": edges, "reference_shares": r.tolist(), "current_shares": c.tolist(),
+        "edges": edges.tolist(), "reference_shares": r.tolist(), "current_shares": c.tolist(),
         "min": float(min(ref.min(), cur.min())), "max": float(max(ref.max(), cur.max())),
     }
+
+
+def exact_drift(ref, cur):
+    edges, r, c, p, js = psi_recipe(ref, cur)
+    w1 = float(stats.wasserstein_distance(ref, cur))
+    sd = float(np.std(ref))
+    return {"ks": float(stats.ks_2samp(ref, cur).statistic), "wasserstein_raw": w1, "reference_std": sd,
+            "wasserstein": w1 / sd, "psi": p, "js": js, "edges": edges.tolist(), "reference_shares": r.tolist(),
+            "current_shares": c.tolist()}
+
+
+GENERATORS = {
+    "normal": lambda rng, n: rng.normal(10, 3, n),
+    "lognormal": lambda rng, n: rng.lognormal(0, 1, n),
+    "cauchy": lambda rng, n: rng.standard_cauchy(n),
+    "integers": lambda rng, n: rng.poisson(1.5, n).astype(float),
+}
+
+
+def cmd_generated(args):
+    import os
+    os.makedirs(args.out, exist_ok=True)
+    cases = []
+    sizes = [int(v) for v in args.sizes.split(",")]
+    for seed, (name, draw) in enumerate(GENERATORS.items()):
+        for n in sizes:
+            rng = np.random.default_rng([20261127, seed, n])
+            ref, cur = draw(rng, n), draw(rng, n)
+            variants = [("none", cur)]
+            if n == 50_000:
+                variants.append(("+0.5sd", cur + 0.5 * np.std(ref)))
+            for shift, c in variants:
+                base = f"{name}-{n}-{shift}"
+                ref.astype(">f8").tofile(f"{args.out}/{base}.ref")
+                c.astype(">f8").tofile(f"{args.out}/{base}.cur")
+                cases.append({"name": name, "n": n, "shift": shift, "reference": f"{base}.ref",
+                              "current": f"{base}.cur", **exact_drift(ref, c)})
+    return {"cases": cases}
 
 
 def cmd_numeric(args):
@@ -212,11 +244,13 @@ def cmd_trend(_args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["numeric", "embedding", "categorical", "trend"])
+    parser.add_argument("command", choices=["numeric", "embedding", "categorical", "trend", "generated"])
     parser.add_argument("--data", default="topology/src/test/resources/data")
+    parser.add_argument("--out", help="generated: where to write the raw values")
+    parser.add_argument("--sizes", default="1000,50000,200000", help="generated: window sizes")
     args = parser.parse_args()
     out = {"numeric": cmd_numeric, "embedding": cmd_embedding, "categorical": cmd_categorical,
-           "trend": cmd_trend}[args.command](args)
+           "trend": cmd_trend, "generated": cmd_generated}[args.command](args)
     out["scipy"] = scipy.__version__
     out["numpy"] = np.__version__
     json.dump(out, sys.stdout)

@@ -1,13 +1,16 @@
 package io.featuremon.topology;
 
 import io.featuremon.config.FeaturemonConfig;
+import io.featuremon.stats.drift.NumericSketch;
 
 /**
  * The state one group needs, estimated from its shape, against {@code limits.group.state.bytes}: decided once, when
  * a shape is first seen, so a group is either refused at its first event or never.
  *
  * <p>Per open pane: the upper triangle of the co-moment matrix (8·d(d+1)/2 bytes), its header (40·d), one KLL sketch
- * per numeric dimension when drift is on (about 32·k bytes at most), categorical counts, contingency tables and
+ * per numeric dimension when drift is on ({@link NumericSketch#maxSerializedBytes} at 2⁴⁰ items: 5.7 KB for
+ * k = 200, 50 KB for k = 2048; k is drift.sketch.k for tabular features and drift.embedding.sketch.k for embedding
+ * dimensions), categorical counts, contingency tables and
  * grouped moments (bounded by the category cap), and up to one fold batch of pending rows. A window of
  * size/pane panes plus the panes its grace keeps open, and the reference pane of a reference range, are open at
  * once. The estimate errs high; the README's sizing table uses the same formula.
@@ -17,6 +20,7 @@ final class StateBudget {
   private final long openPanes;
   private final boolean drift;
   private final int sketchK;
+  private final int embeddingSketchK;
   private final int categoryCap;
   private final int batch;
 
@@ -28,6 +32,7 @@ final class StateBudget {
     this.limit = config.maxGroupStateBytes();
     this.drift = !config.referenceMode().equals("none");
     this.sketchK = config.sketchK();
+    this.embeddingSketchK = config.embeddingSketchK();
     this.categoryCap = config.maxCategories();
     this.batch = config.foldBatchSize();
   }
@@ -36,11 +41,16 @@ final class StateBudget {
     return b == 0 ? a : gcd(b, a % b);
   }
 
+  /** Most bytes one numeric dimension's sketch takes, for any count a pane can reach (2⁴⁰ events). */
+  static long sketchBytes(int k) {
+    return NumericSketch.maxSerializedBytes(k, 1L << 40);
+  }
+
   /** Bytes one pane of a group of {@code numeric} numeric and {@code categorical} categorical features holds. */
   static long bytesPerPane(long numeric, long categorical, boolean drift, int sketchK, int categoryCap, int batch) {
     long cells = categoryCap + 1L;
     long bytes = 8 * numeric * (numeric + 1) / 2 + 40 * numeric;
-    bytes += drift ? 32L * sketchK * numeric : 0;
+    bytes += drift ? sketchBytes(sketchK) * numeric : 0;
     bytes += 64 * cells * categorical;                                    // capped counts
     bytes += 8 * cells * cells * categorical * (categorical - 1) / 2;     // contingency tables
     bytes += 32 * cells * numeric * categorical;                          // grouped moments (n, mean + low, M2)
@@ -63,7 +73,8 @@ final class StateBudget {
   long estimate(StateCodec.Schema shape) {
     long numeric = shape.dimensions();
     long categorical = shape.categoricalNames().size();
-    return openPanes * bytesPerPane(numeric, categorical, drift, sketchK, categoryCap, batch);
+    int k = shape.featureNames() == null ? embeddingSketchK : sketchK;
+    return openPanes * bytesPerPane(numeric, categorical, drift, k, categoryCap, batch);
   }
 
   /**

@@ -66,6 +66,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   /** The pane that accumulates the reference range's events; real panes start at or after 0. */
   private static final long REFERENCE_PANE = -1;
   private final int sketchK;
+  private final int embeddingSketchK;
   private java.util.function.Function<Bytes, byte[]> profile;
   private KeyValueStore<Bytes, byte[]> references;
   private final FeaturemonConfig config;
@@ -100,6 +101,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     this.referenceFrom = referenceRange ? config.referenceRange()[0] : 0;
     this.referenceTo = referenceRange ? config.referenceRange()[1] : 0;
     this.sketchK = config.sketchK();
+    this.embeddingSketchK = config.embeddingSketchK();
     this.importance = config.importance();
     this.alertRules = alertRules;
     this.closeQuorum = config.windowCloseQuorum();
@@ -517,6 +519,11 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     return "shape " + describe(schemaOf(event)) + " of model '" + key.model() + "' is not confirmed";
   }
 
+  /** drift.embedding.sketch.k for an embedding's dimensions, drift.sketch.k for a tabular model's features. */
+  private int sketchK(StateCodec.Schema schema) {
+    return schema.featureNames() == null ? embeddingSketchK : sketchK;
+  }
+
   private static String describe(StateCodec.Schema shape) {
     if (shape.featureNames() == null) {
       return "(" + shape.dimensions() + " dimensions)";
@@ -737,7 +744,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       foldCategorical(group, pane, schema, decoded);
     }
     if (driftEnabled) {
-      DriftState sketches = DriftState.load(moments::get, group, pane, d, sketchK);
+      DriftState sketches = DriftState.load(moments::get, group, pane, d, sketchK(schema));
       sketches.add(decoded);
       sketches.save(moments, group, pane);
     }
@@ -849,12 +856,12 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         categoricalPanes.add(CategoricalState.load(moments, group, pane, schema, categoryCap));
       }
       if (driftEnabled) {
-        driftPanes.add(DriftState.load(moments::get, group, pane, d, sketchK));
+        driftPanes.add(DriftState.load(moments::get, group, pane, d, sketchK(schema)));
       }
     }
     CategoricalState categorical = schema.hasCategorical()
         ? CategoricalState.mergeAll(categoricalPanes, schema, categoryCap) : CategoricalState.empty(schema, categoryCap);
-    DriftState sketches = driftEnabled ? DriftState.mergeAll(driftPanes, d, sketchK) : null;
+    DriftState sketches = driftEnabled ? DriftState.mergeAll(driftPanes, d, sketchK(schema)) : null;
     return new Collected(merged, incomplete, missing, categorical, sketches);
   }
 

@@ -71,7 +71,7 @@ class DriftReplayTest {
   @Test
   void withSketchesLargeEnoughToBeExactTheDriftedShareIsScipysExactly() throws Exception {
     JsonNode expected = scipy(MINILM, 512);
-    JsonNode drift = secondWindowDrift(Map.of(FeaturemonConfig.DRIFT_SKETCH_K, "512"), MINILM);
+    JsonNode drift = secondWindowDrift(Map.of(FeaturemonConfig.DRIFT_EMBEDDING_SKETCH_K, "512"), MINILM);
     assertThat(drift.get("embedding").get("driftedShare").asDouble()).isEqualTo(expected.get("driftedShare").asDouble());
   }
 

@@ -33,9 +33,25 @@ final class DriftOracle {
     return cached;
   }
 
+  /** Where {@code generated} put its raw values (big-endian float64 files named in its cases). */
+  static final Path GENERATED = Path.of("target/drift-oracle-generated");
+
+  /** The values of one generated window, as the oracle drew them. */
+  static double[] generatedValues(String file) throws IOException {
+    java.nio.DoubleBuffer buffer = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(GENERATED.resolve(file)))
+        .asDoubleBuffer();
+    double[] values = new double[buffer.remaining()];
+    buffer.get(values);
+    return values;
+  }
+
   private static JsonNode compute(String command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("python3", SCRIPT.toString(), command, "--data", RealData.DATA.toString())
-        .redirectError(ProcessBuilder.Redirect.PIPE).start();
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("python3", SCRIPT.toString(), command,
+        "--data", RealData.DATA.toString()));
+    if (command.equals("generated")) {
+      args.addAll(java.util.List.of("--out", GENERATED.toString()));
+    }
+    Process p = new ProcessBuilder(args).redirectError(ProcessBuilder.Redirect.PIPE).start();
     byte[] out = p.getInputStream().readAllBytes();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("drift oracle finished").isTrue();

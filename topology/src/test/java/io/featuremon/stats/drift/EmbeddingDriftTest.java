@@ -22,7 +22,7 @@ class EmbeddingDriftTest {
       for (int i = 0; i < rows.length; i++) {
         values[i] = vectors[rows[i]][j];
       }
-      sketches.add(RealData.sketch(values));
+      sketches.add(RealData.sketch(values, NumericSketch.EMBEDDING_DEFAULT_K));
     }
     return sketches;
   }
@@ -50,7 +50,7 @@ class EmbeddingDriftTest {
     // W1 bound of the 0.1 threshold.
     int exactDrifted = 0;
     int borderline = 0;
-    double eps = 2 * NumericSketch.normalizedRankError(NumericSketch.DEFAULT_K);
+    double eps = 2 * NumericSketch.normalizedRankError(NumericSketch.EMBEDDING_DEFAULT_K);
     for (int j = 0; j < 384; j++) {
       JsonNode dim = oracle.get("dimensions").get(j);
       double w = dim.get("wasserstein").asDouble();

@@ -55,14 +55,15 @@ class NumericDriftTest {
     RealData.Embeddings minilm = RealData.embeddings("minilm-utils-then-net.jsonl");
     double[][] hour0 = RealData.columns(minilm.vectors(), 0, 500);
     double[][] hour1 = RealData.columns(minilm.vectors(), 500, 1000);
-    double pmfError = KllSketch.getNormalizedRankError(NumericSketch.DEFAULT_K, true);
+    int k = NumericSketch.EMBEDDING_DEFAULT_K;
+    double pmfError = KllSketch.getNormalizedRankError(k, true);
     double worstKs = 0;
     double worstW1 = 0;
     double worstShare = 0;
     for (int j = 0; j < hour0.length; j++) {
       JsonNode expected = oracle.get("dimensions").get(j);
-      NumericSketch reference = RealData.sketch(hour0[j]);
-      NumericSketch current = RealData.sketch(hour1[j]);
+      NumericSketch reference = RealData.sketch(hour0[j], k);
+      NumericSketch current = RealData.sketch(hour1[j], k);
       assertThat(reference.isExact()).isFalse();
       NumericDrift.Result r = NumericDrift.compare(reference, current);
       double eps = reference.rankError() + current.rankError();
@@ -74,6 +75,9 @@ class NumericDriftTest {
       double w1 = r.wasserstein() * reference.standardDeviation();
       double w1Error = Math.abs(w1 - expected.get("wasserstein_raw").asDouble());
       assertThat(w1Error).as("|W1 - W1_exact| in dimension %d", j).isLessThanOrEqualTo(eps * range);
+      assertThat(w1Error / reference.standardDeviation()).as("|W1/σ - exact| in dimension %d", j)
+          .isLessThanOrEqualTo(r.wassersteinError());
+      assertThat(r.wassersteinError()).isLessThanOrEqualTo(eps * range / reference.standardDeviation() * (1 + 1e-12));
       assertThat(reference.standardDeviation()).isCloseTo(expected.get("reference_std").asDouble(),
           within(1e-12 * expected.get("reference_std").asDouble()));
 
@@ -99,7 +103,7 @@ class NumericDriftTest {
     assertThat(worstShare).isLessThanOrEqualTo(pmfError);
     System.out.printf("MiniLM 500 vs 500, 384 dims, k=200: worst |D error| %.5f (bound %.5f), worst |W1 error|/range"
         + " %.5f (bound %.5f), worst bin-share error %.5f (bound %.5f)%n", worstKs, 2 * NumericSketch
-        .normalizedRankError(200), worstW1, 2 * NumericSketch.normalizedRankError(200), worstShare, pmfError);
+        .normalizedRankError(k), worstW1, 2 * NumericSketch.normalizedRankError(k), worstShare, pmfError);
   }
 
   static double[] trueShares(double[] sorted, double[] edges) {
@@ -131,9 +135,9 @@ class NumericDriftTest {
     NumericSketch reference = RealData.sketch(NumericSketchTest.gaussian(2, 100_000));
     NumericSketch current = RealData.sketch(NumericSketchTest.gaussian(3, 100_000));
     NumericDrift.Result r = NumericDrift.compare(reference, current);
-    double eps = NumericSketch.normalizedRankError(200);
+    double eps = NumericSketch.normalizedRankError(NumericSketch.DEFAULT_K);
     assertThat(r.ksThreshold()).isCloseTo(1.3581 * Math.sqrt(2.0 / 100_000) + 2 * eps, within(1e-5));
-    assertThat(r.ksThreshold()).isCloseTo(0.0326, within(1e-4));
+    assertThat(r.ksThreshold()).isCloseTo(0.0088, within(1e-4));
     assertThat(r.drifted()).isFalse();
   }
 

@@ -39,7 +39,10 @@ class NumericSketchTest {
 
   @Test
   void shouldStateDataSketchesRankErrorForTheDefaultK() {
-    assertThat(NumericSketch.DEFAULT_K).isEqualTo(200);
+    assertThat(NumericSketch.DEFAULT_K).isEqualTo(2048);
+    assertThat(NumericSketch.normalizedRankError(2048)).isCloseTo(0.00138, within(1e-5));
+    assertThat(KllSketch.getNormalizedRankError(2048, true)).isCloseTo(0.00184, within(1e-5));
+    assertThat(NumericSketch.EMBEDDING_DEFAULT_K).isEqualTo(200);
     assertThat(NumericSketch.normalizedRankError(200)).isCloseTo(0.01329, within(1e-5));
     assertThat(KllSketch.getNormalizedRankError(200, true)).isCloseTo(0.01652, within(1e-5));
   }
@@ -60,7 +63,8 @@ class NumericSketchTest {
     }
     assertThat(empty.isEmpty()).isTrue();
     assertThat(one.quantile(0.5)).isEqualTo(2.5);
-    assertThat(many.toBytes().length).isLessThan(6_000);
+    assertThat(many.toBytes().length).isLessThanOrEqualTo(NumericSketch.maxSerializedBytes(many.k(), many.count()))
+        .isGreaterThan(NumericSketch.maxSerializedBytes(many.k(), many.count()) / 2);
   }
 
   @Test
@@ -132,18 +136,19 @@ class NumericSketchTest {
 
   @Test
   void shouldBeExactWhileItHoldsAtMostKItems() {
-    double[] values = resampledWine(11, 200, 12); // proline, with ties
+    int k = NumericSketch.DEFAULT_K;
+    double[] values = resampledWine(11, k, 12); // proline, with ties
     NumericSketch s = RealData.sketch(values);
     assertThat(s.isExact()).isTrue();
     assertThat(s.rankError()).isZero();
     double[] sorted = values.clone();
     Arrays.sort(sorted);
-    for (int i = 1; i <= 200; i++) {
-      assertThat(s.quantile(i / 200.0)).isEqualTo(sorted[i - 1]);
+    for (int i = 1; i <= k; i++) {
+      assertThat(s.quantile(i / (double) k)).isEqualTo(sorted[i - 1]);
     }
     s.update(1.0);
     assertThat(s.isExact()).isFalse();
-    assertThat(s.rankError()).isEqualTo(NumericSketch.normalizedRankError(200));
+    assertThat(s.rankError()).isEqualTo(NumericSketch.normalizedRankError(k));
   }
 
   @Test

@@ -136,7 +136,11 @@ final class RealData {
   }
 
   static NumericSketch sketch(double[] values) {
-    NumericSketch s = NumericSketch.create();
+    return sketch(values, NumericSketch.DEFAULT_K);
+  }
+
+  static NumericSketch sketch(double[] values, int k) {
+    NumericSketch s = NumericSketch.create(k);
     s.update(values);
     return s;
   }
