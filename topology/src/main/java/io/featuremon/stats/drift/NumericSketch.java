@@ -8,6 +8,7 @@ import org.apache.datasketches.kll.KllSketch;
 import org.apache.datasketches.memory.Memory;
 import org.apache.datasketches.quantilescommon.DoublesSortedView;
 import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
+import io.featuremon.stats.ExactMoments;
 
 /**
  * The distribution of one numeric feature (or one embedding dimension) in one window: a KLL quantile sketch plus the
@@ -32,7 +33,8 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
  * run, however often the state was serialized and restored in between: see {@link DeterministicKll} for how KLL's
  * random compactions are made reproducible. Merging is not commutative bit for bit; merge in a canonical order.
  *
- * <p><b>Binary layout</b> ({@link #toBytes()}, version 1): one format byte {@code 0x01}; the count (int64), mean and
+ * <p><b>Binary layout</b> ({@link #toBytes()}, version 2): one format byte {@code 0x02}; the count (int64), mean, the
+ * mean's low part (the mean is a double-double, see {@link ExactMoments}) and
  * M2 (IEEE-754 float64), big-endian; then DataSketches' own compact KLL serialization, which carries k, n, minimum
  * and maximum and is the same in datasketches-java 6.2 and 7.0.
  *
@@ -52,19 +54,18 @@ public final class NumericSketch {
    */
   public static final int EMBEDDING_DEFAULT_K = 200;
   /** The format byte {@link #toBytes()} writes and {@link #fromBytes} reads. */
-  public static final byte FORMAT_VERSION = 1;
-  private static final int HEADER_BYTES = 1 + 8 + 8 + 8;
+  public static final byte FORMAT_VERSION = 2;
+  /** Version 1: the same without the mean's low part (read as 0), written before the mean became a double-double. */
+  static final byte FORMAT_VERSION_1 = 1;
+  private static final int HEADER_BYTES = 1 + 8 + 8 + 8 + 8;
+  private static final int HEADER_BYTES_1 = 1 + 8 + 8 + 8;
 
   private final KllDoublesSketch sketch;
-  private long count;
-  private double mean;
-  private double m2;
+  private final ExactMoments moments;
 
-  private NumericSketch(KllDoublesSketch sketch, long count, double mean, double m2) {
+  private NumericSketch(KllDoublesSketch sketch, ExactMoments moments) {
     this.sketch = sketch;
-    this.count = count;
-    this.mean = mean;
-    this.m2 = m2;
+    this.moments = moments;
   }
 
   /** An empty sketch with {@link #DEFAULT_K}. */
@@ -77,7 +78,7 @@ public final class NumericSketch {
     if (k < 8 || k > KllSketch.MAX_K) {
       throw new IllegalArgumentException("k must be from 8 to " + KllSketch.MAX_K + ", got " + k);
     }
-    return new NumericSketch(KllDoublesSketch.newHeapInstance(k), 0, 0, 0);
+    return new NumericSketch(KllDoublesSketch.newHeapInstance(k), new ExactMoments());
   }
 
   /** A sketch with {@link #DEFAULT_K} of the given values, in order. */
@@ -127,10 +128,7 @@ public final class NumericSketch {
   }
 
   private void addMoments(double value) {
-    count++;
-    double delta = value - mean;
-    mean += delta / count;
-    m2 += delta * (value - mean);
+    moments.add(value);
   }
 
   /**
@@ -138,19 +136,15 @@ public final class NumericSketch {
    * Merging with an empty sketch, on either side, gives a copy of the other, byte for byte.
    */
   public NumericSketch merge(NumericSketch other) {
-    if (other.count == 0) {
+    if (other.isEmpty()) {
       return copy();
     }
-    if (count == 0) {
+    if (isEmpty()) {
       return other.copy();
     }
     NumericSketch merged = copy();
     DeterministicKll.merge(merged.sketch, other.sketch);
-    long n = count + other.count;
-    double delta = other.mean - mean;
-    merged.count = n;
-    merged.mean = mean + delta * ((double) other.count / n);
-    merged.m2 = m2 + other.m2 + delta * delta * ((double) count * other.count / n);
+    merged.moments.combine(other.moments);
     return merged;
   }
 
@@ -164,9 +158,10 @@ public final class NumericSketch {
     byte[] kll = sketch.toByteArray();
     return ByteBuffer.allocate(HEADER_BYTES + kll.length)
         .put(FORMAT_VERSION)
-        .putLong(count)
-        .putDouble(mean)
-        .putDouble(m2)
+        .putLong(moments.count())
+        .putDouble(moments.mean())
+        .putDouble(moments.meanLow())
+        .putDouble(moments.m2())
         .put(kll)
         .array();
   }
@@ -177,18 +172,21 @@ public final class NumericSketch {
    * @throws IllegalArgumentException on an unknown format byte, truncated bytes or an inconsistent state
    */
   public static NumericSketch fromBytes(byte[] bytes) {
-    if (bytes.length < HEADER_BYTES + 8) {
-      throw new IllegalArgumentException("a NumericSketch needs at least " + (HEADER_BYTES + 8) + " bytes, got "
+    byte version = bytes.length == 0 ? 0 : bytes[0];
+    if (version != FORMAT_VERSION && version != FORMAT_VERSION_1) {
+      throw new IllegalArgumentException("unknown NumericSketch format version " + version + "; this build reads "
+          + FORMAT_VERSION_1 + " and " + FORMAT_VERSION);
+    }
+    int header = version == FORMAT_VERSION ? HEADER_BYTES : HEADER_BYTES_1;
+    if (bytes.length < header + 8) {
+      throw new IllegalArgumentException("a NumericSketch needs at least " + (header + 8) + " bytes, got "
           + bytes.length);
     }
     ByteBuffer buffer = ByteBuffer.wrap(bytes);
-    byte version = buffer.get();
-    if (version != FORMAT_VERSION) {
-      throw new IllegalArgumentException("unknown NumericSketch format version " + version + "; this build reads "
-          + FORMAT_VERSION);
-    }
+    buffer.get();
     long count = buffer.getLong();
     double mean = buffer.getDouble();
+    double meanLow = version == FORMAT_VERSION ? buffer.getDouble() : 0;
     double m2 = buffer.getDouble();
     byte[] kll = new byte[buffer.remaining()];
     buffer.get(kll);
@@ -198,38 +196,38 @@ public final class NumericSketch {
     } catch (SketchesException | IndexOutOfBoundsException e) {
       throw new IllegalArgumentException("corrupt KLL sketch in NumericSketch bytes: " + e.getMessage(), e);
     }
-    if (sketch.getN() != count || count < 0 || !(m2 >= 0) || !Double.isFinite(mean)) {
+    if (sketch.getN() != count || count < 0 || !(m2 >= 0) || !Double.isFinite(mean) || !Double.isFinite(meanLow)) {
       throw new IllegalArgumentException("inconsistent NumericSketch: count " + count + ", KLL n " + sketch.getN()
           + ", mean " + mean + ", M2 " + m2);
     }
-    return new NumericSketch(sketch, count, mean, m2);
+    return new NumericSketch(sketch, new ExactMoments(count, mean, meanLow, m2));
   }
 
   public long count() {
-    return count;
+    return moments.count();
   }
 
   public boolean isEmpty() {
-    return count == 0;
+    return count() == 0;
   }
 
   public int k() {
     return sketch.getK();
   }
 
-  /** Exact mean (0 when empty). */
+  /** The exact mean rounded to a double (0 when empty). */
   public double mean() {
-    return mean;
+    return moments.mean();
   }
 
   /** Exact Σ(x − mean)². */
   public double m2() {
-    return m2;
+    return moments.m2();
   }
 
   /** Population variance M2 / n (NaN when empty). */
   public double variance() {
-    return count == 0 ? Double.NaN : m2 / count;
+    return count() == 0 ? Double.NaN : m2() / count();
   }
 
   /** Population standard deviation sqrt(M2 / n), as numpy's {@code std} and Evidently's normalisation use it. */
@@ -238,11 +236,11 @@ public final class NumericSketch {
   }
 
   public double min() {
-    return count == 0 ? Double.NaN : sketch.getMinItem();
+    return count() == 0 ? Double.NaN : sketch.getMinItem();
   }
 
   public double max() {
-    return count == 0 ? Double.NaN : sketch.getMaxItem();
+    return count() == 0 ? Double.NaN : sketch.getMaxItem();
   }
 
   /** True while the sketch still holds every item: ranks and quantiles are then exact. */
@@ -282,14 +280,14 @@ public final class NumericSketch {
   }
 
   private void requireNonEmpty() {
-    if (count == 0) {
+    if (count() == 0) {
       throw new IllegalStateException("the sketch is empty");
     }
   }
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "NumericSketch[k=%d, n=%d, mean=%.6g, sd=%.6g, retained=%d, %s]", k(), count,
-        mean, standardDeviation(), retained(), isExact() ? "exact" : "rankError=" + rankError());
+    return String.format(Locale.ROOT, "NumericSketch[k=%d, n=%d, mean=%.6g, sd=%.6g, retained=%d, %s]", k(), count(),
+        mean(), standardDeviation(), retained(), isExact() ? "exact" : "rankError=" + rankError());
   }
 }

@@ -47,6 +47,69 @@ class NumericSketchTest {
     assertThat(KllSketch.getNormalizedRankError(200, true)).isCloseTo(0.01652, within(1e-5));
   }
 
+  /**
+   * σ (which scales W1) exact where a single-double Welford mean loses digits: large offsets with small spreads, a
+   * millisecond timestamp, a nearly constant column; sequentially and after merges of panes. The reference is exact
+   * decimal arithmetic (every double converts to a BigDecimal exactly; 80 significant digits for the mean).
+   */
+  @Test
+  void standardDeviationShouldBeExactWithLargeOffsetsAndSmallSpreadsAlsoAfterMerges() {
+    Random random = new Random(8);
+    double[][] columns = new double[5][3000];
+    for (int i = 0; i < 3000; i++) {
+      columns[0][i] = 1e6 + 1e-3 * random.nextGaussian();
+      columns[1][i] = 1e12 + 1e6 * random.nextGaussian();
+      columns[2][i] = 1.7e12 + 1000.0 * random.nextInt(86_400) + random.nextInt(1000) / 7.0;
+      columns[3][i] = i % 97 == 0 ? Math.nextUp(1e6) : 1e6;
+      columns[4][i] = 5 + 1e-9 * random.nextGaussian();
+    }
+    for (double[] column : columns) {
+      double exact = exactStandardDeviation(column);
+      NumericSketch whole = NumericSketch.create();
+      whole.update(column);
+      NumericSketch merged = NumericSketch.create();
+      for (int from = 0; from < column.length; from += 700) {
+        NumericSketch pane = NumericSketch.create();
+        pane.update(Arrays.copyOfRange(column, from, Math.min(column.length, from + 700)));
+        merged = merged.merge(pane);
+      }
+      assertThat(whole.standardDeviation()).as("sequential σ of a column starting %s", column[0])
+          .isCloseTo(exact, within(1e-12 * exact));
+      assertThat(merged.standardDeviation()).as("merged σ of a column starting %s", column[0])
+          .isCloseTo(exact, within(1e-12 * exact));
+    }
+  }
+
+  private static double exactStandardDeviation(double[] values) {
+    java.math.MathContext context = new java.math.MathContext(80);
+    java.math.BigDecimal sum = java.math.BigDecimal.ZERO;
+    for (double v : values) {
+      sum = sum.add(new java.math.BigDecimal(v));
+    }
+    java.math.BigDecimal mean = sum.divide(java.math.BigDecimal.valueOf(values.length), context);
+    java.math.BigDecimal m2 = java.math.BigDecimal.ZERO;
+    for (double v : values) {
+      java.math.BigDecimal d = new java.math.BigDecimal(v).subtract(mean);
+      m2 = m2.add(d.multiply(d), context);
+    }
+    return m2.divide(java.math.BigDecimal.valueOf(values.length), context).sqrt(context).doubleValue();
+  }
+
+  @Test
+  void shouldReadTheFormatWithoutTheMeansLowPart() {
+    NumericSketch sketch = NumericSketch.of(1.5, 2.5, 5.0);
+    byte[] v2 = sketch.toBytes();
+    byte[] v1 = new byte[v2.length - 8];
+    v1[0] = NumericSketch.FORMAT_VERSION_1;
+    System.arraycopy(v2, 1, v1, 1, 16); // count, mean
+    System.arraycopy(v2, 25, v1, 17, v2.length - 25); // m2, KLL
+    NumericSketch back = NumericSketch.fromBytes(v1);
+    assertThat(back.count()).isEqualTo(3);
+    assertThat(back.mean()).isEqualTo(sketch.mean());
+    assertThat(back.m2()).isEqualTo(sketch.m2());
+    assertThat(back.toBytes()).isEqualTo(v2); // this mean is exactly a double: its low part is 0 either way
+  }
+
   @Test
   void shouldRoundTripEmptyOneItemAndManyItemSketchesByteForByte() {
     NumericSketch empty = NumericSketch.create();
@@ -237,8 +300,8 @@ class NumericSketchTest {
     assertThat(s.count()).isZero();
     byte[] bytes = NumericSketch.of(1, 2, 3).toBytes();
     byte[] future = bytes.clone();
-    future[0] = 2;
-    assertThatThrownBy(() -> NumericSketch.fromBytes(future)).hasMessageContaining("format version 2");
+    future[0] = 3;
+    assertThatThrownBy(() -> NumericSketch.fromBytes(future)).hasMessageContaining("format version 3");
     assertThatThrownBy(() -> NumericSketch.fromBytes(Arrays.copyOf(bytes, 20))).isInstanceOf(
         IllegalArgumentException.class);
     byte[] wrongCount = bytes.clone();
