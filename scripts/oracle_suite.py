@@ -62,9 +62,9 @@ T0 = 1767225600000          # 2026-01-01T00:00:00Z
 HOUR = 3_600_000
 EXACT = 1e-9                # relative bound of every exact field
 REL_FLOOR = 1e-6            # relative differences are taken against max(|reference|, this)
-SKETCH_K = 200              # drift.sketch.k: a window with at most this many values is held exactly
-SKETCH_EPS = 0.0133         # documented normalised rank error of a k = 200 KLL sketch (99% confidence)
-SKETCH_SHARE_EPS = 0.0165   # documented two-sided (histogram) share error of a k = 200 KLL sketch
+SKETCH_K = 2048             # drift.sketch.k: a window with at most this many values is held exactly
+SKETCH_EPS = 0.00138        # documented normalised rank error of a k = 2048 KLL sketch (99% confidence)
+SKETCH_SHARE_EPS = 0.00184  # documented two-sided (histogram) share error of a k = 2048 KLL sketch
 MASK_THRESHOLD = 0.95
 ALPHA = 0.01                # drift.alpha default
 TOP_PAIRS = 10              # stats.top.pairs default
@@ -77,18 +77,19 @@ DRIFT_MAX_CATEGORIES = 20   # CategoricalDrift's own buckets: the reference's 20
 # ----------------------------------------------------------------------------------------------------------------
 
 def psi_recipe(ref, cur):
-    """PSI and JS distance by "the usual recipe" a user types in numpy.
+    """PSI and JS distance by the recipe featuremon states (README, drift fields), typed in numpy.
 
-    Inner edges = the reference deciles np.quantile(ref, [.1, ..., .9]) (numpy's default, linear interpolation),
-    deduplicated; counts by np.histogram over (-inf, e1), [e1, e2), ..., [e9, +inf); shares floored at 1e-4 for PSI;
-    JS distance base 2 by scipy over the unfloored shares.
+    Inner edges = the distinct reference deciles, numpy's inverted_cdf (each edge is a reference value); bins
+    (-inf, e1], (e1, e2], ..., (e_last, +inf), counted with np.searchsorted(side="right"); shares floored at 1e-4 for
+    PSI; JS distance base 2 by scipy over the unfloored shares. It differs on purpose from np.percentile (linear) +
+    np.histogram: the end bins are open, and an integer feature gets one bin per value.
     """
-    edges = np.unique(np.quantile(ref, np.arange(1, 10) / 10))
-    lo = min(np.min(ref), np.min(cur))
-    hi = max(np.max(ref), np.max(cur))
-    bins = np.concatenate([[min(lo, edges[0]) - 1.0], edges, [max(hi, edges[-1]) + 1.0]])
-    r = np.histogram(ref, bins=bins)[0] / len(ref)
-    c = np.histogram(cur, bins=bins)[0] / len(cur)
+    edges = np.unique(np.quantile(ref, np.arange(1, 10) / 10, method="inverted_cdf"))
+
+    def shares(x):
+        return np.diff(np.searchsorted(np.sort(x), edges, side="right"), prepend=0, append=len(x)) / len(x)
+
+    r, c = shares(np.asarray(ref)), shares(np.asarray(cur))
     rf, cf = np.maximum(r, 1e-4), np.maximum(c, 1e-4)
     return float(np.sum((cf - rf) * np.log(cf / rf))), float(distance.jensenshannon(r, c, base=2)), r, c
 
@@ -712,20 +713,25 @@ def check_drift(table, regime, wid, got, events, ref_events, truth, exact_arithm
             if exact:
                 table.value("drift.ks", regime, wid, fd["ks"], ks, where=where)
                 table.value("drift.wasserstein", regime, wid, fd["wasserstein"], wn, where=where)
-                table.value("drift.psi (usual recipe)", regime, wid, fd["psi"], psi, where=where)
-                table.value("drift.js (usual recipe)", regime, wid, fd["js"], js, where=where)
+                table.value("drift.psi (stated recipe)", regime, wid, fd["psi"], psi, where=where)
+                table.value("drift.js (stated recipe)", regime, wid, fd["js"], js, where=where)
             else:
                 eps = ks_bounds(ref, cur)
                 span = max(ref.max(), cur.max()) - min(ref.min(), cur.min())
                 table.value("drift.ks" + suffix, regime, wid, fd["ks"], ks, bound=eps, kind="abs-bound", where=where)
+                # featuremon reports its own bound on W1/σ's sketch error (wassersteinError); the range bound is the
+                # fallback for builds that did not.
+                w_bound = fd.get("wassersteinError")
+                if w_bound is None:
+                    w_bound = eps * span / sd if sd > 0 else 0.0
                 table.value("drift.wasserstein" + suffix, regime, wid, fd["wasserstein"], wn,
-                            bound=eps * span / sd if sd > 0 else 0.0, kind="abs-bound", where=where)
+                            bound=w_bound, kind="abs-bound", where=where)
                 delta = sketch_share_error(len(ref), len(cur))
                 lo, hi = box_interval(psi_term, r, c, delta)
-                table.value("drift.psi (usual recipe)" + suffix, regime, wid, fd["psi"], psi,
+                table.value("drift.psi (stated recipe)" + suffix, regime, wid, fd["psi"], psi,
                             bound=max(psi - lo, hi - psi), kind="abs-bound", where=where)
                 jlo, jhi = box_interval(jsd_term, r, c, delta)
-                table.value("drift.js (usual recipe)" + suffix, regime, wid, fd["js"], js,
+                table.value("drift.js (stated recipe)" + suffix, regime, wid, fd["js"], js,
                             bound=max(js - math.sqrt(max(jlo, 0)), math.sqrt(jhi) - js), kind="abs-bound", where=where)
         elif f in categorical:
             rc = defaultdict(int)
