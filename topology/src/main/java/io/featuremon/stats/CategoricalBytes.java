@@ -89,22 +89,41 @@ final class CategoricalBytes {
     private final ByteBuffer buffer;
     private final String type;
 
+    private final byte format;
+
     /** Checks the format byte; {@code type} names the statistic in error messages. */
     Reader(byte[] bytes, String type, byte expectedFormat) {
+      this(bytes, type, expectedFormat, expectedFormat);
+    }
+
+    /** Accepts the formats {@code oldest} to {@code newest}; {@link #format()} tells which one was read. */
+    Reader(byte[] bytes, String type, byte oldest, byte newest) {
       if (bytes == null || bytes.length == 0) {
         throw new IllegalArgumentException(type + ": no bytes");
       }
       this.buffer = ByteBuffer.wrap(bytes);
       this.type = type;
-      byte format = buffer.get();
-      if (format != expectedFormat) {
+      format = buffer.get();
+      if (format < oldest || format > newest) {
         throw new IllegalArgumentException(type + ": unknown format " + format + " (this version reads format "
-            + expectedFormat + ")");
+            + (oldest == newest ? oldest : oldest + " to " + newest) + ")");
       }
+    }
+
+    byte format() {
+      return format;
     }
 
     IllegalArgumentException invalid(String why) {
       return new IllegalArgumentException(type + ": " + why);
+    }
+
+    byte readByte() {
+      try {
+        return buffer.get();
+      } catch (BufferUnderflowException e) {
+        throw invalid("truncated at byte " + buffer.position());
+      }
     }
 
     int readInt() {

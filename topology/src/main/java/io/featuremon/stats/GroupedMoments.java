@@ -15,8 +15,9 @@ import java.util.function.UnaryOperator;
  * numeric feature.
  *
  * <p>Categories are the buckets of the categorical feature's {@link CategoryCounts} ({@link CategoryCounts#OTHER}
- * included) and follow the same first-seen cap: a (K + 1)-th distinct non-OTHER category is counted as OTHER, so a
- * state never holds more than K + 1 groups. A row whose category is missing is counted in {@link #incomplete()}.
+ * included); when the counts evict a value, the pane {@linkplain #fold folds} its group into OTHER here too. As a
+ * safety net a (K + 1)-th distinct non-OTHER category is counted as OTHER, so a state never holds more than K + 1
+ * groups. A row whose category is missing is counted in {@link #incomplete()}.
  *
  * <p><b>Exactness.</b> {@link #add} is Welford's update; {@link #merge} is Chan et al.'s pairwise combination
  * (mean = m_a + δ·n_b/n, M2 = M2_a + M2_b + δ²·n_a·n_b/n with δ = m_b − m_a), exact in real arithmetic, so merging
@@ -29,8 +30,8 @@ import java.util.function.UnaryOperator;
  * <p><b>Merging panes into a window.</b> Like {@link Contingency}: merge the panes' {@link CategoryCounts} first,
  * then use {@link #merge(GroupedMoments, CategoryCounts)}, which folds every category without an own bucket in the
  * window's counts into OTHER. The one-argument {@link #merge(GroupedMoments)} is the plain union: exact (up to
- * rounding) while at most K own categories result, otherwise it keeps the K with the most rows (ties: value order)
- * and folds the others into OTHER. Folding combines groups in first-seen order.
+ * rounding) while at most K own categories result, otherwise it keeps the K of smallest
+ * {@linkplain CategoryCounts#compareKeys key}, as the counts do, and folds the others into OTHER. Folding combines groups in first-seen order.
  *
  * <p>Mutable through {@link #add}; merges return new states and leave both arguments unchanged. Binary layout,
  * format 1, big-endian: {@code format(1) cap(int) incomplete(long) n(int) then n × [category(int length + UTF-8),
@@ -135,7 +136,7 @@ public final class GroupedMoments {
     return groups.size() - (groups.containsKey(CategoryCounts.OTHER) ? 1 : 0);
   }
 
-  /** The union of both states, capped by group size; see the class comment. */
+  /** The union of both states, capped by key; see the class comment. */
   public GroupedMoments merge(GroupedMoments that) {
     requireSameCap(that);
     GroupedMoments union = union(that);
@@ -148,7 +149,7 @@ public final class GroupedMoments {
         sizes.put(k, m.count);
       }
     });
-    Set<String> keep = CategoryCounts.mostFrequent(sizes, cap);
+    Set<String> keep = CategoryCounts.smallestKeys(sizes.keySet(), cap);
     return union.remap(v -> keep.contains(v) ? v : CategoryCounts.OTHER);
   }
 
@@ -172,6 +173,17 @@ public final class GroupedMoments {
           + cap);
     }
     return remap(buckets::bucketOf);
+  }
+
+  /**
+   * This state with one category combined into {@link CategoryCounts#OTHER}: what a pane does when its
+   * {@link CategoryCounts} evicts that value ({@link CategoryCounts#lastEvicted()}). Null changes nothing.
+   */
+  public GroupedMoments fold(String category) {
+    if (category == null || !groups.containsKey(category)) {
+      return this;
+    }
+    return remap(v -> v.equals(category) ? CategoryCounts.OTHER : v);
   }
 
   private void requireSameCap(GroupedMoments that) {

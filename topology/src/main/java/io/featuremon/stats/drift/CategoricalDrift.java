@@ -1,8 +1,10 @@
 package io.featuremon.stats.drift;
 
+import io.featuremon.stats.CategoryCounts;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +35,35 @@ import java.util.Map;
  * unseen-share arm is there because PSI barely notices a new value: one that takes 10% of the current events,
  * displacing all others evenly, moves PSI by only about 0.02 on the real wine magnesium values. An id-like feature,
  * new values all the time in both windows, stays quiet: its buckets keep their shares, so the test does not reject.
+ *
+ * <h2>From capped counts: {@link #compare(CategoryCounts, CategoryCounts, Settings)}</h2>
+ * What the pipeline uses. Each window's {@link CategoryCounts} tracks the values of smallest hash key it saw (a
+ * coordinated sample: the same hash in both windows), with the rest in OTHER, so the two windows are compared on a
+ * common partition, like with like:
+ * <ol>
+ *   <li><b>Cells.</b> τ = the smaller of the two thresholds (+∞ for a window that never evicted). Every tracked value
+ *       with key ≤ τ is a cell, with its exact count in both windows (0 where it was not seen); everything else is
+ *       OTHER in both, OTHER = total − cells. Exact, whatever the cardinality.</li>
+ *   <li><b>Pooling.</b> A cell whose smaller expected count, (r + c)·min(n, m)/(n + m), is below 5 joins OTHER (the
+ *       usual validity rule of the chi-square test); if OTHER itself is then non-empty with a smaller expected count
+ *       below 5, the cells of smallest column total (ties: key order) join it until it is not, or none is left.
+ *       Deterministic. psi, js, chiSquare and pValue are all computed on this pooled 2 × buckets table, which
+ *       {@link Result#referenceTable()} and {@link Result#currentTable()} give.</li>
+ *   <li><b>unseenShare</b> is estimated on the cells before pooling: the current events of cells the reference never
+ *       saw over the current events of all cells (exact when neither window evicted, OTHER then being the reserved
+ *       literal, counted as a value). A ratio estimate over a uniform sample of values: unbiased for the share of
+ *       distinct values, noisy for the share of events when few heavy values dominate. 0 when no cell holds a
+ *       current event.</li>
+ *   <li><b>referenceMissingMass</b>: Good–Turing's estimate of the share of events from values a window of the
+ *       reference's size would not have seen, the reference's singletons over its events, estimated on the same
+ *       cells. A stationary feature with more values than events (100,000 values, 5,000 events a window) sees
+ *       mostly new values in every window: unseenShare ≈ 0.95, but so is the missing mass.</li>
+ * </ol>
+ * {@code drifted} = pValue &lt; alpha and (psi ≥ minPsi or unseenShare − referenceMissingMass ≥ minUnseenShare).
+ * With at most K distinct values in both windows every number is exact: the partition is all values (no pooling
+ * needed beyond the validity rule). Above K, a shift that only moves events between untracked values is invisible
+ * (both sides are OTHER); a shift into or out of them still moves OTHER's share. {@link Settings#maxCategories()} is
+ * not used here: the counts' own cap (stats.categorical.maxCategories) bounds the cells.
  */
 public final class CategoricalDrift {
   private CategoricalDrift() {}
@@ -67,6 +98,126 @@ public final class CategoricalDrift {
   public record Result(long referenceCount, long currentCount, List<String> categories, boolean hasOther,
       double psi, double js, double unseenShare, double chiSquare, int degreesOfFreedom, double pValue,
       boolean drifted) {}
+
+  /**
+   * The comparison of two capped, hash-sampled windows (see the class comment).
+   *
+   * @param categories the cell values after pooling, most frequent in the reference first (ties: key order)
+   * @param referenceTable the pooled reference counts, in the order of {@code categories}, then OTHER if present
+   * @param currentTable the pooled current counts, same order
+   * @param exact true when neither window evicted a value: every count, and unseenShare, is exact
+   */
+  public record SampledResult(long referenceCount, long currentCount, List<String> categories, boolean hasOther,
+      long[] referenceTable, long[] currentTable, double psi, double js, double unseenShare,
+      double referenceMissingMass, double chiSquare, int degreesOfFreedom, double pValue, boolean exact,
+      boolean drifted) {}
+
+  /** The smallest expected count a cell of the chi-square table keeps its own column with. */
+  static final double MIN_EXPECTED = 5;
+
+  /**
+   * Drift between two windows' capped counts, on their common partition (see the class comment).
+   *
+   * @throws IllegalArgumentException for a window without non-missing values, or counts of different caps
+   */
+  public static SampledResult compare(CategoryCounts reference, CategoryCounts current, Settings settings) {
+    long n = reference.total();
+    long m = current.total();
+    if (n == 0 || m == 0) {
+      throw new IllegalArgumentException("the " + (n == 0 ? "reference" : "current") + " window has no events");
+    }
+    // 1. Cells: tracked somewhere and covered (exactly counted) by both.
+    LinkedHashSet<String> candidates = new LinkedHashSet<>(reference.buckets());
+    candidates.addAll(current.buckets());
+    List<String> cells = new ArrayList<>();
+    for (String v : candidates) {
+      if (reference.covers(v) && current.covers(v)) {
+        cells.add(v);
+      }
+    }
+    boolean exact = !reference.isSampled() && !current.isSampled();
+    // 2. unseenShare and the reference's missing mass, on the cells (OTHER is a value of its own when exact).
+    long unseen = 0;
+    long currentInCells = 0;
+    long singletons = 0;
+    long referenceInCells = 0;
+    for (String v : cells) {
+      long r = reference.count(v);
+      long c = current.count(v);
+      unseen += r == 0 ? c : 0;
+      currentInCells += c;
+      singletons += r == 1 ? 1 : 0;
+      referenceInCells += r;
+    }
+    if (exact) {
+      long r = reference.otherCount();
+      long c = current.otherCount();
+      unseen += r == 0 ? c : 0;
+      currentInCells += c;
+      singletons += r == 1 ? 1 : 0;
+      referenceInCells += r;
+    }
+    double unseenShare = currentInCells == 0 ? 0 : (double) unseen / currentInCells;
+    double missingMass = referenceInCells == 0 ? 0 : (double) singletons / referenceInCells;
+    // 3. Pooling into OTHER by the expected-count rule.
+    double smaller = (double) Math.min(n, m) / ((double) n + m);
+    List<String> kept = new ArrayList<>();
+    for (String v : cells) {
+      if ((reference.count(v) + current.count(v)) * smaller >= MIN_EXPECTED) {
+        kept.add(v);
+      }
+    }
+    kept.sort(Comparator.comparingLong((String v) -> reference.count(v) + current.count(v))
+        .thenComparing(CategoryCounts.BY_KEY));
+    long cellsRef = 0;
+    long cellsCur = 0;
+    for (String v : kept) {
+      cellsRef += reference.count(v);
+      cellsCur += current.count(v);
+    }
+    while (!kept.isEmpty() && (n - cellsRef) + (m - cellsCur) > 0
+        && ((n - cellsRef) + (m - cellsCur)) * smaller < MIN_EXPECTED) {
+      String v = kept.remove(0); // smallest column total first
+      cellsRef -= reference.count(v);
+      cellsCur -= current.count(v);
+    }
+    kept.sort(Comparator.comparingLong((String v) -> reference.count(v)).reversed()
+        .thenComparing(CategoryCounts.BY_KEY));
+    long otherRef = n - cellsRef;
+    long otherCur = m - cellsCur;
+    boolean hasOther = otherRef + otherCur > 0;
+    int buckets = kept.size() + (hasOther ? 1 : 0);
+    long[] refTable = new long[buckets];
+    long[] curTable = new long[buckets];
+    for (int i = 0; i < kept.size(); i++) {
+      refTable[i] = reference.count(kept.get(i));
+      curTable[i] = current.count(kept.get(i));
+    }
+    if (hasOther) {
+      refTable[buckets - 1] = otherRef;
+      curTable[buckets - 1] = otherCur;
+    }
+    // 4. The measures on the pooled table.
+    double[] r = new double[buckets];
+    double[] c = new double[buckets];
+    double chiSquare = 0;
+    for (int i = 0; i < buckets; i++) {
+      r[i] = (double) refTable[i] / n;
+      c[i] = (double) curTable[i] / m;
+      double column = refTable[i] + curTable[i];
+      double expectedRef = column * n / ((double) n + m);
+      double expectedCur = column * m / ((double) n + m);
+      chiSquare += square(refTable[i] - expectedRef) / expectedRef + square(curTable[i] - expectedCur) / expectedCur;
+    }
+    double psi = Divergences.psi(r, c);
+    double js = Divergences.jensenShannonDistance(r, c);
+    int df = buckets - 1;
+    double pValue = df == 0 ? 1 : SpecialFunctions.chiSquareUpperTail(chiSquare, df);
+    boolean relevant = psi >= settings.minPsi() || unseenShare - missingMass >= settings.minUnseenShare();
+    boolean drifted = pValue < settings.alpha() && relevant;
+    return new SampledResult(n, m, List.copyOf(kept), hasOther, refTable, curTable, psi, js, unseenShare, missingMass,
+        chiSquare, df, pValue, exact, drifted);
+  }
 
   /** {@link #compare(Map, Map, Settings)} with {@link Settings#DEFAULTS}. */
   public static Result compare(Map<String, Long> reference, Map<String, Long> current) {
