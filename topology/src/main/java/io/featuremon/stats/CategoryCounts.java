@@ -109,6 +109,19 @@ public final class CategoryCounts {
             0x80 | (cp & 0x3F));
       }
     }
+    return finish(h);
+  }
+
+  /** {@link #hash} of a value given as its UTF-8 bytes: the definition the inline encoder above must agree with. */
+  static long hashUtf8(byte[] utf8) {
+    long h = 0xcbf29ce484222325L ^ SEED;
+    for (byte b : utf8) {
+      h = fnv(h, b);
+    }
+    return finish(h);
+  }
+
+  private static long finish(long h) {
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
     h ^= h >>> 33;
