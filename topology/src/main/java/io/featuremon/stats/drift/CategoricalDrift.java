@@ -44,11 +44,13 @@ import java.util.Map;
  *   <li><b>Cells.</b> τ = the smaller of the two thresholds (+∞ for a window that never evicted). Every tracked value
  *       with key ≤ τ is a cell, with its exact count in both windows (0 where it was not seen); everything else is
  *       OTHER in both, OTHER = total − cells. Exact, whatever the cardinality.</li>
- *   <li><b>Pooling.</b> A cell whose smaller expected count, (r + c)·min(n, m)/(n + m), is below 5 joins OTHER (the
- *       usual validity rule of the chi-square test); if OTHER itself is then non-empty with a smaller expected count
- *       below 5, the cells of smallest column total (ties: key order) join it until it is not, or none is left.
- *       Deterministic. psi, js, chiSquare and pValue are all computed on this pooled 2 × buckets table, which
- *       {@link Result#referenceTable()} and {@link Result#currentTable()} give.</li>
+ *   <li><b>Pooling.</b> A cell whose smaller expected count, (r + c)·min(n, m)/(n + m), is below 5 (the usual
+ *       validity rule of the chi-square test) joins one <em>pooled</em> bucket, kept apart from OTHER because its
+ *       counts are still exact sums over the same values (key ≤ τ) in both windows. A pooled bucket below the rule
+ *       joins OTHER; an OTHER below the rule joins the pooled bucket or, without one, takes the cells of smallest
+ *       column total (ties: key order) until it passes. Deterministic. psi, js, chiSquare and pValue are all
+ *       computed on this table, which {@link SampledResult#referenceTable()} and
+ *       {@link SampledResult#currentTable()} give.</li>
  *   <li><b>unseenShare</b> is estimated on the cells before pooling: the current events of cells the reference never
  *       saw over the current events of all cells (exact when neither window evicted, OTHER then being the reserved
  *       literal, counted as a value). A ratio estimate over a uniform sample of values: unbiased for the share of
@@ -103,11 +105,15 @@ public final class CategoricalDrift {
    * The comparison of two capped, hash-sampled windows (see the class comment).
    *
    * @param categories the cell values after pooling, most frequent in the reference first (ties: key order)
-   * @param referenceTable the pooled reference counts, in the order of {@code categories}, then OTHER if present
-   * @param currentTable the pooled current counts, same order
+   * @param hasPooled whether the table has a bucket of pooled sparse cells (after the categories)
+   * @param hasOther whether the table has an OTHER bucket (last)
+   * @param referenceTable the reference counts: {@code categories} in order, then the pooled bucket and OTHER if
+   *     present
+   * @param currentTable the current counts, same order
    * @param exact true when neither window evicted a value: every count, and unseenShare, is exact
    */
-  public record SampledResult(long referenceCount, long currentCount, List<String> categories, boolean hasOther,
+  public record SampledResult(long referenceCount, long currentCount, List<String> categories, boolean hasPooled,
+      boolean hasOther,
       long[] referenceTable, long[] currentTable, double psi, double js, double unseenShare,
       double referenceMissingMass, double chiSquare, int degreesOfFreedom, double pValue, boolean exact,
       boolean drifted) {}
@@ -159,39 +165,63 @@ public final class CategoricalDrift {
     }
     double unseenShare = currentInCells == 0 ? 0 : (double) unseen / currentInCells;
     double missingMass = referenceInCells == 0 ? 0 : (double) singletons / referenceInCells;
-    // 3. Pooling into OTHER by the expected-count rule.
+    // 3. Pooling by the expected-count rule: sparse cells into one "pooled" bucket (values with key ≤ τ: still exact
+    // in both windows, so kept apart from OTHER, the values above τ), a sparse pooled bucket into OTHER, a sparse
+    // OTHER into the pooled bucket or, without one, the smallest cells into OTHER.
     double smaller = (double) Math.min(n, m) / ((double) n + m);
     List<String> kept = new ArrayList<>();
+    long pooledRef = 0;
+    long pooledCur = 0;
+    long otherRef = n;
+    long otherCur = m;
     for (String v : cells) {
-      if ((reference.count(v) + current.count(v)) * smaller >= MIN_EXPECTED) {
+      long r = reference.count(v);
+      long c = current.count(v);
+      otherRef -= r;
+      otherCur -= c;
+      if ((r + c) * smaller >= MIN_EXPECTED) {
         kept.add(v);
+      } else {
+        pooledRef += r;
+        pooledCur += c;
       }
     }
-    kept.sort(Comparator.comparingLong((String v) -> reference.count(v) + current.count(v))
-        .thenComparing(CategoryCounts.BY_KEY));
-    long cellsRef = 0;
-    long cellsCur = 0;
-    for (String v : kept) {
-      cellsRef += reference.count(v);
-      cellsCur += current.count(v);
+    if ((pooledRef + pooledCur) * smaller < MIN_EXPECTED) {
+      otherRef += pooledRef;
+      otherCur += pooledCur;
+      pooledRef = 0;
+      pooledCur = 0;
     }
-    while (!kept.isEmpty() && (n - cellsRef) + (m - cellsCur) > 0
-        && ((n - cellsRef) + (m - cellsCur)) * smaller < MIN_EXPECTED) {
-      String v = kept.remove(0); // smallest column total first
-      cellsRef -= reference.count(v);
-      cellsCur -= current.count(v);
+    if (otherRef + otherCur > 0 && (otherRef + otherCur) * smaller < MIN_EXPECTED) {
+      if (pooledRef + pooledCur > 0) {
+        otherRef += pooledRef;
+        otherCur += pooledCur;
+        pooledRef = 0;
+        pooledCur = 0;
+      } else {
+        kept.sort(Comparator.comparingLong((String v) -> reference.count(v) + current.count(v))
+            .thenComparing(CategoryCounts.BY_KEY));
+        while (!kept.isEmpty() && (otherRef + otherCur) * smaller < MIN_EXPECTED) {
+          String v = kept.remove(0); // smallest column total first
+          otherRef += reference.count(v);
+          otherCur += current.count(v);
+        }
+      }
     }
     kept.sort(Comparator.comparingLong((String v) -> reference.count(v)).reversed()
         .thenComparing(CategoryCounts.BY_KEY));
-    long otherRef = n - cellsRef;
-    long otherCur = m - cellsCur;
+    boolean hasPooled = pooledRef + pooledCur > 0;
     boolean hasOther = otherRef + otherCur > 0;
-    int buckets = kept.size() + (hasOther ? 1 : 0);
+    int buckets = kept.size() + (hasPooled ? 1 : 0) + (hasOther ? 1 : 0);
     long[] refTable = new long[buckets];
     long[] curTable = new long[buckets];
     for (int i = 0; i < kept.size(); i++) {
       refTable[i] = reference.count(kept.get(i));
       curTable[i] = current.count(kept.get(i));
+    }
+    if (hasPooled) {
+      refTable[kept.size()] = pooledRef;
+      curTable[kept.size()] = pooledCur;
     }
     if (hasOther) {
       refTable[buckets - 1] = otherRef;
@@ -215,8 +245,8 @@ public final class CategoricalDrift {
     double pValue = df == 0 ? 1 : SpecialFunctions.chiSquareUpperTail(chiSquare, df);
     boolean relevant = psi >= settings.minPsi() || unseenShare - missingMass >= settings.minUnseenShare();
     boolean drifted = pValue < settings.alpha() && relevant;
-    return new SampledResult(n, m, List.copyOf(kept), hasOther, refTable, curTable, psi, js, unseenShare, missingMass,
-        chiSquare, df, pValue, exact, drifted);
+    return new SampledResult(n, m, List.copyOf(kept), hasPooled, hasOther, refTable, curTable, psi, js, unseenShare,
+        missingMass, chiSquare, df, pValue, exact, drifted);
   }
 
   /** {@link #compare(Map, Map, Settings)} with {@link Settings#DEFAULTS}. */
