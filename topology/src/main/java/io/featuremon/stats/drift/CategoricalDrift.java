@@ -44,12 +44,13 @@ import java.util.Map;
  *   <li><b>Cells.</b> τ = the smaller of the two thresholds (+∞ for a window that never evicted). Every tracked value
  *       with key ≤ τ is a cell, with its exact count in both windows (0 where it was not seen); everything else is
  *       OTHER in both, OTHER = total − cells. Exact, whatever the cardinality.</li>
- *   <li><b>Pooling.</b> A cell whose smaller expected count, (r + c)·min(n, m)/(n + m), is below 5 (the usual
- *       validity rule of the chi-square test) joins one <em>pooled</em> bucket, kept apart from OTHER because its
- *       counts are still exact sums over the same values (key ≤ τ) in both windows. A pooled bucket below the rule
- *       joins OTHER; an OTHER below the rule joins the pooled bucket or, without one, takes the cells of smallest
- *       column total (ties: key order) until it passes. Deterministic. psi, js, chiSquare and pValue are all
- *       computed on this table, which {@link SampledResult#referenceTable()} and
+ *   <li><b>Pooling.</b> The chi-square test needs expected counts of at least 5. Walking the cells in key order, a
+ *       bucket closes as soon as its smaller expected count, (r + c)·min(n, m)/(n + m), reaches 5: a frequent value
+ *       is a bucket of its own, rare ones are pooled with their key neighbours (a random grouping, since keys are
+ *       hashes, that depends only on the column totals, as the usual "combine small categories" rule does). A
+ *       sparse rest joins the last bucket, or OTHER when there is none; a sparse OTHER takes the last bucket in.
+ *       Every bucket but OTHER is still an exact count in both windows. Deterministic. psi, js, chiSquare and pValue
+ *       are all computed on this table, which {@link SampledResult#referenceTable()} and
  *       {@link SampledResult#currentTable()} give.</li>
  *   <li><b>unseenShare</b> is estimated on the cells before pooling: the current events of cells the reference never
  *       saw over the current events of all cells (exact when neither window evicted, OTHER then being the reserved
@@ -61,7 +62,11 @@ import java.util.Map;
  *       cells. A stationary feature with more values than events (100,000 values, 5,000 events a window) sees
  *       mostly new values in every window: unseenShare ≈ 0.95, but so is the missing mass.</li>
  * </ol>
- * {@code drifted} = pValue &lt; alpha and (psi ≥ minPsi or unseenShare − referenceMissingMass ≥ minUnseenShare).
+ * {@code drifted} = pValue &lt; alpha and (psi ≥ minPsi or unseenExcess ≥ minUnseenShare), where unseenExcess is
+ * unseenShare − referenceMissingMass less two binomial standard errors of the two estimates (both rest on the
+ * sampled values' events only: about K·n/distinct events at very high cardinality); exact windows use the plain
+ * difference. psi, js and chiSquare on the partition are never more than on all values (coarsening can only lose
+ * divergence; PSI up to its 1e-4 share floor): the cap makes drift harder to see, never easier.
  * With at most K distinct values in both windows every number is exact: the partition is all values (no pooling
  * needed beyond the validity rule). Above K, a shift that only moves events between untracked values is invisible
  * (both sides are OTHER); a shift into or out of them still moves OTHER's share. {@link Settings#maxCategories()} is
@@ -104,19 +109,18 @@ public final class CategoricalDrift {
   /**
    * The comparison of two capped, hash-sampled windows (see the class comment).
    *
-   * @param categories the cell values after pooling, most frequent in the reference first (ties: key order)
-   * @param hasPooled whether the table has a bucket of pooled sparse cells (after the categories)
+   * @param buckets the values of each bucket of the table but OTHER, in key order (one value, or several pooled)
    * @param hasOther whether the table has an OTHER bucket (last)
-   * @param referenceTable the reference counts: {@code categories} in order, then the pooled bucket and OTHER if
-   *     present
+   * @param referenceTable the reference counts per bucket, OTHER last if present
    * @param currentTable the current counts, same order
+   * @param unseenExcess unseenShare − referenceMissingMass at two standard errors below (equal when exact): what
+   *     the relevance arm compares with minUnseenShare
    * @param exact true when neither window evicted a value: every count, and unseenShare, is exact
    */
-  public record SampledResult(long referenceCount, long currentCount, List<String> categories, boolean hasPooled,
-      boolean hasOther,
+  public record SampledResult(long referenceCount, long currentCount, List<List<String>> buckets, boolean hasOther,
       long[] referenceTable, long[] currentTable, double psi, double js, double unseenShare,
-      double referenceMissingMass, double chiSquare, int degreesOfFreedom, double pValue, boolean exact,
-      boolean drifted) {}
+      double referenceMissingMass, double unseenExcess, double chiSquare, int degreesOfFreedom, double pValue,
+      boolean exact, boolean drifted) {}
 
   /** The smallest expected count a cell of the chi-square table keeps its own column with. */
   static final double MIN_EXPECTED = 5;
@@ -165,13 +169,14 @@ public final class CategoricalDrift {
     }
     double unseenShare = currentInCells == 0 ? 0 : (double) unseen / currentInCells;
     double missingMass = referenceInCells == 0 ? 0 : (double) singletons / referenceInCells;
-    // 3. Pooling by the expected-count rule: sparse cells into one "pooled" bucket (values with key ≤ τ: still exact
-    // in both windows, so kept apart from OTHER, the values above τ), a sparse pooled bucket into OTHER, a sparse
-    // OTHER into the pooled bucket or, without one, the smallest cells into OTHER.
+    // 3. Pooling by the expected-count rule, in key order: a bucket closes once its expected count passes.
     double smaller = (double) Math.min(n, m) / ((double) n + m);
-    List<String> kept = new ArrayList<>();
-    long pooledRef = 0;
-    long pooledCur = 0;
+    cells.sort(CategoryCounts.BY_KEY);
+    List<List<String>> groups = new ArrayList<>();
+    List<long[]> sums = new ArrayList<>();
+    List<String> open = new ArrayList<>();
+    long openRef = 0;
+    long openCur = 0;
     long otherRef = n;
     long otherCur = m;
     for (String v : cells) {
@@ -179,49 +184,43 @@ public final class CategoricalDrift {
       long c = current.count(v);
       otherRef -= r;
       otherCur -= c;
-      if ((r + c) * smaller >= MIN_EXPECTED) {
-        kept.add(v);
-      } else {
-        pooledRef += r;
-        pooledCur += c;
+      open.add(v);
+      openRef += r;
+      openCur += c;
+      if ((openRef + openCur) * smaller >= MIN_EXPECTED) {
+        groups.add(List.copyOf(open));
+        sums.add(new long[] {openRef, openCur});
+        open.clear();
+        openRef = 0;
+        openCur = 0;
       }
     }
-    if ((pooledRef + pooledCur) * smaller < MIN_EXPECTED) {
-      otherRef += pooledRef;
-      otherCur += pooledCur;
-      pooledRef = 0;
-      pooledCur = 0;
-    }
-    if (otherRef + otherCur > 0 && (otherRef + otherCur) * smaller < MIN_EXPECTED) {
-      if (pooledRef + pooledCur > 0) {
-        otherRef += pooledRef;
-        otherCur += pooledCur;
-        pooledRef = 0;
-        pooledCur = 0;
+    if (!open.isEmpty()) { // the sparse rest joins the last bucket, or OTHER when there is none
+      if (groups.isEmpty()) {
+        otherRef += openRef;
+        otherCur += openCur;
       } else {
-        kept.sort(Comparator.comparingLong((String v) -> reference.count(v) + current.count(v))
-            .thenComparing(CategoryCounts.BY_KEY));
-        while (!kept.isEmpty() && (otherRef + otherCur) * smaller < MIN_EXPECTED) {
-          String v = kept.remove(0); // smallest column total first
-          otherRef += reference.count(v);
-          otherCur += current.count(v);
-        }
+        List<String> last = new ArrayList<>(groups.remove(groups.size() - 1));
+        last.addAll(open);
+        groups.add(List.copyOf(last));
+        sums.get(sums.size() - 1)[0] += openRef;
+        sums.get(sums.size() - 1)[1] += openCur;
       }
     }
-    kept.sort(Comparator.comparingLong((String v) -> reference.count(v)).reversed()
-        .thenComparing(CategoryCounts.BY_KEY));
-    boolean hasPooled = pooledRef + pooledCur > 0;
+    if (otherRef + otherCur > 0 && (otherRef + otherCur) * smaller < MIN_EXPECTED && !groups.isEmpty()) {
+      // A sparse OTHER takes the last bucket in.
+      groups.remove(groups.size() - 1);
+      long[] last = sums.remove(sums.size() - 1);
+      otherRef += last[0];
+      otherCur += last[1];
+    }
     boolean hasOther = otherRef + otherCur > 0;
-    int buckets = kept.size() + (hasPooled ? 1 : 0) + (hasOther ? 1 : 0);
+    int buckets = groups.size() + (hasOther ? 1 : 0);
     long[] refTable = new long[buckets];
     long[] curTable = new long[buckets];
-    for (int i = 0; i < kept.size(); i++) {
-      refTable[i] = reference.count(kept.get(i));
-      curTable[i] = current.count(kept.get(i));
-    }
-    if (hasPooled) {
-      refTable[kept.size()] = pooledRef;
-      curTable[kept.size()] = pooledCur;
+    for (int i = 0; i < groups.size(); i++) {
+      refTable[i] = sums.get(i)[0];
+      curTable[i] = sums.get(i)[1];
     }
     if (hasOther) {
       refTable[buckets - 1] = otherRef;
@@ -243,10 +242,18 @@ public final class CategoricalDrift {
     double js = Divergences.jensenShannonDistance(r, c);
     int df = buckets - 1;
     double pValue = df == 0 ? 1 : SpecialFunctions.chiSquareUpperTail(chiSquare, df);
-    boolean relevant = psi >= settings.minPsi() || unseenShare - missingMass >= settings.minUnseenShare();
+    // Both shares are estimated on the sampled values' events only: the relevance arm takes the excess at two
+    // standard errors below its estimate (binomial on those events), so a handful of sampled events cannot make it.
+    double excessLowerBound = unseenShare - missingMass - 2 * Math.sqrt(
+        (currentInCells == 0 ? 0.25 : unseenShare * (1 - unseenShare) / currentInCells)
+        + (referenceInCells == 0 ? 0.25 : missingMass * (1 - missingMass) / referenceInCells));
+    if (exact) {
+      excessLowerBound = unseenShare - missingMass; // nothing sampled: the shares are exact
+    }
+    boolean relevant = psi >= settings.minPsi() || excessLowerBound >= settings.minUnseenShare();
     boolean drifted = pValue < settings.alpha() && relevant;
-    return new SampledResult(n, m, List.copyOf(kept), hasPooled, hasOther, refTable, curTable, psi, js, unseenShare,
-        missingMass, chiSquare, df, pValue, exact, drifted);
+    return new SampledResult(n, m, List.copyOf(groups), hasOther, refTable, curTable, psi, js, unseenShare,
+        missingMass, excessLowerBound, chiSquare, df, pValue, exact, drifted);
   }
 
   /** {@link #compare(Map, Map, Settings)} with {@link Settings#DEFAULTS}. */
