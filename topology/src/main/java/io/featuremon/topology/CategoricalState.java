@@ -61,6 +61,22 @@ final class CategoricalState {
         }
       }
     }
+    for (int j = 0; j < s.categorical; j++) {
+      if (s.counts[j].isSampled() && s.counts[j].buckets().isEmpty()) {
+        // A pane written by version 1 whose first-seen buckets overflowed reads as "everything in OTHER" (see
+        // CategoryCounts): its tables follow, so the pane stays consistent as it goes on counting.
+        for (int i = 0; i < s.categorical; i++) {
+          if (i < j) {
+            s.pairs[i][j] = s.pairs[i][j].restrictTo(s.counts[i], s.counts[j]);
+          } else if (i > j) {
+            s.pairs[j][i] = s.pairs[j][i].restrictTo(s.counts[j], s.counts[i]);
+          }
+        }
+        for (int k = 0; k < s.numeric; k++) {
+          s.grouped[k][j] = s.grouped[k][j].restrictTo(s.counts[j]);
+        }
+      }
+    }
     return s;
   }
 
