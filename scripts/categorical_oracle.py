@@ -7,6 +7,11 @@ Reads JSON Lines on stdin, one case per line, and writes one JSON line per case 
       -> {"n", "ka", "kb", "mi", "ha", "hb", "e0" (expected MI), "ami", "sklearn_ami" (unclamped)}
     {"groups": [[x, x, ...], [x, ...], ...]}         raw numeric values, one list per category
       -> {"n", "k", "ss_within", "ss_total", "eta", "adjusted"}
+    {"labels_a": [...], "labels_b": [...]}           one label per row on each side (e.g. bucketed values)
+      -> {"n", "sklearn_ami"}
+    {"drift_table": [[r1, r2, ...], [c1, c2, ...]]}  reference and current counts over one partition
+      -> {"chi_square", "p_value", "df" (scipy.stats.chi2_contingency, correction=False), "js" (scipy jensenshannon,
+          base 2, of the shares)}
 
     /usr/bin/python3 scripts/categorical_oracle.py < cases.jsonl
 
@@ -72,6 +77,23 @@ def correlation_ratio(groups):
     return {"n": n, "k": k, "ss_within": ss_within, "ss_total": ss_total, "eta": eta, "adjusted": adjusted}
 
 
+def labels(case):
+    a, b = case["labels_a"], case["labels_b"]
+    return {"n": len(a), "sklearn_ami": float(adjusted_mutual_info_score(a, b))}
+
+
+def drift_table(case):
+    from scipy.spatial.distance import jensenshannon
+    from scipy.stats import chi2_contingency
+    t = np.asarray(case["drift_table"], dtype=np.float64)
+    if t.shape[1] >= 2:
+        chi2, p, df, _ = chi2_contingency(t, correction=False)
+    else:
+        chi2, p, df = 0.0, 1.0, 0
+    js = float(jensenshannon(t[0] / t[0].sum(), t[1] / t[1].sum(), base=2))
+    return {"chi_square": float(chi2), "p_value": float(p), "df": int(df), "js": js}
+
+
 def main():
     for line in sys.stdin:
         if not line.strip():
@@ -81,6 +103,10 @@ def main():
             out = ami(case["table"])
         elif "groups" in case:
             out = correlation_ratio(case["groups"])
+        elif "labels_a" in case:
+            out = labels(case)
+        elif "drift_table" in case:
+            out = drift_table(case)
         else:
             raise SystemExit("unknown case: " + line[:80])
         print(json.dumps(out))

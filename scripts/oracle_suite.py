@@ -65,11 +65,12 @@ REL_FLOOR = 1e-6            # relative differences are taken against max(|refere
 SKETCH_K = 2048             # drift.sketch.k: a window with at most this many values is held exactly
 SKETCH_EPS = 0.00138        # documented normalised rank error of a k = 2048 KLL sketch (99% confidence)
 SKETCH_SHARE_EPS = 0.00184  # documented two-sided (histogram) share error of a k = 2048 KLL sketch
+EMBEDDING_SKETCH_K = 200    # drift.embedding.sketch.k: one sketch per embedding dimension
+EMBEDDING_SKETCH_EPS = 0.0133  # documented normalised rank error of a k = 200 KLL sketch
 MASK_THRESHOLD = 0.95
 ALPHA = 0.01                # drift.alpha default
 TOP_PAIRS = 10              # stats.top.pairs default
 MAX_CATEGORIES = 32         # stats.categorical.maxCategories: more distinct values share __other__ by design
-DRIFT_MAX_CATEGORIES = 20   # CategoricalDrift's own buckets: the reference's 20 most frequent values + other
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -94,19 +95,64 @@ def psi_recipe(ref, cur):
     return float(np.sum((cf - rf) * np.log(cf / rf))), float(distance.jensenshannon(r, c, base=2)), r, c
 
 
-def categorical_partition(ref_counts, cur_counts):
-    """The buckets categorical drift compares: a list of sets of values.
+HASH_SEED = 0x6665617475726D6F  # CategoryCounts.SEED ("featurmo")
+MASK64 = (1 << 64) - 1
 
-    With at most DRIFT_MAX_CATEGORIES distinct values over both windows, the plain full-value table (one bucket per
-    value). Beyond that, featuremon's documented partition computed from the exact raw counts: the reference's 20
-    most frequent values (ties: value order) one bucket each, every other value of either window one "other" bucket.
+
+def value_key(v):
+    """featuremon's rank key of a categorical value (CategoryCounts.hash, stated in its javadoc): FNV-1a over the
+    UTF-8 bytes from a seeded basis, then MurmurHash3's fmix64; unsigned, ties by the value itself."""
+    h = 0xcbf29ce484222325 ^ HASH_SEED
+    for b in v.encode("utf-8"):
+        h = ((h ^ b) * 0x100000001b3) & MASK64
+    h ^= h >> 33
+    h = (h * 0xff51afd7ed558ccd) & MASK64
+    h ^= h >> 33
+    h = (h * 0xc4ceb9fe1a85ec53) & MASK64
+    h ^= h >> 33
+    return (h, v)
+
+
+def categorical_partition(ref_counts, cur_counts, cap=MAX_CATEGORIES, min_expected=5):
+    """The table categorical drift compares, as the README states it, built from the exact raw counts.
+
+    Each window keeps the `cap` values of smallest key; a window with more distinct values has a threshold (its
+    largest kept key), else none. Cells = values with a key up to the smaller threshold (all values when neither
+    window has one); everything else is OTHER. Walking the cells in key order, a bucket closes once its smaller
+    expected count (r + c)·min(n, m)/(n + m) reaches `min_expected`; a sparse rest joins the last bucket (or OTHER);
+    a sparse OTHER takes the last bucket in. Returns (buckets as sets of values, with OTHER last as None when present;
+    unseenShare on the cells).
     """
+    def threshold(counts):
+        keys = sorted(value_key(v) for v in counts)
+        return keys[cap - 1] if len(keys) > cap else None
+
+    tr, tc = threshold(ref_counts), threshold(cur_counts)
+    tau = min(t for t in (tr, tc) if t is not None) if (tr or tc) else None
     values = set(ref_counts) | set(cur_counts)
-    if len(values) <= DRIFT_MAX_CATEGORIES:
-        return [{v} for v in sorted(values)]
-    top = [v for v, _ in sorted(ref_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:DRIFT_MAX_CATEGORIES]]
-    rest = values - set(top)
-    return [{v} for v in top] + ([rest] if rest else [])
+    cells = sorted((v for v in values if tau is None or value_key(v) <= tau), key=value_key)
+    n, m = sum(ref_counts.values()), sum(cur_counts.values())
+    in_cells = sum(cur_counts.get(v, 0) for v in cells)
+    unseen = sum(cur_counts.get(v, 0) for v in cells if ref_counts.get(v, 0) == 0)
+    unseen_share = unseen / in_cells if in_cells else 0.0
+    smaller = min(n, m) / (n + m)
+    buckets, open_ = [], []
+    for v in cells:
+        open_.append(v)
+        if sum(ref_counts.get(u, 0) + cur_counts.get(u, 0) for u in open_) * smaller >= min_expected:
+            buckets.append(set(open_))
+            open_ = []
+    other = values - set(cells)
+    if open_:
+        if buckets:
+            buckets[-1] |= set(open_)
+        else:
+            other |= set(open_)
+    other_total = sum(ref_counts.get(v, 0) + cur_counts.get(v, 0) for v in other)
+    if other_total and other_total * smaller < min_expected and buckets:
+        other |= buckets.pop()
+    parts = buckets + ([other] if other else [])
+    return parts, unseen_share
 
 
 def sketch_share_error(n_ref, n_cur):
@@ -654,9 +700,9 @@ def check_mask(table, regime, wid, mask, ctx):
                 table.value(f"mask {d['measure']} of a drop", regime, wid, got, ref, where=f"{wid} {key}")
 
 
-def ks_bounds(ref, cur):
-    er = SKETCH_EPS if len(ref) > SKETCH_K else 0.0
-    ec = SKETCH_EPS if len(cur) > SKETCH_K else 0.0
+def ks_bounds(ref, cur, k=SKETCH_K, eps=SKETCH_EPS):
+    er = eps if len(ref) > k else 0.0
+    ec = eps if len(cur) > k else 0.0
     return er + ec
 
 
@@ -744,14 +790,13 @@ def check_drift(table, regime, wid, got, events, ref_events, truth, exact_arithm
                 v = e["features"].get(f)
                 if isinstance(v, str):
                     cc[v] += 1
-            parts = categorical_partition(rc, cc)
+            parts, unseen = categorical_partition(rc, cc)
             t = np.array([[sum(rc.get(v, 0) for v in p) for p in parts], [sum(cc.get(v, 0) for v in p) for p in parts]],
                          dtype=float)
             r, c = t[0] / t[0].sum(), t[1] / t[1].sum()
             rf, cf = np.maximum(r, 1e-4), np.maximum(c, 1e-4)
             psi = float(np.sum((cf - rf) * np.log(cf / rf)))
             js = float(distance.jensenshannon(r, c, base=2))
-            unseen = sum(n for v, n in cc.items() if v not in rc) / sum(cc.values())
             where = f"{wid} {f} values={len(set(rc) | set(cc))}"
             table.value("drift.psi (categorical)", regime, wid, fd["psi"], psi, where=where)
             table.value("drift.js (categorical)", regime, wid, fd["js"], js, where=where)
@@ -782,7 +827,7 @@ def check_embedding_drift(table, regime, wid, got, events, ref_events):
     table.value("drift.embedding.centroidCosine", regime, wid, drift["embedding"]["centroidCosine"],
                 float(distance.cosine(a.mean(axis=0), b.mean(axis=0))), where=wid)
     # driftedShare: dimensions with W1/sigma > 0.1; a dimension within the sketch's W1 bound of 0.1 may go either way
-    eps = ks_bounds(a[:, 0], b[:, 0])
+    eps = ks_bounds(a[:, 0], b[:, 0], EMBEDDING_SKETCH_K, EMBEDDING_SKETCH_EPS)
     over = ambiguous = 0
     for j in range(a.shape[1]):
         sd = float(np.std(a[:, j]))

@@ -162,8 +162,9 @@ public final class FeaturemonConfig extends AbstractConfig {
               + " become the reference and is not evaluated by the alert rules (a handful of events makes any two"
               + " features look redundant, e.g. the partial first window after a start).")
       .define(MAX_CATEGORIES, Type.INT, 32, ConfigDef.Range.between(2, 4096), Importance.MEDIUM,
-          "Per categorical feature and window, values beyond the first this-many distinct ones share one '__other__'"
-              + " bucket, so a high-cardinality feature cannot blow up state.")
+          "Per categorical feature and window, the this-many distinct values of smallest hash get a bucket of their"
+              + " own and the rest share one '__other__' bucket, so a high-cardinality feature cannot blow up state;"
+              + " the choice does not depend on arrival order, so windows of one distribution keep the same values.")
       .define(ALERT_MEAN_ABS_CORR_ABOVE, Type.DOUBLE, 0.5, finiteRange(0.0, 1.0), Importance.MEDIUM,
           "Alert 'RedundancyMeanAbsCorrHigh' fires when a window's meanAbsCorr is at or above this.")
       .define(ALERT_MEAN_SQ_CORR_ABOVE, Type.DOUBLE, null, optionalRange(0, 1), Importance.MEDIUM,

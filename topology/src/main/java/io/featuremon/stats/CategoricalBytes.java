@@ -118,6 +118,14 @@ final class CategoricalBytes {
       return new IllegalArgumentException(type + ": " + why);
     }
 
+    byte readByte() {
+      try {
+        return buffer.get();
+      } catch (BufferUnderflowException e) {
+        throw invalid("truncated at byte " + buffer.position());
+      }
+    }
+
     int readInt() {
       try {
         return buffer.getInt();

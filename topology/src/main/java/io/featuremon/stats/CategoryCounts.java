@@ -2,71 +2,80 @@ package io.featuremon.stats;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
- * Value counts of one categorical feature within one pane, with a cardinality cap K.
+ * Value counts of one categorical feature within one pane (or a merged window), with a cardinality cap K.
  *
- * <p><b>Buckets.</b> The first K distinct values seen get a bucket of their own, in first-seen order; any later new
- * value is counted in the single bucket {@link #OTHER}. A null is a missing value: counted in {@link #missing()},
- * never a category. The string {@code "__other__"} itself is reserved: a raw value equal to it is counted in OTHER.
- * So one feature never holds more than K + 1 categories, whatever its cardinality (ids, free text, timestamps), and
- * every statistic keyed by these buckets ({@link Contingency}, {@link GroupedMoments}) is bounded too.
+ * <p><b>Buckets: a coordinated hash sample.</b> Every value has a fixed rank key: ({@link #hash} of its UTF-8
+ * bytes as an unsigned 64-bit number, then the value itself). A state tracks, each with its exact count, the K
+ * distinct values of smallest key among those it has seen; every other value is counted in the single bucket
+ * {@link #OTHER}. When a new value of smaller key arrives at a full state, the tracked value of largest key is
+ * <em>evicted</em>: its count moves to OTHER ({@link #lastEvicted()} names it, so the {@link Contingency} and
+ * {@link GroupedMoments} of the same pane fold it too). A null is a missing value, never a category; the raw string
+ * {@code "__other__"} is reserved and counted in OTHER. So one feature never holds more than K + 1 categories.
  *
- * <p><b>Merge.</b> {@link #merge} adds the counts of equal buckets and the OTHER and missing counts. If more than K
- * own buckets result, the K most frequent stay (ties: the smaller value in {@link String#compareTo} order) and the
- * counts of the rest move into OTHER. Buckets keep first-seen order: this state's first, then the other's new ones.
+ * <p><b>Why hashes, not arrival order.</b> Which values a state tracks depends only on the set of values seen, never
+ * on which came first; and since the hash is the same everywhere, two windows of one distribution track the same
+ * values (the values of smallest key), so they can be compared like with like (see
+ * {@link io.featuremon.stats.drift.CategoricalDrift#compare(CategoryCounts, CategoryCounts,
+ * io.featuremon.stats.drift.CategoricalDrift.Settings)}). A sample of values, not of events: a value is tracked or
+ * not whatever its frequency, so a heavy hitter can land in OTHER when the feature has more than K values.
  *
- * <p><b>When merging differs from counting the union.</b> Let U be the union of the two parts' own buckets.
- * <ul>
- *   <li>If |U| ≤ K, merging is exact: the result is equal (same buckets, counts and order, hence the same bytes) to
- *       counting the events of this part followed by the other part's into one state. This holds even when a part
- *       had itself overflowed: then |U| = K and U is exactly the first K values of the concatenation. Without
- *       overflow, merging is therefore associative and commutative up to bucket order, and panes merge into the
- *       window's counts in any grouping.</li>
- *   <li>If |U| &gt; K, two approximations appear. (1) Merge keeps the K most frequent values, whereas counting the
- *       concatenation would keep the first K seen. (2) Counts a part already put into OTHER are not given back: a
- *       value that overflowed into one pane's OTHER but has a bucket in another pane keeps only the latter's count
- *       in its own bucket. The totals ({@link #total()}, {@link #missing()}) are always exact, and so is the result
- *       of any grouping as long as no merge along the way overflows; once one does, the choice of survivors can
- *       depend on the grouping (the usual limit of a capped heavy-hitter summary).</li>
- * </ul>
+ * <p><b>Threshold.</b> A state that never evicted tracks every value it saw (threshold +∞). One that did has
+ * threshold θ = the key of its largest tracked value, and then tracks exactly the values it saw with key ≤ θ: the
+ * count of any value with key ≤ θ is exact (0 when untracked), see {@link #covers}. θ only decreases as values come.
+ *
+ * <p><b>Merge is exact.</b> {@link #merge} adds the counts, keeps the K smallest keys and folds the rest into OTHER.
+ * A value among the K smallest keys of the union is among the K smallest of each part that saw it, so it was tracked,
+ * with its exact count, in every such part: merging in any grouping gives the same state, bytes included, as counting
+ * all events into one state in any order.
  *
  * <p>Instances are mutable through {@link #add} (one pane's streaming update); {@link #merge} returns a new state and
- * leaves both arguments unchanged. Binary layout, format 1: {@code format(1) cap(int) missing(long) other(long)
- * n(int) then n × [value(int length + UTF-8), count(long)]}, buckets in first-seen order, big-endian.
+ * leaves both arguments unchanged. Binary layout, format 2, big-endian: {@code format(2) cap(int) missing(long)
+ * other(long) evicted(byte 0|1) n(int) then n × [value(int length + UTF-8), count(long)]}, values in ascending key
+ * order. Format 1 (first-seen buckets, written before version 2) is still read: a state that never overflowed is
+ * exact and converts as is; one whose K first-seen values took every bucket while others went to OTHER has no value
+ * whose count is known to be exact under the hash rule, so it converts to "everything in OTHER" with threshold −∞
+ * (its totals kept): such a reference compares only totals until it is rebuilt.
  */
 public final class CategoryCounts {
   /** The bucket of every value that found no own bucket (and of the reserved literal {@code "__other__"}). */
   public static final String OTHER = "__other__";
 
-  static final byte FORMAT = 1;
+  static final byte FORMAT = 2;
+  private static final byte FORMAT_FIRST_SEEN = 1;
 
-  /** Most frequent first, ties by value order: the survivors of an overflowing merge. */
-  static final Comparator<Map.Entry<String, Long>> MOST_FREQUENT_FIRST =
-      Comparator.comparing((Map.Entry<String, Long> e) -> e.getValue(), Comparator.reverseOrder())
-          .thenComparing(Map.Entry::getKey);
+  /** Seed of {@link #hash}; part of the bytes' meaning (changing it changes which values are tracked). */
+  private static final long SEED = 0x6665617475726D6FL; // "featurmo"
+
+  /** Ascending rank key: unsigned hash, then value. */
+  public static final Comparator<String> BY_KEY = CategoryCounts::compareKeys;
 
   private final int cap;
-  private final LinkedHashMap<String, Long> counts; // own buckets, first-seen order, never OTHER
+  private final HashMap<String, Long> counts; // tracked values, never OTHER
   private long other;
   private long missing;
+  private boolean evicted; // some value was evicted (or a legacy overflowed state): threshold is finite
+  private String largest; // the tracked value of largest key, null when none tracked
+  private long largestHash;
+  private String lastEvicted;
 
-  private CategoryCounts(int cap, LinkedHashMap<String, Long> counts, long other, long missing) {
+  private CategoryCounts(int cap, HashMap<String, Long> counts, long other, long missing, boolean evicted) {
     this.cap = cap;
     this.counts = counts;
     this.other = other;
     this.missing = missing;
+    this.evicted = evicted;
+    findLargest();
   }
 
   /** An empty state that gives at most {@code cap} values their own bucket. */
   public static CategoryCounts empty(int cap) {
-    return new CategoryCounts(requireCap(cap), new LinkedHashMap<>(), 0, 0);
+    return new CategoryCounts(requireCap(cap), new HashMap<>(), 0, 0, false);
   }
 
   static int requireCap(int cap) {
@@ -77,12 +86,84 @@ public final class CategoryCounts {
   }
 
   /**
+   * A fixed 64-bit hash of the value's UTF-8 bytes: FNV-1a from a seeded basis, then MurmurHash3's 64-bit
+   * finalizer so that every input bit moves every output bit. The same on every machine and in every version that
+   * writes format 2. Compare results with {@link Long#compareUnsigned}.
+   */
+  public static long hash(String value) {
+    long h = 0xcbf29ce484222325L ^ SEED;
+    for (int i = 0; i < value.length(); i++) {
+      int cp = value.codePointAt(i);
+      if (Character.isSupplementaryCodePoint(cp)) {
+        i++;
+      }
+      // UTF-8 encoding of the code point, byte by byte (values are well formed: no unpaired surrogates).
+      if (cp < 0x80) {
+        h = fnv(h, cp);
+      } else if (cp < 0x800) {
+        h = fnv(fnv(h, 0xC0 | (cp >>> 6)), 0x80 | (cp & 0x3F));
+      } else if (cp < 0x10000) {
+        h = fnv(fnv(fnv(h, 0xE0 | (cp >>> 12)), 0x80 | ((cp >>> 6) & 0x3F)), 0x80 | (cp & 0x3F));
+      } else {
+        h = fnv(fnv(fnv(fnv(h, 0xF0 | (cp >>> 18)), 0x80 | ((cp >>> 12) & 0x3F)), 0x80 | ((cp >>> 6) & 0x3F)),
+            0x80 | (cp & 0x3F));
+      }
+    }
+    return finish(h);
+  }
+
+  /** {@link #hash} of a value given as its UTF-8 bytes: the definition the inline encoder above must agree with. */
+  static long hashUtf8(byte[] utf8) {
+    long h = 0xcbf29ce484222325L ^ SEED;
+    for (byte b : utf8) {
+      h = fnv(h, b);
+    }
+    return finish(h);
+  }
+
+  private static long finish(long h) {
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    return h;
+  }
+
+  private static long fnv(long h, int b) {
+    return (h ^ (b & 0xFF)) * 0x100000001b3L;
+  }
+
+  /** Rank order of two values: unsigned hash, then {@link String#compareTo}. */
+  public static int compareKeys(String a, String b) {
+    return compareKeys(hash(a), a, hash(b), b);
+  }
+
+  private static int compareKeys(long ha, String a, long hb, String b) {
+    int c = Long.compareUnsigned(ha, hb);
+    return c != 0 ? c : a.compareTo(b);
+  }
+
+  private void findLargest() {
+    largest = null;
+    for (String v : counts.keySet()) {
+      long h = hash(v);
+      if (largest == null || compareKeys(h, v, largestHash, largest) > 0) {
+        largest = v;
+        largestHash = h;
+      }
+    }
+  }
+
+  /**
    * Counts one value.
    *
    * @return the bucket it was counted in (the value itself, or {@link #OTHER}); null for a missing value. Pass this,
-   *     not the raw value, to the {@link Contingency} and {@link GroupedMoments} of the same pane.
+   *     not the raw value, to the {@link Contingency} and {@link GroupedMoments} of the same pane, after folding
+   *     {@link #lastEvicted()} into OTHER in them.
    */
   public String add(String value) {
+    lastEvicted = null;
     if (value == null) {
       missing++;
       return null;
@@ -93,12 +174,40 @@ public final class CategoryCounts {
       counts.put(v, c + 1);
       return v;
     }
-    if (counts.size() < cap && !v.equals(OTHER)) {
-      counts.put(v, 1L);
+    if (v.equals(OTHER)) {
+      other++;
+      return OTHER;
+    }
+    long h = hash(v);
+    if (evicted && (largest == null || compareKeys(h, v, largestHash, largest) > 0)) {
+      other++; // above the threshold
+      return OTHER;
+    }
+    counts.put(v, 1L);
+    if (largest == null || compareKeys(h, v, largestHash, largest) > 0) {
+      largest = v;
+      largestHash = h;
+    }
+    if (counts.size() <= cap) {
       return v;
     }
-    other++;
-    return OTHER;
+    String out = largest;
+    other += counts.remove(out);
+    evicted = true;
+    findLargest();
+    if (out.equals(v)) {
+      return OTHER; // the newcomer itself was the largest: it never had a bucket
+    }
+    lastEvicted = out;
+    return v;
+  }
+
+  /**
+   * The value whose bucket the last {@link #add} evicted (its counts moved to OTHER), or null when it evicted none.
+   * Statistics keyed by this state's buckets must fold it into OTHER before counting the row.
+   */
+  public String lastEvicted() {
+    return lastEvicted;
   }
 
   /**
@@ -114,37 +223,49 @@ public final class CategoryCounts {
     return counts.containsKey(v) ? v : OTHER;
   }
 
-  /** Counts of the union of both parts; see the class comment for when this is exact. Neither part changes. */
+  /**
+   * True when this state's count of the value is exact: it is tracked, or its key is at most the threshold (then it
+   * was never seen, count 0). False for a value above the threshold, whose events, if any, are somewhere in OTHER.
+   */
+  public boolean covers(String value) {
+    String v = CategoricalBytes.wellFormed(value);
+    if (counts.containsKey(v) || !evicted) {
+      return !v.equals(OTHER);
+    }
+    return largest != null && compareKeys(hash(v), v, largestHash, largest) <= 0;
+  }
+
+  /** True when some value was evicted: the threshold is finite and OTHER may hold values that were seen. */
+  public boolean isSampled() {
+    return evicted;
+  }
+
+  /** Counts of the union of both parts, exact in any grouping (see the class comment). Neither part changes. */
   public CategoryCounts merge(CategoryCounts that) {
     if (that.cap != cap) {
       throw new IllegalArgumentException("cannot merge category counts with caps " + cap + " and " + that.cap);
     }
-    LinkedHashMap<String, Long> union = new LinkedHashMap<>(counts);
+    HashMap<String, Long> union = new HashMap<>(counts);
     that.counts.forEach((v, c) -> union.merge(v, c, Math::addExact));
     long mergedOther = Math.addExact(other, that.other);
-    if (union.size() > cap) {
-      Set<String> keep = mostFrequent(union, cap);
-      var it = union.entrySet().iterator();
-      while (it.hasNext()) {
-        Map.Entry<String, Long> e = it.next();
-        if (!keep.contains(e.getKey())) {
-          mergedOther = Math.addExact(mergedOther, e.getValue());
-          it.remove();
-        }
+    boolean mergedEvicted = evicted || that.evicted || union.size() > cap;
+    List<String> ranked = new ArrayList<>(union.keySet());
+    ranked.sort(BY_KEY);
+    for (int i = 0; i < ranked.size(); i++) {
+      String v = ranked.get(i);
+      // Beyond K, or above a part's threshold (only a legacy part, threshold −∞, has values below K there).
+      if (i >= cap || !covers(v) || !that.covers(v)) {
+        mergedOther = Math.addExact(mergedOther, union.remove(v));
       }
     }
-    return new CategoryCounts(cap, union, mergedOther, Math.addExact(missing, that.missing));
+    return new CategoryCounts(cap, union, mergedOther, Math.addExact(missing, that.missing), mergedEvicted);
   }
 
-  /** The {@code cap} keys with the largest counts, ties by value order. */
-  static Set<String> mostFrequent(Map<String, Long> counts, int cap) {
-    List<Map.Entry<String, Long>> ranked = new ArrayList<>(counts.entrySet());
-    ranked.sort(MOST_FREQUENT_FIRST);
-    Set<String> keep = new HashSet<>();
-    for (int i = 0; i < Math.min(cap, ranked.size()); i++) {
-      keep.add(ranked.get(i).getKey());
-    }
-    return keep;
+  /** The {@code cap} values of smallest key: the survivors of an overflowing plain merge of the bucketed tables. */
+  static java.util.Set<String> smallestKeys(java.util.Collection<String> values, int cap) {
+    List<String> ranked = new ArrayList<>(values);
+    ranked.sort(BY_KEY);
+    return new java.util.HashSet<>(ranked.subList(0, Math.min(cap, ranked.size())));
   }
 
   /** How many values can have a bucket of their own. */
@@ -152,9 +273,11 @@ public final class CategoryCounts {
     return cap;
   }
 
-  /** The values with a bucket of their own, in first-seen order ({@link #OTHER} is never among them). */
+  /** The values with a bucket of their own, in ascending key order ({@link #OTHER} is never among them). */
   public List<String> buckets() {
-    return List.copyOf(counts.keySet());
+    List<String> list = new ArrayList<>(counts.keySet());
+    list.sort(BY_KEY);
+    return list;
   }
 
   /** The count of a bucket: of {@link #OTHER} for OTHER, 0 for a value without a bucket. */
@@ -188,54 +311,91 @@ public final class CategoryCounts {
     return counts.size() + (other > 0 ? 1 : 0);
   }
 
-  /** True when no more value can get a bucket of its own. */
+  /** True when K values are tracked: a new value gets a bucket only by evicting one of larger key. */
   public boolean isFull() {
     return counts.size() == cap;
   }
 
   public byte[] toBytes() {
-    CategoricalBytes.Writer out = new CategoricalBytes.Writer(29 + 16 * counts.size())
-        .writeByte(FORMAT).writeInt(cap).writeLong(missing).writeLong(other).writeInt(counts.size());
-    counts.forEach((v, c) -> out.writeString(v).writeLong(c));
+    CategoricalBytes.Writer out = new CategoricalBytes.Writer(30 + 16 * counts.size())
+        .writeByte(FORMAT).writeInt(cap).writeLong(missing).writeLong(other).writeByte(evicted ? 1 : 0)
+        .writeInt(counts.size());
+    for (String v : buckets()) {
+      out.writeString(v).writeLong(counts.get(v));
+    }
     return out.toByteArray();
   }
 
-  /** Reads format 1; throws {@link IllegalArgumentException} on any other or malformed input. */
+  /** Reads format 2, or format 1 as the class comment says; throws {@link IllegalArgumentException} otherwise. */
   public static CategoryCounts fromBytes(byte[] bytes) {
-    CategoricalBytes.Reader in = new CategoricalBytes.Reader(bytes, "CategoryCounts", FORMAT);
+    CategoricalBytes.Reader in = new CategoricalBytes.Reader(bytes, "CategoryCounts", FORMAT_FIRST_SEEN, FORMAT);
     int cap = in.readInt();
     if (cap < 1) {
       throw in.invalid("cap " + cap + " is below 1");
     }
     long missing = in.readCount("missing count");
     long other = in.readCount("OTHER count");
+    boolean evicted = false;
+    if (in.format() == FORMAT) {
+      byte flag = in.readByte();
+      if (flag != 0 && flag != 1) {
+        throw in.invalid("eviction flag " + flag);
+      }
+      evicted = flag == 1;
+    }
     int n = in.readSize("bucket count", cap);
-    LinkedHashMap<String, Long> counts = new LinkedHashMap<>();
+    HashMap<String, Long> counts = new HashMap<>();
+    String previous = null;
     for (int i = 0; i < n; i++) {
       String v = in.readString();
       long c = in.readCount("count");
       if (c == 0 || v.equals(OTHER) || counts.put(v, c) != null) {
         throw in.invalid("bucket " + i + " is empty, OTHER or a duplicate");
       }
+      if (in.format() == FORMAT && previous != null && compareKeys(previous, v) >= 0) {
+        throw in.invalid("bucket " + i + " is out of key order");
+      }
+      previous = v;
     }
     in.finish();
-    return new CategoryCounts(cap, counts, other, missing);
+    if (in.format() == FORMAT_FIRST_SEEN && n == cap && other > 0) {
+      // First-seen buckets that overflowed: no count is known exact under the hash rule (see the class comment).
+      for (long c : counts.values()) {
+        other = Math.addExact(other, c);
+      }
+      return new CategoryCounts(cap, new HashMap<>(), other, missing, true);
+    }
+    if (evicted && n != cap && n != 0) {
+      throw in.invalid("a state that evicted tracks " + n + " values, not the cap " + cap);
+    }
+    return new CategoryCounts(cap, counts, other, missing, evicted);
   }
 
-  /** Equal state, bucket order included (the order is part of the bytes). */
+  /** Equal state: equal counts, OTHER, missing and threshold. */
   @Override
   public boolean equals(Object o) {
     return o instanceof CategoryCounts that && cap == that.cap && other == that.other && missing == that.missing
-        && counts.equals(that.counts) && List.copyOf(counts.keySet()).equals(List.copyOf(that.counts.keySet()));
+        && evicted == that.evicted && counts.equals(that.counts);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(cap, other, missing, counts);
+    return Objects.hash(cap, other, missing, evicted, counts);
   }
 
   @Override
   public String toString() {
-    return "CategoryCounts{cap=" + cap + ", " + counts + ", other=" + other + ", missing=" + missing + "}";
+    StringBuilder s = new StringBuilder("CategoryCounts{cap=" + cap + ", {");
+    List<String> b = buckets();
+    for (int i = 0; i < b.size(); i++) {
+      s.append(i == 0 ? "" : ", ").append(b.get(i)).append('=').append(counts.get(b.get(i)));
+    }
+    return s.append("}, other=").append(other).append(", missing=").append(missing).append(", sampled=")
+        .append(evicted).append('}').toString();
+  }
+
+  /** The tracked counts, for tests and drift: value → count, no OTHER. */
+  Map<String, Long> trackedCounts() {
+    return Map.copyOf(counts);
   }
 }

@@ -16,9 +16,9 @@ import java.util.function.UnaryOperator;
  * {@link CategoricalAssociation} computes their association.
  *
  * <p>Values are the <em>buckets</em> of each feature's {@link CategoryCounts} ({@link CategoryCounts#OTHER}
- * included), so each side holds at most K own values plus OTHER and the table at most (K + 1)² non-empty cells. As a
- * safety net the same first-seen cap applies here too: a (K + 1)-th distinct non-OTHER value on a side is counted
- * as OTHER. A row with a null on either side is not a cell: it is counted in {@link #incomplete()} (pairwise
+ * included), so each side holds at most K own values plus OTHER and the table at most (K + 1)² non-empty cells: when
+ * the counts evict a value, the pane {@linkplain #fold folds} it here too. As a safety net a (K + 1)-th distinct
+ * non-OTHER value on a side is counted as OTHER. A row with a null on either side is not a cell: it is counted in {@link #incomplete()} (pairwise
  * complete counting, so one feature's missing values do not hide the other's).
  *
  * <p><b>Merging panes into a window.</b> Merge the panes' {@link CategoryCounts} first, then the tables with
@@ -26,9 +26,9 @@ import java.util.function.UnaryOperator;
  * counts is folded into OTHER, so the table agrees with the window's buckets and never overflows. Given the same
  * target buckets this is exact (integer counts) and associative in any grouping, bytes included. The one-argument
  * {@link #merge(Contingency)} is the plain union; it is exactly what counting both parts' events into one table
- * gives while each side keeps at most K own values, and otherwise keeps per side the K values with the largest
- * marginal count (ties: value order) and folds the rest into OTHER — which need not be the buckets the features'
- * own counts keep, hence the three-argument form for windows.
+ * gives while each side keeps at most K own values, and otherwise keeps per side the K values of smallest
+ * {@linkplain CategoryCounts#compareKeys key} and folds the rest into OTHER, as the counts would; the three-argument
+ * form is the one windows use, since it takes the buckets from the merged counts themselves.
  *
  * <p>Mutable through {@link #add}; merges return new tables and leave both arguments unchanged. Binary layout,
  * format 1, big-endian: {@code format(1) cap(int) incomplete(long) nA(int) nA × value nB(int) nB × value
@@ -98,7 +98,7 @@ public final class Contingency {
     return side.size() - (side.containsKey(CategoryCounts.OTHER) ? 1 : 0);
   }
 
-  /** The union of both tables, capped per side by marginal count; see the class comment. */
+  /** The union of both tables, capped per side by key; see the class comment. */
   public Contingency merge(Contingency that) {
     if (that.cap != cap) {
       throw new IllegalArgumentException("cannot merge contingency tables with caps " + cap + " and " + that.cap);
@@ -136,6 +136,18 @@ public final class Contingency {
     return remap(bucketsA::bucketOf, bucketsB::bucketOf);
   }
 
+  /**
+   * This table with one value of the first feature ({@code a}) or of the second ({@code b}) counted as
+   * {@link CategoryCounts#OTHER}: what a pane does when its {@link CategoryCounts} evicts that value
+   * ({@link CategoryCounts#lastEvicted()}), so the table keeps the counts' buckets. Null means no value on that side.
+   */
+  public Contingency fold(String a, String b) {
+    if (a == null && b == null) {
+      return this;
+    }
+    return remap(v -> v.equals(a) ? CategoryCounts.OTHER : v, v -> v.equals(b) ? CategoryCounts.OTHER : v);
+  }
+
   /** The same table with the two features swapped. */
   public Contingency transpose() {
     HashMap<Key, Long> swapped = new HashMap<>();
@@ -160,7 +172,7 @@ public final class Contingency {
     }
     Map<String, Long> own = new HashMap<>(side);
     own.remove(CategoryCounts.OTHER);
-    Set<String> keep = CategoryCounts.mostFrequent(own, cap);
+    Set<String> keep = CategoryCounts.smallestKeys(own.keySet(), cap);
     return v -> keep.contains(v) ? v : CategoryCounts.OTHER;
   }
 

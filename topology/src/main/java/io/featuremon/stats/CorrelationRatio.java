@@ -59,7 +59,7 @@ public final class CorrelationRatio {
         continue;
       }
       long merged = n + g.count();
-      double delta = GroupedMoments.difference(g.mean(), g.meanLow(), mean, meanLow);
+      double delta = ExactMoments.difference(g.mean(), g.meanLow(), mean, meanLow);
       // The running mean moves in double-double as in GroupedMoments, so later δ stay exact too.
       double increment = delta * ((double) g.count() / merged);
       double hi = mean + increment;

@@ -15,8 +15,9 @@ import java.util.function.UnaryOperator;
  * numeric feature.
  *
  * <p>Categories are the buckets of the categorical feature's {@link CategoryCounts} ({@link CategoryCounts#OTHER}
- * included) and follow the same first-seen cap: a (K + 1)-th distinct non-OTHER category is counted as OTHER, so a
- * state never holds more than K + 1 groups. A row whose category is missing is counted in {@link #incomplete()}.
+ * included); when the counts evict a value, the pane {@linkplain #fold folds} its group into OTHER here too. As a
+ * safety net a (K + 1)-th distinct non-OTHER category is counted as OTHER, so a state never holds more than K + 1
+ * groups. A row whose category is missing is counted in {@link #incomplete()}.
  *
  * <p><b>Exactness.</b> {@link #add} is Welford's update; {@link #merge} is Chan et al.'s pairwise combination
  * (mean = m_a + δ·n_b/n, M2 = M2_a + M2_b + δ²·n_a·n_b/n with δ = m_b − m_a), exact in real arithmetic, so merging
@@ -33,8 +34,8 @@ import java.util.function.UnaryOperator;
  * <p><b>Merging panes into a window.</b> Like {@link Contingency}: merge the panes' {@link CategoryCounts} first,
  * then use {@link #merge(GroupedMoments, CategoryCounts)}, which folds every category without an own bucket in the
  * window's counts into OTHER. The one-argument {@link #merge(GroupedMoments)} is the plain union: exact (up to
- * rounding) while at most K own categories result, otherwise it keeps the K with the most rows (ties: value order)
- * and folds the others into OTHER. Folding combines groups in first-seen order.
+ * rounding) while at most K own categories result, otherwise it keeps the K of smallest
+ * {@linkplain CategoryCounts#compareKeys key}, as the counts do, and folds the others into OTHER. Folding combines groups in first-seen order.
  *
  * <p>Mutable through {@link #add}; merges return new states and leave both arguments unchanged. Binary layout,
  * format 2, big-endian: {@code format(2) cap(int) incomplete(long) n(int) then n × [category(int length + UTF-8),
@@ -58,87 +59,11 @@ public final class GroupedMoments {
     }
   }
 
-  /** Mutable moments of one group; never shared between states. */
-  private static final class Moments {
-    long count;
-    double mean;
-    double meanLow; // mean + meanLow is the exact mean, up to a rounding of relative order ε² (a double-double)
-    double m2;
-
-    Moments(long count, double mean, double meanLow, double m2) {
-      this.count = count;
-      this.mean = mean;
-      this.meanLow = meanLow;
-      this.m2 = m2;
-    }
-
-    /**
-     * Welford's update around the double-double mean μ = mean + meanLow: δ = x − μ, μ += δ/n, M2 += δ·(δ − δ/n).
-     * x − mean is exact whenever x is within a factor 2 of the mean (Sterbenz), which is the case that matters: a
-     * large offset with a small spread, where a mean rounded to a double would be off by up to half its ulp, not
-     * small beside the spread.
-     */
-    void add(double x) {
-      count++;
-      double delta = (x - mean) - meanLow;
-      double increment = delta / count;
-      moveMean(increment);
-      m2 += delta * (delta - increment);
-    }
-
-    /** μ += increment in double-double: the rounding of the high part's sum is kept in the low part (TwoSum). */
-    private void moveMean(double increment) {
-      double hi = mean + increment;
-      double error = BatchFold.twoSumError(mean, increment, hi) + meanLow;
-      double sum = hi + error;
-      if (Double.isFinite(sum)) {
-        mean = sum;
-        meanLow = error - (sum - hi);
-      } else { // inputs near the double range overflowed x − μ: no low part to keep, M2 is +∞ or NaN anyway
-        mean = hi;
-        meanLow = 0;
-      }
-    }
-
-    /** Chan's combination into this, with δ = μ_o − μ taken between the double-double means. */
-    void combine(Moments o) {
-      if (o.count == 0) {
-        return;
-      }
-      if (count == 0) {
-        count = o.count;
-        mean = o.mean;
-        meanLow = o.meanLow;
-        m2 = o.m2;
-        return;
-      }
-      long n = Math.addExact(count, o.count);
-      double delta = difference(o.mean, o.meanLow, mean, meanLow);
-      moveMean(delta * ((double) o.count / n));
-      m2 += o.m2 + delta * delta * ((double) count * o.count / n);
-      count = n;
-    }
-
-    Moments copy() {
-      return new Moments(count, mean, meanLow, m2);
-    }
-  }
-
-  /**
-   * (aHigh + aLow) − (bHigh + bLow) rounded once: the difference of the high parts is split exactly into its rounded
-   * value and residue (TwoSum), so means that differ in their low parts only still give their true, tiny, δ.
-   */
-  static double difference(double aHigh, double aLow, double bHigh, double bLow) {
-    double hi = aHigh - bHigh;
-    double residue = BatchFold.twoSumError(aHigh, -bHigh, hi);
-    return hi + (residue + (aLow - bLow));
-  }
-
   private final int cap;
-  private final LinkedHashMap<String, Moments> groups; // first-seen order
+  private final LinkedHashMap<String, ExactMoments> groups; // first-seen order
   private long incomplete;
 
-  private GroupedMoments(int cap, LinkedHashMap<String, Moments> groups, long incomplete) {
+  private GroupedMoments(int cap, LinkedHashMap<String, ExactMoments> groups, long incomplete) {
     this.cap = cap;
     this.groups = groups;
     this.incomplete = incomplete;
@@ -165,7 +90,7 @@ public final class GroupedMoments {
       return null;
     }
     String key = admit(CategoricalBytes.wellFormed(bucket));
-    groups.computeIfAbsent(key, k -> new Moments(0, 0, 0, 0)).add(value);
+    groups.computeIfAbsent(key, k -> new ExactMoments()).add(value);
     return key;
   }
 
@@ -185,7 +110,7 @@ public final class GroupedMoments {
     return groups.size() - (groups.containsKey(CategoryCounts.OTHER) ? 1 : 0);
   }
 
-  /** The union of both states, capped by group size; see the class comment. */
+  /** The union of both states, capped by key; see the class comment. */
   public GroupedMoments merge(GroupedMoments that) {
     requireSameCap(that);
     GroupedMoments union = union(that);
@@ -195,10 +120,10 @@ public final class GroupedMoments {
     Map<String, Long> sizes = new HashMap<>();
     union.groups.forEach((k, m) -> {
       if (!k.equals(CategoryCounts.OTHER)) {
-        sizes.put(k, m.count);
+        sizes.put(k, m.count());
       }
     });
-    Set<String> keep = CategoryCounts.mostFrequent(sizes, cap);
+    Set<String> keep = CategoryCounts.smallestKeys(sizes.keySet(), cap);
     return union.remap(v -> keep.contains(v) ? v : CategoryCounts.OTHER);
   }
 
@@ -224,6 +149,17 @@ public final class GroupedMoments {
     return remap(buckets::bucketOf);
   }
 
+  /**
+   * This state with one category combined into {@link CategoryCounts#OTHER}: what a pane does when its
+   * {@link CategoryCounts} evicts that value ({@link CategoryCounts#lastEvicted()}). Null changes nothing.
+   */
+  public GroupedMoments fold(String category) {
+    if (category == null || !groups.containsKey(category)) {
+      return this;
+    }
+    return remap(v -> v.equals(category) ? CategoryCounts.OTHER : v);
+  }
+
   private void requireSameCap(GroupedMoments that) {
     if (that.cap != cap) {
       throw new IllegalArgumentException("cannot merge grouped moments with caps " + cap + " and " + that.cap);
@@ -231,19 +167,19 @@ public final class GroupedMoments {
   }
 
   private GroupedMoments union(GroupedMoments that) {
-    LinkedHashMap<String, Moments> merged = copyOf(groups);
-    that.groups.forEach((k, m) -> merged.computeIfAbsent(k, x -> new Moments(0, 0, 0, 0)).combine(m));
+    LinkedHashMap<String, ExactMoments> merged = copyOf(groups);
+    that.groups.forEach((k, m) -> merged.computeIfAbsent(k, x -> new ExactMoments()).combine(m));
     return new GroupedMoments(cap, merged, Math.addExact(incomplete, that.incomplete));
   }
 
   private GroupedMoments remap(UnaryOperator<String> map) {
-    LinkedHashMap<String, Moments> mapped = new LinkedHashMap<>();
-    groups.forEach((k, m) -> mapped.computeIfAbsent(map.apply(k), x -> new Moments(0, 0, 0, 0)).combine(m));
+    LinkedHashMap<String, ExactMoments> mapped = new LinkedHashMap<>();
+    groups.forEach((k, m) -> mapped.computeIfAbsent(map.apply(k), x -> new ExactMoments()).combine(m));
     return new GroupedMoments(cap, mapped, incomplete);
   }
 
-  private static LinkedHashMap<String, Moments> copyOf(Map<String, Moments> groups) {
-    LinkedHashMap<String, Moments> copy = new LinkedHashMap<>();
+  private static LinkedHashMap<String, ExactMoments> copyOf(Map<String, ExactMoments> groups) {
+    LinkedHashMap<String, ExactMoments> copy = new LinkedHashMap<>();
     groups.forEach((k, m) -> copy.put(k, m.copy()));
     return copy;
   }
@@ -255,8 +191,8 @@ public final class GroupedMoments {
   /** Rows counted in groups. */
   public long total() {
     long n = 0;
-    for (Moments m : groups.values()) {
-      n += m.count;
+    for (ExactMoments m : groups.values()) {
+      n += m.count();
     }
     return n;
   }
@@ -279,21 +215,21 @@ public final class GroupedMoments {
   /** The groups in first-seen order. */
   public List<Group> groups() {
     List<Group> list = new ArrayList<>(groups.size());
-    groups.forEach((k, m) -> list.add(new Group(k, m.count, m.mean, m.meanLow, m.m2)));
+    groups.forEach((k, m) -> list.add(new Group(k, m.count(), m.mean(), m.meanLow(), m.m2())));
     return list;
   }
 
   /** The moments of one category; count 0 (mean and M2 0) when it has no group. */
   public Group group(String category) {
-    Moments m = groups.get(category);
-    return m == null ? new Group(category, 0, 0, 0, 0) : new Group(category, m.count, m.mean, m.meanLow, m.m2);
+    ExactMoments m = groups.get(category);
+    return m == null ? new Group(category, 0, 0, 0, 0) : new Group(category, m.count(), m.mean(), m.meanLow(), m.m2());
   }
 
   public byte[] toBytes() {
     CategoricalBytes.Writer out = new CategoricalBytes.Writer(17 + 48 * groups.size())
         .writeByte(FORMAT).writeInt(cap).writeLong(incomplete).writeInt(groups.size());
-    groups.forEach((k, m) -> out.writeString(k).writeLong(m.count).writeDouble(m.mean).writeDouble(m.meanLow)
-        .writeDouble(m.m2));
+    groups.forEach((k, m) -> out.writeString(k).writeLong(m.count()).writeDouble(m.mean()).writeDouble(m.meanLow())
+        .writeDouble(m.m2()));
     return out.toByteArray();
   }
 
@@ -309,7 +245,7 @@ public final class GroupedMoments {
     }
     long incomplete = in.readCount("incomplete count");
     int n = in.readSize("group count", cap == Integer.MAX_VALUE ? cap : cap + 1);
-    LinkedHashMap<String, Moments> groups = new LinkedHashMap<>();
+    LinkedHashMap<String, ExactMoments> groups = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
       String k = in.readString();
       long count = in.readCount("count");
@@ -321,7 +257,7 @@ public final class GroupedMoments {
       if (count == 0) {
         throw in.invalid("group " + i + " is empty");
       }
-      if (groups.put(k, new Moments(count, mean, meanLow, m2)) != null) {
+      if (groups.put(k, new ExactMoments(count, mean, meanLow, m2)) != null) {
         throw in.invalid("duplicate group " + i);
       }
     }

@@ -9,7 +9,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The categorical statistics of one pane (or of a whole window, once merged): value counts per categorical feature,
  * a contingency table per pair of categorical features, and the moments of every numeric feature grouped by every
- * categorical one. Each lives in its own store entry, all bounded by the cardinality cap.
+ * categorical one. Each lives in its own store entry, all bounded by the cardinality cap. The counts decide the
+ * buckets (a hash sample of the values, see {@link CategoryCounts}); the tables follow them, evictions included.
  */
 final class CategoricalState {
   private final int numeric;
@@ -60,6 +61,22 @@ final class CategoricalState {
         }
       }
     }
+    for (int j = 0; j < s.categorical; j++) {
+      if (s.counts[j].isSampled() && s.counts[j].buckets().isEmpty()) {
+        // A pane written by version 1 whose first-seen buckets overflowed reads as "everything in OTHER" (see
+        // CategoryCounts): its tables follow, so the pane stays consistent as it goes on counting.
+        for (int i = 0; i < s.categorical; i++) {
+          if (i < j) {
+            s.pairs[i][j] = s.pairs[i][j].restrictTo(s.counts[i], s.counts[j]);
+          } else if (i > j) {
+            s.pairs[j][i] = s.pairs[j][i].restrictTo(s.counts[j], s.counts[i]);
+          }
+        }
+        for (int k = 0; k < s.numeric; k++) {
+          s.grouped[k][j] = s.grouped[k][j].restrictTo(s.counts[j]);
+        }
+      }
+    }
     return s;
   }
 
@@ -68,6 +85,22 @@ final class CategoricalState {
     String[] buckets = new String[categorical];
     for (int j = 0; j < categorical; j++) {
       buckets[j] = counts[j].add(row.categorical()[j]);
+      String evicted = counts[j].lastEvicted();
+      if (evicted != null) {
+        // The counts gave the evicted value's bucket up to OTHER: the tables keyed by those buckets follow, so they
+        // keep at most K + 1 buckets and agree with the counts (every table is then exactly the rows bucketed by
+        // the pane's final tracked values, whatever the arrival order).
+        for (int i = 0; i < categorical; i++) {
+          if (i < j) {
+            pairs[i][j] = pairs[i][j].fold(null, evicted);
+          } else if (i > j) {
+            pairs[j][i] = pairs[j][i].fold(evicted, null);
+          }
+        }
+        for (int k = 0; k < numeric; k++) {
+          grouped[k][j] = grouped[k][j].fold(evicted);
+        }
+      }
     }
     for (int j = 0; j < categorical; j++) {
       for (int i = j + 1; i < categorical; i++) {

@@ -50,12 +50,14 @@ final class DriftOutputs {
       }
       List<String> categorical = schema.categoricalNames();
       for (int j = 0; j < categorical.size() && j < reference.counts().length; j++) {
-        Map<String, Long> ref = frequencies(reference.counts()[j]);
-        Map<String, Long> cur = frequencies(counts[j]);
-        if (ref.isEmpty() || cur.isEmpty()) {
+        CategoryCounts ref = reference.counts()[j];
+        CategoryCounts cur = counts[j];
+        if (ref.total() == 0 || cur.total() == 0) {
           continue;
         }
-        CategoricalDrift.Result r = CategoricalDrift.compare(ref, cur, categoricalSettings);
+        // Works across caps too (a reference built under another stats.categorical.maxCategories): the partition is
+        // cut at the smaller of the two thresholds.
+        CategoricalDrift.SampledResult r = CategoricalDrift.compare(ref, cur, categoricalSettings);
         features.put(categorical.get(j), new FeatureDrift(r.psi(), null, r.js(), null, r.unseenShare(), r.drifted()));
       }
     }
@@ -74,17 +76,5 @@ final class DriftOutputs {
 
   private static double ratio(double current, double reference) {
     return reference == 0 ? (current == 0 ? 1 : Double.POSITIVE_INFINITY) : current / reference;
-  }
-
-  /** Value frequencies of a window's counts: its own buckets and, if used, OTHER. */
-  static Map<String, Long> frequencies(CategoryCounts counts) {
-    Map<String, Long> f = new LinkedHashMap<>();
-    for (String bucket : counts.buckets()) {
-      f.put(bucket, counts.count(bucket));
-    }
-    if (counts.otherCount() > 0) {
-      f.put(CategoryCounts.OTHER, counts.otherCount());
-    }
-    return f;
   }
 }

@@ -27,27 +27,70 @@ class CategoryCountsTest {
     return c;
   }
 
-  @Test
-  void shouldGiveTheFirstKDistinctValuesTheirOwnBucketsInFirstSeenOrder() {
-    CategoryCounts c = countsOf(3, "c", "a", "c", "b", "d", "e", "a", "d");
-    assertThat(c.buckets()).containsExactly("c", "a", "b");
-    assertThat(c.count("c")).isEqualTo(2);
-    assertThat(c.count("a")).isEqualTo(2);
-    assertThat(c.count("b")).isEqualTo(1);
-    assertThat(c.count("d")).as("d came after the cap was reached").isZero();
-    assertThat(c.count(OTHER)).isEqualTo(3);
-    assertThat(c.total()).isEqualTo(8);
-    assertThat(c.categories()).isEqualTo(4);
-    assertThat(c.isFull()).isTrue();
+  /** The independent statement of the rule: the distinct values sorted by (unsigned hash, value), first K. */
+  static List<String> smallestKeys(String[] events, int k) {
+    List<String> distinct = new ArrayList<>(new java.util.TreeSet<>(
+        Arrays.stream(events).filter(e -> e != null && !e.equals(OTHER)).toList()));
+    distinct.sort((a, b) -> {
+      int c = Long.compareUnsigned(CategoryCounts.hash(a), CategoryCounts.hash(b));
+      return c != 0 ? c : a.compareTo(b);
+    });
+    return distinct.subList(0, Math.min(k, distinct.size()));
+  }
+
+  static long truth(String[] events, String v) {
+    return Arrays.stream(events).filter(v::equals).count();
+  }
+
+  @Property(tries = 60)
+  void shouldTrackTheKValuesOfSmallestKeyWithExactCountsAndTheRestInOther(
+      @ForAll @IntRange(min = 0, max = 100_000) int seed, @ForAll @IntRange(min = 1, max = 20) int cap) {
+    Random random = new Random(seed);
+    String[] events = CategoricalFixtures.values(random, 1 + random.nextInt(400), 1 + random.nextInt(4 * cap), 0.1,
+        "v");
+    CategoryCounts c = countsOf(cap, events);
+    List<String> expected = smallestKeys(events, cap);
+    assertThat(c.buckets()).containsExactlyElementsOf(expected);
+    long inBuckets = 0;
+    for (String v : expected) {
+      assertThat(c.count(v)).isEqualTo(truth(events, v));
+      inBuckets += truth(events, v);
+    }
+    long present = Arrays.stream(events).filter(java.util.Objects::nonNull).count();
+    assertThat(c.otherCount()).isEqualTo(present - inBuckets);
+    long distinct = Arrays.stream(events).filter(java.util.Objects::nonNull).distinct().count();
+    assertThat(c.isSampled()).isEqualTo(distinct > cap);
+    // covers: exactly the values with key up to the largest tracked one (all values when nothing was evicted).
+    for (int j = 0; j < 4 * cap + 3; j++) {
+      String v = "v" + j;
+      boolean atMostThreshold = !c.isSampled() || CategoryCounts.compareKeys(v, expected.get(expected.size() - 1)) <= 0;
+      assertThat(c.covers(v)).as(v).isEqualTo(atMostThreshold);
+      if (c.covers(v)) {
+        assertThat(c.count(v)).as("a covered value's count is exact").isEqualTo(truth(events, v));
+      }
+    }
   }
 
   @Test
-  void addShouldReturnTheBucketTheValueWasCountedIn() {
+  void addShouldReturnTheBucketAndNameTheValueItEvicted() {
+    List<String> ranked = new ArrayList<>(List.of("a", "b", "c", "d"));
+    ranked.sort(CategoryCounts.BY_KEY);
+    String small = ranked.get(0);
+    String middle = ranked.get(1);
+    String large = ranked.get(2);
     CategoryCounts c = CategoryCounts.empty(1);
-    assertThat(c.add("x")).isEqualTo("x");
-    assertThat(c.add("y")).isEqualTo(OTHER);
-    assertThat(c.add("x")).isEqualTo("x");
+    assertThat(c.add(middle)).isEqualTo(middle);
+    assertThat(c.lastEvicted()).isNull();
+    assertThat(c.add(large)).as("above the tracked key: never gets a bucket").isEqualTo(OTHER);
+    assertThat(c.lastEvicted()).as("the newcomer itself is not an eviction").isNull();
+    assertThat(c.add(middle)).isEqualTo(middle);
+    assertThat(c.add(small)).isEqualTo(small);
+    assertThat(c.lastEvicted()).isEqualTo(middle);
+    assertThat(c.count(OTHER)).as("large, and middle twice").isEqualTo(3);
+    assertThat(c.add(middle)).as("now above the threshold").isEqualTo(OTHER);
+    assertThat(c.lastEvicted()).isNull();
     assertThat(c.add(null)).isNull();
+    assertThat(c.buckets()).containsExactly(small);
   }
 
   @Test
@@ -70,9 +113,12 @@ class CategoryCountsTest {
 
   @Test
   void bucketOfShouldMapValuesWithoutAnOwnBucketToOtherWithoutCounting() {
-    CategoryCounts c = countsOf(2, "a", "b", "c");
-    assertThat(c.bucketOf("a")).isEqualTo("a");
-    assertThat(c.bucketOf("c")).isEqualTo(OTHER);
+    String[] events = {"a", "b", "c"};
+    CategoryCounts c = countsOf(2, events);
+    List<String> kept = smallestKeys(events, 2);
+    String dropped = new ArrayList<>(List.of(events)).stream().filter(v -> !kept.contains(v)).findFirst().orElseThrow();
+    assertThat(c.bucketOf(kept.get(0))).isEqualTo(kept.get(0));
+    assertThat(c.bucketOf(dropped)).isEqualTo(OTHER);
     assertThat(c.bucketOf("never seen")).isEqualTo(OTHER);
     assertThat(c.bucketOf(OTHER)).isEqualTo(OTHER);
     assertThat(c.bucketOf(null)).isNull();
@@ -86,97 +132,44 @@ class CategoryCountsTest {
 
   // ---- merge
 
-  @Property(tries = 60)
-  void mergeOfPanesInAnyGroupingShouldEqualSequentialCountingWhenNothingOverflows(
+  @Property(tries = 100)
+  void mergeOfPanesInAnyGroupingShouldEqualCountingAllEventsBytesIncluded(
       @ForAll @IntRange(min = 0, max = 100_000) int seed, @ForAll @IntRange(min = 1, max = 8) int panes,
       @ForAll @IntRange(min = 1, max = 40) int cap) {
     Random random = new Random(seed);
-    String[] events = CategoricalFixtures.values(random, 1 + random.nextInt(400), cap, 0.1, "v");
+    // From well below the cap to far above it: the overflowing case is the one the old first-seen merge got wrong.
+    String[] events = CategoricalFixtures.values(random, 1 + random.nextInt(400), 1 + random.nextInt(3 * cap), 0.1,
+        "v");
     CategoryCounts sequential = countsOf(cap, events);
     int[] cuts = CategoricalFixtures.cuts(random, events.length, panes);
     List<CategoryCounts> parts = new ArrayList<>();
     for (int p = 0; p < panes; p++) {
       parts.add(countsOf(cap, Arrays.copyOfRange(events, cuts[p], cuts[p + 1])));
     }
-    for (CategoryCounts merged : CategoricalFixtures.groupings(parts, CategoryCounts::merge, random)) {
+    List<CategoryCounts> reversed = new ArrayList<>(parts);
+    java.util.Collections.reverse(reversed);
+    List<CategoryCounts> all = new ArrayList<>(CategoricalFixtures.groupings(parts, CategoryCounts::merge, random));
+    all.addAll(CategoricalFixtures.groupings(reversed, CategoryCounts::merge, random));
+    for (CategoryCounts merged : all) {
       assertThat(merged).isEqualTo(sequential);
       assertThat(merged.toBytes()).isEqualTo(sequential.toBytes());
     }
   }
 
   @Test
-  void mergeShouldBeExactWhenAPaneOverflowedButTheUnionOfBucketsFitsTheCap() {
-    CategoryCounts first = countsOf(3, "a", "b", "c", "x", "x", "a"); // x overflowed into OTHER
-    CategoryCounts second = countsOf(3, "c", "b", "b"); // its buckets are among first's
-    assertThat(first.merge(second)).isEqualTo(countsOf(3, "a", "b", "c", "x", "x", "a", "c", "b", "b"));
-    assertThat(second.merge(first)).isEqualTo(countsOf(3, "c", "b", "b", "a", "b", "c", "x", "x", "a"));
-    assertThat(second.merge(first).buckets()).containsExactly("c", "b", "a");
-  }
-
-  @Test
-  void mergeOnOverflowShouldKeepTheKMostFrequentAndFoldTheRestIntoOther() {
-    CategoryCounts first = countsOf(2, "a", "a", "a", "b");
-    CategoryCounts second = countsOf(2, "c", "c", "d", null);
-    CategoryCounts merged = first.merge(second);
-    assertThat(merged.buckets()).containsExactly("a", "c");
-    assertThat(merged.count("a")).isEqualTo(3);
-    assertThat(merged.count("c")).isEqualTo(2);
-    assertThat(merged.otherCount()).as("b and d").isEqualTo(2);
-    assertThat(merged.missing()).isEqualTo(1);
-    assertThat(merged.total()).isEqualTo(first.total() + second.total());
-  }
-
-  @Test
-  void mergeOnOverflowShouldBreakCountTiesByValueOrder() {
-    CategoryCounts merged = countsOf(2, "z", "y").merge(countsOf(2, "x", "w"));
-    assertThat(merged.buckets()).as("w and x are the smallest values; first-seen order kept").containsExactly("x", "w");
-    assertThat(merged.otherCount()).isEqualTo(2);
-    assertThat(countsOf(2, "x", "w").merge(countsOf(2, "z", "y")).buckets()).containsExactly("x", "w");
-  }
-
-  @Test
-  void mergeOnOverflowDiffersFromSequentialCountingExactlyAsDocumented() {
-    String[] firstPane = {"a", "b"};
-    String[] secondPane = {"c", "c", "c", "a"};
-    CategoryCounts sequential = countsOf(2, "a", "b", "c", "c", "c", "a");
-    CategoryCounts merged = countsOf(2, firstPane).merge(countsOf(2, secondPane));
-    // Sequential keeps the first two seen; merge keeps the two most frequent.
-    assertThat(sequential.buckets()).containsExactly("a", "b");
-    assertThat(sequential.otherCount()).isEqualTo(3);
-    assertThat(merged.buckets()).containsExactly("a", "c");
-    assertThat(merged.otherCount()).isEqualTo(1);
-    assertThat(merged.total()).isEqualTo(sequential.total());
-
-    // Counts a pane already put into OTHER are not given back.
-    CategoryCounts overflowed = countsOf(1, "a", "b", "b", "b");
-    CategoryCounts other = countsOf(1, "b");
-    CategoryCounts m = overflowed.merge(other);
-    assertThat(m.buckets()).containsExactly("a");
-    assertThat(m.count("a")).isEqualTo(1);
-    assertThat(m.otherCount()).as("b×3 from the first pane and b×1 folded from the second").isEqualTo(4);
-  }
-
-  @Property(tries = 60)
-  void mergeShouldAlwaysKeepTotalsExactAndAtMostKBuckets(@ForAll @IntRange(min = 0, max = 100_000) int seed,
-      @ForAll @IntRange(min = 1, max = 6) int panes, @ForAll @IntRange(min = 1, max = 12) int cap) {
-    Random random = new Random(seed);
-    String[] events = CategoricalFixtures.values(random, 1 + random.nextInt(300), 3 * cap + 2, 0.2, "v");
-    CategoryCounts sequential = countsOf(cap, events);
-    int[] cuts = CategoricalFixtures.cuts(random, events.length, panes);
-    List<CategoryCounts> parts = new ArrayList<>();
-    for (int p = 0; p < panes; p++) {
-      parts.add(countsOf(cap, Arrays.copyOfRange(events, cuts[p], cuts[p + 1])));
-    }
-    for (CategoryCounts merged : CategoricalFixtures.groupings(parts, CategoryCounts::merge, random)) {
-      assertThat(merged.total()).isEqualTo(sequential.total());
-      assertThat(merged.missing()).isEqualTo(sequential.missing());
-      assertThat(merged.buckets().size()).isLessThanOrEqualTo(cap);
-      for (String b : merged.buckets()) {
-        // A kept value's count is never more than its true count.
-        long truth = Arrays.stream(events).filter(b::equals).count();
-        assertThat(merged.count(b)).isBetween(1L, truth);
-      }
-    }
+  void mergeShouldGiveBackCountsAPaneHadToPutInOther() {
+    // The value a pane evicted is still exact in the merge when it is among the K smallest keys of the union: it
+    // cannot be, since the pane kept K smaller ones; but a value that was above one pane's threshold and tracked in
+    // another is folded from that other pane too, so nothing is counted half in a bucket, half in OTHER.
+    List<String> ranked = new ArrayList<>(List.of("a", "b", "c"));
+    ranked.sort(CategoryCounts.BY_KEY);
+    CategoryCounts first = countsOf(1, ranked.get(0), ranked.get(1), ranked.get(1)); // ranked[1] evicted/above
+    CategoryCounts second = countsOf(1, ranked.get(1)); // ranked[1] tracked here
+    CategoryCounts m = first.merge(second);
+    assertThat(m.buckets()).containsExactly(ranked.get(0));
+    assertThat(m.count(ranked.get(0))).isEqualTo(1);
+    assertThat(m.otherCount()).as("all three events of ranked[1]").isEqualTo(3);
+    assertThat(m).isEqualTo(countsOf(1, ranked.get(1), ranked.get(0), ranked.get(1), ranked.get(1)));
   }
 
   @Test
@@ -198,10 +191,11 @@ class CategoryCountsTest {
   }
 
   @Property(tries = 40)
-  void permutingEventsInsideAWindowShouldNotChangeAnyCount(@ForAll @IntRange(min = 0, max = 100_000) int seed,
+  void permutingEventsShouldNotChangeAnyByte(@ForAll @IntRange(min = 0, max = 100_000) int seed,
       @ForAll @IntRange(min = 1, max = 30) int cap) {
     Random random = new Random(seed);
-    String[] events = CategoricalFixtures.values(random, 1 + random.nextInt(300), cap, 0.1, "v");
+    String[] events = CategoricalFixtures.values(random, 1 + random.nextInt(300), 1 + random.nextInt(4 * cap), 0.1,
+        "v");
     int[] perm = CategoricalFixtures.permutation(random, events.length);
     String[] shuffled = new String[events.length];
     for (int i = 0; i < events.length; i++) {
@@ -215,13 +209,14 @@ class CategoryCountsTest {
     }
     assertThat(b.otherCount()).isEqualTo(a.otherCount());
     assertThat(b.missing()).isEqualTo(a.missing());
+    assertThat(b.toBytes()).isEqualTo(a.toBytes());
   }
 
   // ---- bytes
 
   static void assertRoundTripsByteForByte(CategoryCounts c) {
     byte[] bytes = c.toBytes();
-    assertThat(bytes[0]).as("format byte").isEqualTo((byte) 1);
+    assertThat(bytes[0]).as("format byte").isEqualTo((byte) 2);
     CategoryCounts back = CategoryCounts.fromBytes(bytes);
     assertThat(back).isEqualTo(c);
     assertThat(back.toBytes()).isEqualTo(bytes);
@@ -238,10 +233,11 @@ class CategoryCountsTest {
     CategoryCounts c = countsOf(32, "é");
     assertRoundTripsByteForByte(c);
     byte[] expected = {
-        1, // format
+        2, // format
         0, 0, 0, 32, // cap
         0, 0, 0, 0, 0, 0, 0, 0, // missing
         0, 0, 0, 0, 0, 0, 0, 0, // OTHER
+        0, // never evicted
         0, 0, 0, 1, // buckets
         0, 0, 0, 2, (byte) 0xC3, (byte) 0xA9, // "é" in UTF-8
         0, 0, 0, 0, 0, 0, 0, 1}; // its count
@@ -287,21 +283,97 @@ class CategoryCountsTest {
   void fromBytesShouldRejectUnknownFormatTruncatedTrailingAndInconsistentInput() {
     byte[] good = countsOf(4, "a", "b").toBytes();
     byte[] wrongFormat = good.clone();
-    wrongFormat[0] = 2;
+    wrongFormat[0] = 3;
     assertThatThrownBy(() -> CategoryCounts.fromBytes(wrongFormat)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unknown format 2");
+        .hasMessageContaining("unknown format 3");
     assertThatThrownBy(() -> CategoryCounts.fromBytes(Arrays.copyOf(good, good.length - 1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("truncated");
     assertThatThrownBy(() -> CategoryCounts.fromBytes(Arrays.copyOf(good, good.length + 1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trailing");
     assertThatThrownBy(() -> CategoryCounts.fromBytes(new byte[0])).isInstanceOf(IllegalArgumentException.class);
     byte[] duplicate = countsOf(4, "a", "b").toBytes();
-    duplicate[duplicate.length - 9] = 'a'; // the second bucket's one-byte value
+    duplicate[duplicate.length - 9] = duplicate[duplicate.length - 22]; // the second bucket's value := the first's
     assertThatThrownBy(() -> CategoryCounts.fromBytes(duplicate)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("duplicate");
+    byte[] swapped = countsOf(4, "a", "b").toBytes();
+    byte first = swapped[swapped.length - 22];
+    swapped[swapped.length - 22] = swapped[swapped.length - 9];
+    swapped[swapped.length - 9] = first;
+    assertThatThrownBy(() -> CategoryCounts.fromBytes(swapped)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("key order");
     byte[] tooMany = countsOf(4, "a", "b").toBytes();
     tooMany[4] = 1; // cap 1 but two buckets
     assertThatThrownBy(() -> CategoryCounts.fromBytes(tooMany)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** The layout version 1 wrote: first-seen buckets, no eviction flag. */
+  static byte[] formatOne(int cap, long missing, long other, Map<String, Long> buckets) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+    try {
+      out.writeByte(1);
+      out.writeInt(cap);
+      out.writeLong(missing);
+      out.writeLong(other);
+      out.writeInt(buckets.size());
+      for (Map.Entry<String, Long> e : buckets.entrySet()) {
+        byte[] utf8 = e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
+        out.writeLong(e.getValue());
+      }
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  @Test
+  void formatOneShouldBeReadExactlyWhenItNeverOverflowedAndAsAllOtherWhenItDid() {
+    Map<String, Long> three = new java.util.LinkedHashMap<>();
+    three.put("c", 2L);
+    three.put("a", 5L);
+    three.put("b", 1L);
+    CategoryCounts exact = CategoryCounts.fromBytes(formatOne(3, 4, 0, three));
+    assertThat(exact).isEqualTo(countsOf(3, "c", "c", "a", "a", "a", "a", "a", "b", null, null, null, null));
+    assertThat(exact.isSampled()).isFalse();
+    // Below the cap, OTHER can only hold the reserved literal: still exact.
+    CategoryCounts literal = CategoryCounts.fromBytes(formatOne(4, 0, 2, three));
+    assertThat(literal.isSampled()).isFalse();
+    assertThat(literal.buckets()).containsExactlyInAnyOrder("a", "b", "c");
+    // At the cap with OTHER non-empty: first-seen buckets, not the smallest keys; nothing is known exact.
+    CategoryCounts overflowed = CategoryCounts.fromBytes(formatOne(3, 1, 7, three));
+    assertThat(overflowed.buckets()).isEmpty();
+    assertThat(overflowed.otherCount()).isEqualTo(15);
+    assertThat(overflowed.total()).isEqualTo(15);
+    assertThat(overflowed.missing()).isEqualTo(1);
+    assertThat(overflowed.isSampled()).isTrue();
+    assertThat(overflowed.covers("a")).isFalse();
+    assertThat(overflowed.add("a")).as("threshold −∞: every value goes to OTHER").isEqualTo(OTHER);
+    CategoryCounts merged = overflowed.merge(countsOf(3, "a", "b"));
+    assertThat(merged.buckets()).isEmpty();
+    assertThat(merged.total()).isEqualTo(18);
+    assertRoundTripsByteForByte(merged);
+  }
+
+  @Test
+  void hashShouldBeTheHashOfTheUtf8BytesForEveryEncodingLength() {
+    // One string per UTF-8 length (1, 2, 3 and 4 bytes): the inline encoder must agree with the JDK's, so the
+    // hash of a value is the same whether written from one, or compared against another.
+    for (String v : List.of("a", "é", "值", "\uD83D\uDE00", "x值é\uD83D\uDE00y", "", "\u07FF\u0800\uFFFF")) {
+      assertThat(CategoryCounts.hash(v)).as(v).isEqualTo(
+          CategoryCounts.hashUtf8(v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 100_000; i++) {
+      seen.add(CategoryCounts.hash("id-" + i));
+    }
+    assertThat(seen).as("no collision among 100,000 ids").hasSize(100_000);
+    long high = 0;
+    for (int i = 0; i < 100_000; i++) {
+      high += CategoryCounts.hash("id-" + i) < 0 ? 1 : 0;
+    }
+    assertThat(high).as("the top bit is set about half the time").isBetween(49_000L, 51_000L);
   }
 
   @Test

@@ -20,11 +20,17 @@ class ContingencyTest {
   /** One pane as the topology would keep it: both features' counts and their joint table, over bucketed values. */
   record Pane(CategoryCounts a, CategoryCounts b, Contingency joint) {
     static Pane of(int cap, String[] a, String[] b, int from, int to) {
-      Pane p = new Pane(CategoryCounts.empty(cap), CategoryCounts.empty(cap), Contingency.empty(cap));
+      // As CategoricalState does: bucket by the counts, fold what they evicted, then count the row.
+      CategoryCounts ca = CategoryCounts.empty(cap);
+      CategoryCounts cb = CategoryCounts.empty(cap);
+      Contingency joint = Contingency.empty(cap);
       for (int i = from; i < to; i++) {
-        p.joint.add(p.a.add(a[i]), p.b.add(b[i]));
+        String x = ca.add(a[i]);
+        String y = cb.add(b[i]);
+        joint = joint.fold(ca.lastEvicted(), cb.lastEvicted());
+        joint.add(x, y);
       }
-      return p;
+      return new Pane(ca, cb, joint);
     }
   }
 

@@ -308,7 +308,7 @@ class CorrelationRatioTest {
       states.add(own);
       names.add(regime.name());
 
-      // Cap below the cardinality: each pane buckets first-seen, the window folds what has no bucket into OTHER.
+      // Cap below the cardinality: each pane keeps the values of smallest hash key, the window folds what has no bucket into OTHER.
       List<CategoryCounts> counts = new ArrayList<>();
       List<GroupedMoments> capped = new ArrayList<>();
       String[] keys = new String[n];
@@ -317,6 +317,9 @@ class CorrelationRatioTest {
         GroupedMoments pm = GroupedMoments.empty(smallCap);
         for (int i = cuts[p]; i < cuts[p + 1]; i++) {
           keys[i] = pc.add(c[i]);
+          if (pc.lastEvicted() != null) { // as CategoricalState does: the moments follow the counts' evictions
+            pm = pm.fold(pc.lastEvicted());
+          }
           pm.add(keys[i], x[i]);
         }
         counts.add(pc);

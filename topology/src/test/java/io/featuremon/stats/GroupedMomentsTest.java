@@ -49,11 +49,15 @@ class GroupedMomentsTest {
   /** One pane: the categorical feature's counts and the grouped moments over its buckets. */
   record Pane(CategoryCounts counts, GroupedMoments moments) {
     static Pane of(int cap, Rows rows, int from, int to) {
-      Pane p = new Pane(CategoryCounts.empty(cap), GroupedMoments.empty(cap));
+      // As CategoricalState does: bucket by the counts, fold what they evicted, then count the row.
+      CategoryCounts counts = CategoryCounts.empty(cap);
+      GroupedMoments moments = GroupedMoments.empty(cap);
       for (int i = from; i < to; i++) {
-        p.moments.add(p.counts.add(rows.category[i]), rows.x[i]);
+        String bucket = counts.add(rows.category[i]);
+        moments = moments.fold(counts.lastEvicted());
+        moments.add(bucket, rows.x[i]);
       }
-      return p;
+      return new Pane(counts, moments);
     }
   }
 
