@@ -756,6 +756,8 @@ def check_drift(table, regime, wid, got, events, ref_events, truth, exact_arithm
                 wn = exact_normalised_w1(ref, cur)   # large offsets: scipy's float64 sums are not exact here
             psi, js, r, c = psi_recipe(ref, cur)
             where = f"{wid} {f} n={len(ref)},{len(cur)}"
+            if "exact" in fd:
+                table.count("drift.exact flag", regime, wid, fd["exact"] != exact, where=where)
             if exact:
                 table.value("drift.ks", regime, wid, fd["ks"], ks, where=where)
                 table.value("drift.wasserstein", regime, wid, fd["wasserstein"], wn, where=where)
@@ -798,6 +800,13 @@ def check_drift(table, regime, wid, got, events, ref_events, truth, exact_arithm
             psi = float(np.sum((cf - rf) * np.log(cf / rf)))
             js = float(distance.jensenshannon(r, c, base=2))
             where = f"{wid} {f} values={len(set(rc) | set(cc))}"
+            if "exact" in fd:
+                table.count("drift.exact flag", regime, wid,
+                            fd["exact"] != (len(rc) <= MAX_CATEGORIES and len(cc) <= MAX_CATEGORIES), where=where)
+            if fd.get("pValue") is not None:
+                table.value("drift.pValue (chi2_contingency)", regime, wid, fd["pValue"],
+                            float(stats.chi2_contingency(t, correction=False)[1]) if t.shape[1] > 1 else 1.0,
+                            where=where)
             table.value("drift.psi (categorical)", regime, wid, fd["psi"], psi, where=where)
             table.value("drift.js (categorical)", regime, wid, fd["js"], js, where=where)
             table.value("drift.unseenShare", regime, wid, fd["unseenShare"], unseen, where=where)

@@ -45,8 +45,10 @@ final class DriftOutputs {
           continue;
         }
         NumericDrift.Result r = NumericDrift.compare(ref, cur, numericSettings);
-        features.put(schema.featureNames().get(k), new FeatureDrift(r.psi(), r.ks(), r.js(), r.wasserstein(), null,
-            r.drifted()));
+        features.put(schema.featureNames().get(k), FeatureDrift.newBuilder().setPsi(r.psi()).setKs(r.ks())
+            .setJs(r.js()).setWasserstein(r.wasserstein()).setDrifted(r.drifted())
+            .setExact(ref.isExact() && cur.isExact()).setKsError(r.rankError())
+            .setWassersteinError(r.wassersteinError()).build());
       }
       List<String> categorical = schema.categoricalNames();
       for (int j = 0; j < categorical.size() && j < reference.counts().length; j++) {
@@ -58,7 +60,9 @@ final class DriftOutputs {
         // Works across caps too (a reference built under another stats.categorical.maxCategories): the partition is
         // cut at the smaller of the two thresholds.
         CategoricalDrift.SampledResult r = CategoricalDrift.compare(ref, cur, categoricalSettings);
-        features.put(categorical.get(j), new FeatureDrift(r.psi(), null, r.js(), null, r.unseenShare(), r.drifted()));
+        features.put(categorical.get(j), FeatureDrift.newBuilder().setPsi(r.psi()).setJs(r.js())
+            .setUnseenShare(r.unseenShare()).setDrifted(r.drifted()).setExact(r.exact()).setPValue(r.pValue())
+            .setReferenceMissingMass(r.referenceMissingMass()).build());
       }
     }
     Map<String, FeatureDrift> sorted = new java.util.TreeMap<>(features);
