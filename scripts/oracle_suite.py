@@ -499,7 +499,7 @@ class Table:
 
     def render(self, keys=None, detail=False):
         keys = list(self.rows) if keys is None else [k for k in self.rows if k in keys]
-        lines = [f"{'statistic':34} {'regime':18} {'windows':>7}  {'worst difference':>22}  {'bound':>14}  ok"]
+        lines = [f"{'statistic':38}  {'regime':18} {'windows':>7}  {'worst difference':>22}  {'bound':>14}  ok"]
         for k in keys:
             r = self.rows[k]
             kind = r["kind"]
@@ -512,10 +512,10 @@ class Table:
             else:
                 worst = f"{r['worst']:.3e} {'rel' if kind == 'rel' else 'abs'}"
                 bound = f"{r['bound']:.3g}"
-            lines.append(f"{k[0]:34} {k[1]:18} {len(r['windows']):>7}  {worst:>22}  {bound:>14}  "
+            lines.append(f"{k[0]:38}  {k[1]:18} {len(r['windows']):>7}  {worst:>22}  {bound:>14}  "
                          f"{'ok' if self.ok(r) else 'FAIL'}")
             if detail and not self.ok(r) and r["where"]:
-                lines.append(f"{'':36}worst at {r['where'][:200]}")
+                lines.append(f"{'':40}worst at {r['where'][:200]}")
         return "\n".join(lines)
 
 
