@@ -4,6 +4,7 @@
     python3 scripts/drift_oracle.py numeric     --data topology/src/test/resources/data
     python3 scripts/drift_oracle.py embedding   --data topology/src/test/resources/data
     python3 scripts/drift_oracle.py categorical --data topology/src/test/resources/data
+    python3 scripts/drift_oracle.py categorical-table < tables.json
     python3 scripts/drift_oracle.py trend
     python3 scripts/drift_oracle.py generated --out DIR [--sizes 1000,50000,200000]
 
@@ -22,7 +23,11 @@ Splits (all real data, no synthetic values except the trend series):
                and integers with few values (Poisson(1.5)), no shift, at each size, plus a +0.5 sd location shift;
                the raw values go to DIR as big-endian float64 files, the exact values to stdout.
   categorical: wine magnesium (integer mg/l, as text) and macrodata decade and quarter (from the quarter id), same
-               halves as numeric.
+               halves as numeric: the raw counts, the cap featuremon counts them with (1000: every value; 8: a
+               hash sample, pooled, with OTHER) and the exact unseen share.
+  categorical-table: reads {"cases": [{"reference": {value: count}, "current": {...}, "buckets": [[value, ...], ...],
+               "has_other": bool}]} on stdin (the raw counts and the partition featuremon chose) and answers, per case,
+               the table counted from the raw counts, PSI, JS, chi2_contingency(correction=False) and its p-value.
 """
 import argparse
 import json
@@ -152,29 +157,20 @@ def cmd_embedding(args):
             "evidently_share": float(np.mean(w > 0.1))}
 
 
-def categorical_case(name, ref_values, cur_values, max_categories):
-    ref_counts, cur_counts = {}, {}
-    for v in ref_values:
-        ref_counts[v] = ref_counts.get(v, 0) + 1
-    for v in cur_values:
-        cur_counts[v] = cur_counts.get(v, 0) + 1
-    top = [k for k, _ in sorted(ref_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:max_categories]]
-    index = {k: i for i, k in enumerate(top)}
-    table = np.zeros((2, len(top) + 1))
-    for row, counts in ((0, ref_counts), (1, cur_counts)):
-        for k, cnt in counts.items():
-            table[row, index.get(k, len(top))] += cnt
-    if table[:, -1].sum() == 0:
-        table = table[:, :-1]
-    r, c = table[0] / table[0].sum(), table[1] / table[1].sum()
+def counts_of(values):
+    counts = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return counts
+
+
+def categorical_case(name, ref_values, cur_values, cap):
+    """One real split: the raw counts featuremon is given and the share of current events with a value the reference
+    never had, over all values (featuremon's unseenShare equals it exactly when neither window exceeds the cap)."""
+    ref_counts, cur_counts = counts_of(ref_values), counts_of(cur_values)
     unseen = sum(cnt for k, cnt in cur_counts.items() if k not in ref_counts) / len(cur_values)
-    if table.shape[1] > 1:
-        chi2, p, df, _ = stats.chi2_contingency(table, correction=False)
-    else:
-        chi2, p, df = 0.0, 1.0, 0
-    return {"name": name, "max_categories": max_categories, "reference": ref_counts, "current": cur_counts,
-            "categories": top, "psi": psi(r, c), "js": float(distance.jensenshannon(r, c, base=2)),
-            "unseen_share": unseen, "chi_square": float(chi2), "df": int(df), "p_value": float(p)}
+    return {"name": name, "cap": cap, "reference": ref_counts, "current": cur_counts, "unseen_share": unseen,
+            "distinct": len(set(ref_counts) | set(cur_counts))}
 
 
 def cmd_categorical(args):
@@ -184,11 +180,38 @@ def cmd_categorical(args):
     decade = [i[:3] + "0s" for i in ids]
     quarter = [i[4:] for i in ids]
     return {"cases": [
-        categorical_case("wine magnesium, top 20", mg[:89], mg[89:], 20),
-        categorical_case("wine magnesium, top 5", mg[:89], mg[89:], 5),
-        categorical_case("macrodata decade", decade[:101], decade[101:], 20),
-        categorical_case("macrodata quarter", quarter[:101], quarter[101:], 20),
+        categorical_case("wine magnesium, every value", mg[:89], mg[89:], 1000),
+        categorical_case("wine magnesium, cap 8", mg[:89], mg[89:], 8),
+        categorical_case("macrodata decade", decade[:101], decade[101:], 1000),
+        categorical_case("macrodata quarter", quarter[:101], quarter[101:], 1000),
     ]}
+
+
+def categorical_table(case):
+    """scipy on the table featuremon compared: its buckets (lists of values) counted here from the raw counts, every
+    other event in OTHER when it has one. Which values are cells and how they are pooled is featuremon's choice
+    (hash order, expected-count rule), taken as given; the counts and everything computed from them are checked."""
+    ref, cur = case["reference"], case["current"]
+    table = [[sum(ref.get(v, 0) for v in b) for b in case["buckets"]],
+             [sum(cur.get(v, 0) for v in b) for b in case["buckets"]]]
+    rest = [sum(ref.values()) - sum(table[0]), sum(cur.values()) - sum(table[1])]
+    if case["has_other"]:
+        table[0].append(rest[0])
+        table[1].append(rest[1])
+        rest = [0, 0]
+    t = np.array(table, dtype=float)
+    if t.shape[1] > 1:
+        chi2, p, df, _ = stats.chi2_contingency(t, correction=False)
+    else:
+        chi2, p, df = 0.0, 1.0, 0
+    r, c = t[0] / t[0].sum(), t[1] / t[1].sum()
+    return {"reference_table": table[0], "current_table": table[1], "unbucketed": rest, "psi": psi(r, c),
+            "js": float(distance.jensenshannon(r, c, base=2)), "chi_square": float(chi2), "df": int(df),
+            "p_value": float(p)}
+
+
+def cmd_categorical_table(_args):
+    return {"cases": [categorical_table(case) for case in json.load(sys.stdin)["cases"]]}
 
 
 def mann_kendall(x, alpha):
@@ -244,13 +267,15 @@ def cmd_trend(_args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["numeric", "embedding", "categorical", "trend", "generated"])
+    parser.add_argument("command", choices=["numeric", "embedding", "categorical", "categorical-table", "trend",
+                                            "generated"])
     parser.add_argument("--data", default="topology/src/test/resources/data")
     parser.add_argument("--out", help="generated: where to write the raw values")
     parser.add_argument("--sizes", default="1000,50000,200000", help="generated: window sizes")
     args = parser.parse_args()
-    out = {"numeric": cmd_numeric, "embedding": cmd_embedding, "categorical": cmd_categorical,
-           "trend": cmd_trend, "generated": cmd_generated}[args.command](args)
+    commands = {"numeric": cmd_numeric, "embedding": cmd_embedding, "categorical": cmd_categorical,
+                "categorical-table": cmd_categorical_table, "trend": cmd_trend, "generated": cmd_generated}
+    out = commands[args.command](args)
     out["scipy"] = scipy.__version__
     out["numpy"] = np.__version__
     json.dump(out, sys.stdout)

@@ -23,9 +23,8 @@ final class DriftOutputs {
       double[] mean, CategoryCounts[] counts, RedundancyReport report) {
     NumericDrift.Settings numericSettings = new NumericDrift.Settings(alpha, NumericDrift.Settings.DEFAULTS.minWasserstein(),
         NumericDrift.Settings.DEFAULTS.minPsi());
-    CategoricalDrift.Settings categoricalSettings = new CategoricalDrift.Settings(
-        CategoricalDrift.Settings.DEFAULTS.maxCategories(), alpha, CategoricalDrift.Settings.DEFAULTS.minPsi(),
-        CategoricalDrift.Settings.DEFAULTS.minUnseenShare());
+    CategoricalDrift.Settings categoricalSettings = new CategoricalDrift.Settings(alpha,
+        CategoricalDrift.Settings.DEFAULTS.minPsi(), CategoricalDrift.Settings.DEFAULTS.minUnseenShare());
     EmbeddingDrift.Settings embeddingSettings = new EmbeddingDrift.Settings(
         EmbeddingDrift.Settings.DEFAULTS.dimensionThreshold(), EmbeddingDrift.Settings.DEFAULTS.shareThreshold(),
         EmbeddingDrift.Settings.DEFAULTS.requireSignificance(), alpha);
@@ -59,7 +58,7 @@ final class DriftOutputs {
         }
         // Works across caps too (a reference built under another stats.categorical.maxCategories): the partition is
         // cut at the smaller of the two thresholds.
-        CategoricalDrift.SampledResult r = CategoricalDrift.compare(ref, cur, categoricalSettings);
+        CategoricalDrift.Result r = CategoricalDrift.compare(ref, cur, categoricalSettings);
         features.put(categorical.get(j), FeatureDrift.newBuilder().setPsi(r.psi()).setJs(r.js())
             .setUnseenShare(r.unseenShare()).setDrifted(r.drifted()).setExact(r.exact()).setPValue(r.pValue())
             .setReferenceMissingMass(r.referenceMissingMass()).build());

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class HighCardinalityTest {
   static final int CAP = 32;
   static final int EVENTS = 5000;
-  static final CategoricalDrift.Settings SETTINGS = new CategoricalDrift.Settings(20, 0.05, 0.1, 0.05);
+  static final CategoricalDrift.Settings SETTINGS = new CategoricalDrift.Settings(0.05, 0.1, 0.05);
 
   /** A window as the pipeline builds it: its events counted in panes, the panes merged. */
   static CategoryCounts window(String[] events, int panes, Random random) {
@@ -65,7 +65,7 @@ class HighCardinalityTest {
         for (int w = 1; w < windows.size(); w++) {
           // reference.mode=window (the first window) and previous (the window before)
           for (CategoryCounts reference : List.of(windows.get(0), windows.get(w - 1))) {
-            CategoricalDrift.SampledResult r = CategoricalDrift.compare(reference, windows.get(w), SETTINGS);
+            CategoricalDrift.Result r = CategoricalDrift.compare(reference, windows.get(w), SETTINGS);
             assertThat(r.drifted()).as("cardinality %d seed %d window %d: %s", cardinality, seed, w, r).isFalse();
             maxPsi = Math.max(maxPsi, r.psi());
             maxUnseen = Math.max(maxUnseen, r.unseenShare());
@@ -92,7 +92,7 @@ class HighCardinalityTest {
       for (int i = 0; i < EVENTS / 10; i++) {
         new10[random.nextInt(EVENTS)] = "brand-new";
       }
-      CategoricalDrift.SampledResult r = CategoricalDrift.compare(ref10, window(new10, 24, random), SETTINGS);
+      CategoricalDrift.Result r = CategoricalDrift.compare(ref10, window(new10, 24, random), SETTINGS);
       assertThat(r.exact()).isTrue();
       assertThat(r.unseenShare()).isCloseTo(Arrays.stream(new10).filter("brand-new"::equals).count() / (double) EVENTS,
           within(1e-12));
@@ -126,7 +126,7 @@ class HighCardinalityTest {
   @Test
   void chiSquareAndJensenShannonShouldEqualScipyOnTheStatedPartition() throws Exception {
     List<Map<String, Object>> cases = new ArrayList<>();
-    List<CategoricalDrift.SampledResult> results = new ArrayList<>();
+    List<CategoricalDrift.Result> results = new ArrayList<>();
     Random random = new Random(11);
     for (int k = 0; k < 40; k++) {
       int cardinality = new int[] {5, 30, 100, 1000, 20_000}[k % 5];
@@ -137,7 +137,7 @@ class HighCardinalityTest {
           cardinality);
       CategoryCounts reference = window(refEvents, 1 + random.nextInt(24), random);
       CategoryCounts current = window(curEvents, 1 + random.nextInt(24), random);
-      CategoricalDrift.SampledResult r = CategoricalDrift.compare(reference, current, SETTINGS);
+      CategoricalDrift.Result r = CategoricalDrift.compare(reference, current, SETTINGS);
       // The partition is what the class comment states: each bucket but OTHER an exact count in both windows over
       // values both windows cover, in key order; OTHER the rest; totals exact.
       Map<String, Long> refTruth = truth(refEvents);
@@ -165,7 +165,7 @@ class HighCardinalityTest {
     List<JsonNode> expected = CategoricalFixtures.oracle(cases);
     int drifted = 0;
     for (int k = 0; k < results.size(); k++) {
-      CategoricalDrift.SampledResult r = results.get(k);
+      CategoricalDrift.Result r = results.get(k);
       JsonNode e = expected.get(k);
       assertThat(r.degreesOfFreedom()).as("case %d", k).isEqualTo(e.get("df").asInt());
       assertThat(r.chiSquare()).as("case %d", k).isCloseTo(e.get("chi_square").asDouble(),

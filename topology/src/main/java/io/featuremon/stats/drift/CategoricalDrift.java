@@ -2,44 +2,16 @@ package io.featuremon.stats.drift;
 
 import io.featuremon.stats.CategoryCounts;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Drift of one categorical feature from exact value counts (value → number of events) of a reference and a current
- * window.
+ * Drift of one categorical feature between a reference and a current window, from each window's capped counts
+ * ({@link CategoryCounts}): the values of smallest hash key it saw, each with its exact count (a coordinated sample:
+ * the same hash in both windows), the rest in OTHER.
  *
- * <h2>Buckets</h2>
- * The reference's {@link Settings#maxCategories()} most frequent values (ties: lexicographic value order, so the
- * choice is deterministic) are one bucket each; every other value, of either window, goes to one "other" bucket,
- * which exists only when it is non-empty on some side. High-cardinality features (ids, free text) therefore cost
- * {@code maxCategories + 1} buckets, and a brand-new value shows up as growth of "other" as well as in unseenShare.
- *
- * <h2>Measures</h2>
- * <ul>
- *   <li><b>psi</b> over the buckets, shares floored at 1e-4 (as for numeric features);
- *   <li><b>js</b>: Jensen–Shannon distance, base 2, over the unfloored bucket shares;
- *   <li><b>unseenShare</b>: the share of current events whose value has no (or a zero) count in the reference;
- *   <li><b>chiSquare</b>, <b>pValue</b>: Pearson's chi-square test of homogeneity on the 2 × buckets table of counts
- *       (no continuity correction; {@code scipy.stats.chi2_contingency(table, correction=False)}).
- * </ul>
- * The counts are exact, so there is no sketch error to allow for.
- *
- * <h2>The verdict</h2>
- * {@code drifted} = pValue &lt; alpha (the difference is real, given both sample sizes) and (psi ≥ minPsi or
- * unseenShare ≥ minUnseenShare) (it is large enough to matter): the same two-part rule as {@link NumericDrift}, for
- * the same reason — at 100,000 events a chi-square test rejects for differences nobody should be paged for. The
- * unseen-share arm is there because PSI barely notices a new value: one that takes 10% of the current events,
- * displacing all others evenly, moves PSI by only about 0.02 on the real wine magnesium values. An id-like feature,
- * new values all the time in both windows, stays quiet: its buckets keep their shares, so the test does not reject.
- *
- * <h2>From capped counts: {@link #compare(CategoryCounts, CategoryCounts, Settings)}</h2>
- * What the pipeline uses. Each window's {@link CategoryCounts} tracks the values of smallest hash key it saw (a
- * coordinated sample: the same hash in both windows), with the rest in OTHER, so the two windows are compared on a
- * common partition, like with like:
+ * <h2>The compared table</h2>
+ * The two windows are compared on a common partition, like with like:
  * <ol>
  *   <li><b>Cells.</b> τ = the smaller of the two thresholds (+∞ for a window that never evicted). Every tracked value
  *       with key ≤ τ is a cell, with its exact count in both windows (0 where it was not seen); everything else is
@@ -49,45 +21,59 @@ import java.util.Map;
  *       is a bucket of its own, rare ones are pooled with their key neighbours (a random grouping, since keys are
  *       hashes, that depends only on the column totals, as the usual "combine small categories" rule does). A
  *       sparse rest joins the last bucket, or OTHER when there is none; a sparse OTHER takes the last bucket in.
- *       Every bucket but OTHER is still an exact count in both windows. Deterministic. psi, js, chiSquare and pValue
- *       are all computed on this table, which {@link SampledResult#referenceTable()} and
- *       {@link SampledResult#currentTable()} give.</li>
- *   <li><b>unseenShare</b> is estimated on the cells before pooling: the current events of cells the reference never
+ *       Every bucket but OTHER is still an exact count in both windows. Deterministic. The table is what
+ *       {@link Result#buckets()}, {@link Result#referenceTable()} and {@link Result#currentTable()} give.</li>
+ * </ol>
+ * With at most K (the counts' cap, stats.categorical.maxCategories) distinct values in both windows every number
+ * below is exact: the partition is all values, pooled only by the validity rule. Above K, a shift that only moves
+ * events between untracked values is invisible (both sides are OTHER); a shift into or out of them still moves
+ * OTHER's share. The windows may have different caps (a reference built under another setting): the partition is
+ * cut at the smaller threshold all the same.
+ *
+ * <h2>Measures</h2>
+ * <ul>
+ *   <li><b>psi</b> over the buckets of the table, shares floored at 1e-4 (as for numeric features);
+ *   <li><b>js</b>: Jensen–Shannon distance, base 2, over the unfloored bucket shares;
+ *   <li><b>chiSquare</b>, <b>pValue</b>: Pearson's chi-square test of homogeneity on the 2 × buckets table of counts
+ *       (no continuity correction; {@code scipy.stats.chi2_contingency(table, correction=False)});
+ *   <li><b>unseenShare</b>, estimated on the cells before pooling: the current events of cells the reference never
  *       saw over the current events of all cells (exact when neither window evicted, OTHER then being the reserved
  *       literal, counted as a value). A ratio estimate over a uniform sample of values: unbiased for the share of
  *       distinct values, noisy for the share of events when few heavy values dominate. 0 when no cell holds a
- *       current event.</li>
+ *       current event;
  *   <li><b>referenceMissingMass</b>: Good–Turing's estimate of the share of events from values a window of the
  *       reference's size would not have seen, the reference's singletons over its events, estimated on the same
  *       cells. A stationary feature with more values than events (100,000 values, 5,000 events a window) sees
- *       mostly new values in every window: unseenShare ≈ 0.95, but so is the missing mass.</li>
- * </ol>
- * {@code drifted} = pValue &lt; alpha and (psi ≥ minPsi or unseenExcess ≥ minUnseenShare), where unseenExcess is
- * unseenShare − referenceMissingMass less two binomial standard errors of the two estimates (both rest on the
- * sampled values' events only: about K·n/distinct events at very high cardinality); exact windows use the plain
- * difference. psi, js and chiSquare on the partition are never more than on all values (coarsening can only lose
- * divergence; PSI up to its 1e-4 share floor): the cap makes drift harder to see, never easier.
- * With at most K distinct values in both windows every number is exact: the partition is all values (no pooling
- * needed beyond the validity rule). Above K, a shift that only moves events between untracked values is invisible
- * (both sides are OTHER); a shift into or out of them still moves OTHER's share. {@link Settings#maxCategories()} is
- * not used here: the counts' own cap (stats.categorical.maxCategories) bounds the cells.
+ *       mostly new values in every window: unseenShare ≈ 0.95, but so is the missing mass.
+ * </ul>
+ * psi, js and chiSquare on the partition are never more than on all values (coarsening can only lose divergence;
+ * PSI up to its 1e-4 share floor): the cap makes drift harder to see, never easier.
+ *
+ * <h2>The verdict</h2>
+ * {@code drifted} = pValue &lt; alpha (the difference is real, given both sample sizes) and (psi ≥ minPsi or
+ * unseenExcess ≥ minUnseenShare) (it is large enough to matter): the same two-part rule as {@link NumericDrift}, for
+ * the same reason — at 100,000 events a chi-square test rejects for differences nobody should be paged for. The unseen
+ * arm is there because PSI barely notices new values that are each rare: 10% of the current events spread over 10,000
+ * new values, one event each, pooled with their key neighbours and displacing all others evenly, moves PSI by only
+ * about 0.01 on the real wine magnesium values (one new value taking those 10% is a bucket of its own that the
+ * reference lacks: PSI about 0.7). unseenExcess is unseenShare − referenceMissingMass less two binomial standard errors
+ * of the two estimates (both rest on the sampled values' events only: about K·n/distinct events at very high
+ * cardinality); exact windows use the plain difference. So an id-like feature, new values all the time in both windows,
+ * stays quiet: its new values are as expected, and its buckets keep their shares, so the test does not reject.
  */
 public final class CategoricalDrift {
   private CategoricalDrift() {}
 
   /**
-   * @param maxCategories how many of the reference's most frequent values get their own bucket (≥ 1)
    * @param alpha significance level of the chi-square test, in (0, 1)
    * @param minPsi smallest PSI that counts as relevant
-   * @param minUnseenShare smallest share of current events with values the reference never had that counts as relevant
+   * @param minUnseenShare smallest excess of the share of current events with values the reference never had over
+   *     the reference's missing mass that counts as relevant
    */
-  public record Settings(int maxCategories, double alpha, double minPsi, double minUnseenShare) {
-    public static final Settings DEFAULTS = new Settings(20, 0.05, 0.1, 0.05);
+  public record Settings(double alpha, double minPsi, double minUnseenShare) {
+    public static final Settings DEFAULTS = new Settings(0.05, 0.1, 0.05);
 
     public Settings {
-      if (maxCategories < 1) {
-        throw new IllegalArgumentException("maxCategories must be >= 1, got " + maxCategories);
-      }
       if (!(alpha > 0 && alpha < 1)) {
         throw new IllegalArgumentException("alpha must be in (0, 1), got " + alpha);
       }
@@ -99,15 +85,7 @@ public final class CategoricalDrift {
   }
 
   /**
-   * @param categories the values with their own bucket, most frequent in the reference first; the "other" bucket,
-   *     when present, comes after them in the shares
-   */
-  public record Result(long referenceCount, long currentCount, List<String> categories, boolean hasOther,
-      double psi, double js, double unseenShare, double chiSquare, int degreesOfFreedom, double pValue,
-      boolean drifted) {}
-
-  /**
-   * The comparison of two capped, hash-sampled windows (see the class comment).
+   * The comparison of two windows (see the class comment).
    *
    * @param buckets the values of each bucket of the table but OTHER, in key order (one value, or several pooled)
    * @param hasOther whether the table has an OTHER bucket (last)
@@ -117,7 +95,7 @@ public final class CategoricalDrift {
    *     the relevance arm compares with minUnseenShare
    * @param exact true when neither window evicted a value: every count, and unseenShare, is exact
    */
-  public record SampledResult(long referenceCount, long currentCount, List<List<String>> buckets, boolean hasOther,
+  public record Result(long referenceCount, long currentCount, List<List<String>> buckets, boolean hasOther,
       long[] referenceTable, long[] currentTable, double psi, double js, double unseenShare,
       double referenceMissingMass, double unseenExcess, double chiSquare, int degreesOfFreedom, double pValue,
       boolean exact, boolean drifted) {}
@@ -128,9 +106,9 @@ public final class CategoricalDrift {
   /**
    * Drift between two windows' capped counts, on their common partition (see the class comment).
    *
-   * @throws IllegalArgumentException for a window without non-missing values, or counts of different caps
+   * @throws IllegalArgumentException for a window without non-missing values
    */
-  public static SampledResult compare(CategoryCounts reference, CategoryCounts current, Settings settings) {
+  public static Result compare(CategoryCounts reference, CategoryCounts current, Settings settings) {
     long n = reference.total();
     long m = current.total();
     if (n == 0 || m == 0) {
@@ -252,89 +230,11 @@ public final class CategoricalDrift {
     }
     boolean relevant = psi >= settings.minPsi() || excessLowerBound >= settings.minUnseenShare();
     boolean drifted = pValue < settings.alpha() && relevant;
-    return new SampledResult(n, m, List.copyOf(groups), hasOther, refTable, curTable, psi, js, unseenShare,
+    return new Result(n, m, List.copyOf(groups), hasOther, refTable, curTable, psi, js, unseenShare,
         missingMass, excessLowerBound, chiSquare, df, pValue, exact, drifted);
-  }
-
-  /** {@link #compare(Map, Map, Settings)} with {@link Settings#DEFAULTS}. */
-  public static Result compare(Map<String, Long> reference, Map<String, Long> current) {
-    return compare(reference, current, Settings.DEFAULTS);
-  }
-
-  /**
-   * @throws IllegalArgumentException for a null value, a negative count, or a window without events
-   */
-  public static Result compare(Map<String, Long> reference, Map<String, Long> current, Settings settings) {
-    long n = total(reference, "reference");
-    long m = total(current, "current");
-    List<String> categories = reference.entrySet().stream()
-        .filter(e -> e.getValue() > 0)
-        .sorted(Comparator.comparing((Map.Entry<String, Long> e) -> e.getValue()).reversed()
-            .thenComparing(Map.Entry::getKey))
-        .limit(settings.maxCategories())
-        .map(Map.Entry::getKey)
-        .toList();
-    Map<String, Integer> bucketOf = new HashMap<>();
-    for (int i = 0; i < categories.size(); i++) {
-      bucketOf.put(categories.get(i), i);
-    }
-    int other = categories.size();
-    long[] refCounts = new long[other + 1];
-    long[] curCounts = new long[other + 1];
-    reference.forEach((value, count) -> refCounts[bucketOf.getOrDefault(value, other)] += count);
-    long unseen = 0;
-    for (Map.Entry<String, Long> e : current.entrySet()) {
-      curCounts[bucketOf.getOrDefault(e.getKey(), other)] += e.getValue();
-      Long inReference = reference.get(e.getKey());
-      if (inReference == null || inReference == 0) {
-        unseen += e.getValue();
-      }
-    }
-    boolean hasOther = refCounts[other] + curCounts[other] > 0;
-    int buckets = hasOther ? other + 1 : other;
-    double[] r = new double[buckets];
-    double[] c = new double[buckets];
-    for (int i = 0; i < buckets; i++) {
-      r[i] = (double) refCounts[i] / n;
-      c[i] = (double) curCounts[i] / m;
-    }
-    double psi = Divergences.psi(r, c);
-    double js = Divergences.jensenShannonDistance(r, c);
-    double chiSquare = 0;
-    for (int i = 0; i < buckets; i++) {
-      double column = refCounts[i] + curCounts[i]; // > 0: every bucket is non-empty on some side
-      double expectedRef = column * n / (n + m);
-      double expectedCur = column * m / (n + m);
-      chiSquare += square(refCounts[i] - expectedRef) / expectedRef + square(curCounts[i] - expectedCur) / expectedCur;
-    }
-    int df = buckets - 1;
-    double pValue = df == 0 ? 1 : SpecialFunctions.chiSquareUpperTail(chiSquare, df);
-    double unseenShare = (double) unseen / m;
-    boolean relevant = psi >= settings.minPsi() || unseenShare >= settings.minUnseenShare();
-    boolean drifted = pValue < settings.alpha() && relevant;
-    return new Result(n, m, categories, hasOther, psi, js, unseenShare, chiSquare, df, pValue, drifted);
   }
 
   private static double square(double x) {
     return x * x;
-  }
-
-  private static long total(Map<String, Long> counts, String which) {
-    long total = 0;
-    List<String> problems = new ArrayList<>();
-    for (Map.Entry<String, Long> e : counts.entrySet()) {
-      if (e.getKey() == null || e.getValue() == null || e.getValue() < 0) {
-        problems.add(e.getKey() + "=" + e.getValue());
-        continue;
-      }
-      total = Math.addExact(total, e.getValue());
-    }
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(which + " counts must map non-null values to counts >= 0, got " + problems);
-    }
-    if (total == 0) {
-      throw new IllegalArgumentException("the " + which + " window has no events");
-    }
-    return total;
   }
 }

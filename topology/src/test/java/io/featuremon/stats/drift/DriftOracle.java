@@ -45,13 +45,27 @@ final class DriftOracle {
     return values;
   }
 
+  /** The oracle's answer for a command that reads its cases as JSON on stdin (not cached: the input varies). */
+  static JsonNode run(String command, Object input) throws IOException, InterruptedException {
+    return compute(command, new ObjectMapper().writeValueAsBytes(input));
+  }
+
   private static JsonNode compute(String command) throws IOException, InterruptedException {
+    return compute(command, null);
+  }
+
+  private static JsonNode compute(String command, byte[] input) throws IOException, InterruptedException {
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("python3", SCRIPT.toString(), command,
         "--data", RealData.DATA.toString()));
     if (command.equals("generated")) {
       args.addAll(java.util.List.of("--out", GENERATED.toString()));
     }
     Process p = new ProcessBuilder(args).redirectError(ProcessBuilder.Redirect.PIPE).start();
+    try (java.io.OutputStream stdin = p.getOutputStream()) {
+      if (input != null) {
+        stdin.write(input);
+      }
+    }
     byte[] out = p.getInputStream().readAllBytes();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("drift oracle finished").isTrue();
