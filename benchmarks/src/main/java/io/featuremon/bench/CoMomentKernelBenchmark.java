@@ -20,8 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The co-moment kernel: one batched fold of B events into every upper-triangle tile ({@link BatchFold}, what
  * the window stage runs every {@code stats.fold.batch.size} events) against the obvious alternative, one rank-1
- * update per event over the same tiles ({@code naiveRank1}), and against {@code blocked}, a register-blocked version of
- * the batched loop that gives bit-identical tiles ({@link BlockedFold}).
+ * update per event over the same tiles ({@code naiveRank1}), and against {@code streaming}, the loop BatchFold used
+ * before it was register-blocked, which gives bit-identical tiles ({@link StreamingFold}).
  *
  * <p>One benchmark operation is B events for both methods, so the ratio of their scores is the ratio of events/s.
  * The state is one pane's tiles and header, kept across invocations (the count grows, which is what a pane does);
@@ -59,7 +59,7 @@ public class CoMomentKernelBenchmark {
   private double[] naiveMax;
   private long[] naiveInactive;
   private double[] delta;
-  private BlockedFold.State blockedState;
+  private StreamingFold.State streamingState;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -89,8 +89,8 @@ public class CoMomentKernelBenchmark {
       naiveCount = rank1Update(tiling, tiles, naiveCount, naiveMean, naiveMin, naiveMax, naiveInactive, first,
           r * dimensions, delta);
     }
-    blockedState = new BlockedFold.State(dimensions);
-    foldBlocked(tiling, tiles, blockedState, first, batchSize);
+    streamingState = new StreamingFold.State(dimensions);
+    foldStreaming(tiling, tiles, streamingState, first, batchSize);
     // Start from a non-empty state, as every fold but a pane's first does (the batch is centred on the mean).
     batched();
   }
@@ -119,14 +119,14 @@ public class CoMomentKernelBenchmark {
     return n;
   }
 
-  /** A candidate for BatchFold's tile loop: register-blocked, bit-identical (see {@link BlockedFold}). */
+  /** BatchFold's previous tile loop: a tile row in L1, the batch streaming past; bit-identical (see {@link StreamingFold}). */
   @Benchmark
-  public long blocked() {
-    return foldBlocked(tiling, tiles, blockedState, nextBatch(), batchSize);
+  public long streaming() {
+    return foldStreaming(tiling, tiles, streamingState, nextBatch(), batchSize);
   }
 
-  static long foldBlocked(Tiling tiling, double[][] tiles, BlockedFold.State state, double[] batch, int rows) {
-    BlockedFold fold = BlockedFold.prepare(state, batch, rows, 0.0);
+  static long foldStreaming(Tiling tiling, double[][] tiles, StreamingFold.State state, double[] batch, int rows) {
+    StreamingFold fold = StreamingFold.prepare(state, batch, rows, 0.0);
     int side = tiling.tilesPerSide();
     for (int ti = 0, t = 0; ti < side; ti++) {
       for (int tj = ti; tj < side; tj++, t++) {

@@ -7,8 +7,8 @@ import java.util.Arrays;
 
 /**
  * A cross-check of the JMH kernel ratios that survives a noisy machine: the three kernels of
- * {@link CoMomentKernelBenchmark} timed in short slices, in rotating order (naive, batched, blocked; batched, blocked,
- * naive; ...), so all three see the same load. JMH runs one benchmark after the other, and on a shared machine a
+ * {@link CoMomentKernelBenchmark} timed in short slices, in rotating order (naive, batched, streaming; batched,
+ * streaming, naive; ...), so all three see the same load. JMH runs one benchmark after the other, and on a shared machine a
  * neighbour's burst during one of them moves the ratio more than the kernels do; here every round gives one ratio and
  * the spread over rounds shows what the noise did.
  */
@@ -19,7 +19,7 @@ final class InterleavedKernels {
   private static final class Lane {
     final double[][] tiles;
     final MomentsHeader header;
-    final BlockedFold.State blocked;
+    final StreamingFold.State streaming;
     final double[] mean;
     final double[] min;
     final double[] max;
@@ -37,7 +37,7 @@ final class InterleavedKernels {
         }
       }
       header = new MomentsHeader(d);
-      blocked = new BlockedFold.State(d);
+      streaming = new StreamingFold.State(d);
       mean = new double[d];
       min = new double[d];
       max = new double[d];
@@ -51,8 +51,8 @@ final class InterleavedKernels {
   static void run(int[] dimensions, int[] batchSizes, int rounds, PrintStream out) {
     out.printf("interleaved cross-check: %d rounds per shape, kernels in rotating order, ratio per round; median [min – max]%n",
         rounds);
-    out.printf("  %5s %4s %26s %26s %26s%n", "d", "B", "batched/naive events/s", "blocked/batched events/s",
-        "blocked/naive events/s");
+    out.printf("  %5s %4s %26s %26s %26s%n", "d", "B", "batched/naive events/s", "batched/streaming events/s",
+        "streaming/naive events/s");
     for (int d : dimensions) {
       for (int b : batchSizes) {
         double[][] r = measure(d, b, rounds);
@@ -62,7 +62,7 @@ final class InterleavedKernels {
     }
   }
 
-  /** Ratios per round: [batched/naive, blocked/batched, blocked/naive] in events/s. */
+  /** Ratios per round: [batched/naive, batched/streaming, streaming/naive] in events/s. */
   static double[][] measure(int d, int batchSize, int rounds) {
     Tiling tiling = new Tiling(d);
     SyntheticEmbeddings gen = new SyntheticEmbeddings(d, 42);
@@ -94,7 +94,7 @@ final class InterleavedKernels {
         nanosPerOp[k] = (System.nanoTime() - t0) / (double) ops[k];
       }
       ratios[0][round] = nanosPerOp[0] / nanosPerOp[1];
-      ratios[1][round] = nanosPerOp[1] / nanosPerOp[2];
+      ratios[1][round] = nanosPerOp[2] / nanosPerOp[1];
       ratios[2][round] = nanosPerOp[0] / nanosPerOp[2];
     }
     return ratios;
@@ -111,7 +111,7 @@ final class InterleavedKernels {
         lane.count = n;
       }
       case 1 -> CoMomentKernelBenchmark.foldBatched(tiling, lane.tiles, lane.header, batch, rows);
-      default -> CoMomentKernelBenchmark.foldBlocked(tiling, lane.tiles, lane.blocked, batch, rows);
+      default -> CoMomentKernelBenchmark.foldStreaming(tiling, lane.tiles, lane.streaming, batch, rows);
     }
   }
 

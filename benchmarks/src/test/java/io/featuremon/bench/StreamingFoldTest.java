@@ -6,8 +6,8 @@ import io.featuremon.stats.MomentsHeader;
 import io.featuremon.stats.Tiling;
 import org.junit.jupiter.api.Test;
 
-/** The register-blocked candidate must give BatchFold's tiles bit for bit, or it is not a drop-in replacement. */
-class BlockedFoldTest {
+/** The previous (streaming) tile loop and the production register-blocked one must give the same tiles bit for bit. */
+class StreamingFoldTest {
 
   @Test
   void shouldGiveBitIdenticalTilesAndMeansToBatchFold() {
@@ -17,12 +17,12 @@ class BlockedFoldTest {
         double[][] expected = tiles(tiling);
         double[][] actual = tiles(tiling);
         MomentsHeader header = new MomentsHeader(d);
-        BlockedFold.State state = new BlockedFold.State(d);
+        StreamingFold.State state = new StreamingFold.State(d);
         SyntheticEmbeddings gen = new SyntheticEmbeddings(d, d * 31L + batch);
         for (int b = 0; b < 4; b++) {
           double[] rows = gen.nextBatch(batch);
           CoMomentKernelBenchmark.foldBatched(tiling, expected, header, rows, batch);
-          CoMomentKernelBenchmark.foldBlocked(tiling, actual, state, rows, batch);
+          CoMomentKernelBenchmark.foldStreaming(tiling, actual, state, rows, batch);
         }
         for (int t = 0; t < expected.length; t++) {
           assertThat(actual[t]).as("d=%d B=%d tile %d", d, batch, t).isEqualTo(expected[t]);
