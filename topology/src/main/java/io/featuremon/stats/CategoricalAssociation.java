@@ -80,18 +80,18 @@ public final class CategoricalAssociation {
     double ha = 0;
     for (String v : a) {
       long c = table.totalA(v);
-      ha += (c / total) * Math.log(total / c);
+      ha += (c / total) * StrictMath.log(total / c);
     }
     double hb = 0;
     for (String v : b) {
       long c = table.totalB(v);
-      hb += (c / total) * Math.log(total / c);
+      hb += (c / total) * StrictMath.log(total / c);
     }
     double mi = 0;
     for (Contingency.Cell cell : table.cells()) {
       double nab = cell.count();
       double expected = (double) table.totalA(cell.a()) * table.totalB(cell.b());
-      mi += (nab / total) * Math.log(nab * total / expected);
+      mi += (nab / total) * StrictMath.log(nab * total / expected);
     }
     double e0 = 0;
     if (ka >= 2 && kb >= 2) {
@@ -135,7 +135,7 @@ public final class CategoricalAssociation {
     long lo = Math.max(0, a + b - n);
     long hi = Math.min(a, b);
     if (hi <= 0 || lo == hi) {
-      return lo == hi && lo > 0 ? (lo / (double) n) * Math.log((double) lo * n / ((double) a * b)) : 0;
+      return lo == hi && lo > 0 ? (lo / (double) n) * StrictMath.log((double) lo * n / ((double) a * b)) : 0;
     }
     long mode = Math.max(lo, Math.min(hi, (long) Math.floor((a + 1.0) * (b + 1.0) / (n + 2.0))));
     double rest = (double) n - a - b; // N − a − b, negative when a + b > N
@@ -163,7 +163,7 @@ public final class CategoricalAssociation {
   }
 
   private static double term(long k, long a, long b, long n) {
-    return k == 0 ? 0 : (k / (double) n) * Math.log((double) k * n / ((double) a * b));
+    return k == 0 ? 0 : (k / (double) n) * StrictMath.log((double) k * n / ((double) a * b));
   }
 
   private static List<String> sorted(List<String> values) {

@@ -95,10 +95,10 @@ public final class Redundancy {
     for (double l : eigenvalues) {
       if (l > 0) {
         double p = l / total;
-        entropy -= p * Math.log(p);
+        entropy -= p * StrictMath.log(p);
       }
     }
-    return Math.exp(entropy);
+    return StrictMath.exp(entropy);
   }
 
   /** Eigenvalues, ascending, by EJML's symmetric QR algorithm (values only, no vectors). */

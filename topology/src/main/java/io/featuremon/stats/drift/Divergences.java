@@ -4,7 +4,7 @@ package io.featuremon.stats.drift;
 final class Divergences {
   /** Empty bins count as this share in PSI, so one empty bin gives a large but finite term. */
   static final double PSI_FLOOR = 1e-4;
-  private static final double LN2 = Math.log(2);
+  private static final double LN2 = StrictMath.log(2);
 
   private Divergences() {}
 
@@ -15,7 +15,7 @@ final class Divergences {
     for (int i = 0; i < reference.length; i++) {
       double r = Math.max(reference[i], PSI_FLOOR);
       double c = Math.max(current[i], PSI_FLOOR);
-      psi += (c - r) * Math.log(c / r);
+      psi += (c - r) * StrictMath.log(c / r);
     }
     return psi;
   }
@@ -31,10 +31,10 @@ final class Divergences {
     for (int i = 0; i < p.length; i++) {
       double m = 0.5 * (p[i] + q[i]);
       if (p[i] > 0) {
-        sum += p[i] * Math.log(p[i] / m);
+        sum += p[i] * StrictMath.log(p[i] / m);
       }
       if (q[i] > 0) {
-        sum += q[i] * Math.log(q[i] / m);
+        sum += q[i] * StrictMath.log(q[i] / m);
       }
     }
     // Rounding can leave a tiny negative residue for identical inputs; the divergence itself is non-negative.

@@ -99,7 +99,7 @@ public final class NumericDrift {
 
     /** c(α) = sqrt(−ln(α/2)/2), the asymptotic two-sample KS coefficient (1.3581 for α = 0.05). */
     public double ksCoefficient() {
-      return Math.sqrt(-0.5 * Math.log(alpha / 2));
+      return Math.sqrt(-0.5 * StrictMath.log(alpha / 2));
     }
   }
 
@@ -315,7 +315,7 @@ public final class NumericDrift {
       return eps * y;
     }
     // atan(y/σ) − atan(a/σ) = atan((y − a)σ / (σ² + a·y)): no cancellation when both are near π/2.
-    return eps * a + sigma * Math.atan((y - a) * sigma / (sigma * sigma + a * y));
+    return eps * a + sigma * StrictMath.atan((y - a) * sigma / (sigma * sigma + a * y));
   }
 
   /** {D, W1} between two step CDFs, by one merge walk over the union of their retained items. */

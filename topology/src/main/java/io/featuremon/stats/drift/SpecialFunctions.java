@@ -15,7 +15,7 @@ final class SpecialFunctions {
   private static final double[] LANCZOS = {
       0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
       12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7};
-  private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+  private static final double HALF_LOG_TWO_PI = 0.5 * StrictMath.log(2 * Math.PI);
 
   private SpecialFunctions() {}
 
@@ -30,7 +30,7 @@ final class SpecialFunctions {
       sum += LANCZOS[i] / (z + i);
     }
     double t = z + LANCZOS_G + 0.5;
-    return HALF_LOG_TWO_PI + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+    return HALF_LOG_TWO_PI + (z + 0.5) * StrictMath.log(t) - t + StrictMath.log(sum);
   }
 
   /** Q(a, x) = Γ(a, x) / Γ(a), the regularized upper incomplete gamma function, for a ≥ 0.5 and x ≥ 0. */
@@ -44,7 +44,7 @@ final class SpecialFunctions {
     if (Double.isInfinite(x)) {
       return 0;
     }
-    double logPrefactor = -x + a * Math.log(x) - lnGamma(a);
+    double logPrefactor = -x + a * StrictMath.log(x) - lnGamma(a);
     if (x < a + 1) {
       // Series for P(a, x); Q = 1 − P is not small here, so nothing cancels badly.
       double ap = a;
@@ -58,7 +58,7 @@ final class SpecialFunctions {
           break;
         }
       }
-      return 1 - sum * Math.exp(logPrefactor);
+      return 1 - sum * StrictMath.exp(logPrefactor);
     }
     // Continued fraction for Q(a, x) (modified Lentz), accurate far into the tail.
     double b = x + 1 - a;
@@ -83,7 +83,7 @@ final class SpecialFunctions {
         break;
       }
     }
-    return Math.exp(logPrefactor) * h;
+    return StrictMath.exp(logPrefactor) * h;
   }
 
   /** P(Z ≥ z) for a standard normal Z. */
