@@ -1,5 +1,6 @@
 package io.featuremon.topology;
 
+import io.featuremon.avro.Alert;
 import io.featuremon.avro.DeadLetter;
 import io.featuremon.avro.FeatureMask;
 import io.featuremon.avro.WindowStats;
@@ -904,7 +905,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
           Mask.of(0, List.of()), config.maskThreshold(), topPairs);
       stats.setDimensions(d);
       stats.setError("statistics not computed: " + e.getMessage());
-      context.forward(new Record<>(key.outputKey(), stats, outputTime(end)));
+      emit(key.outputKey(), stats, outputTime(end));
     }
   }
 
@@ -979,11 +980,11 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       references.put(referenceStatsKey(group), AvroJson.toJson(stats).toString()
           .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
-    context.forward(new Record<>(outputKey, stats, outputTime(end)));
+    emit(outputKey, stats, outputTime(end));
     if (enough && step.changed()) {
       FeatureMask featureMask = WindowOutputs.mask(key, schema, names, start, end, options, step.mask(), step.version(),
           config.softMasks());
-      context.forward(new Record<>(outputKey, featureMask, outputTime(end)));
+      emit(outputKey, featureMask, outputTime(end));
     }
     if (enough) {
       evaluateAlerts(group, outputKey, stats, end, referenceJson);
@@ -1014,7 +1015,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     AlertEngine.Evaluation evaluation = AlertEngine.evaluate(state, alertRules, WindowContext.of(json, reference));
     alertState.put(stateKey, evaluation.state().toBytes());
     for (AlertTransition transition : evaluation.transitions()) {
-      context.forward(new Record<>(outputKey, transition.toAvro(), outputTime(end)));
+      emit(outputKey, transition.toAvro(), outputTime(end));
     }
   }
 
@@ -1112,8 +1113,27 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   }
 
   private void dead(GroupKey key, MonitoredEvent event, String reason) {
-    DeadLetter letter = DeadLetters.ofEvent(event, key, reason);
-    context.forward(new Record<String, SpecificRecord>(null, letter, Math.max(0, event.recordTimestamp())));
+    emit(DeadLetters.ofEvent(event, key, reason), Math.max(0, event.recordTimestamp()));
+  }
+
+  // ---- outputs: each type goes to its own sink, chosen by the overload at compile time; there is no other way out
+  // of this processor, so no output is ever told apart by its runtime type.
+
+  private void emit(String outputKey, WindowStats stats, long time) {
+    context.forward(new Record<>(outputKey, stats, time), FeaturemonTopology.WINDOW_STATS_SINK);
+  }
+
+  private void emit(String outputKey, FeatureMask mask, long time) {
+    context.forward(new Record<>(outputKey, mask, time), FeaturemonTopology.MASKS_SINK);
+  }
+
+  private void emit(String outputKey, Alert alert, long time) {
+    context.forward(new Record<>(outputKey, alert, time), FeaturemonTopology.ALERTS_SINK);
+  }
+
+  /** Dead letters are not keyed: the decode stage's have no group to key them by, and both stages agree. */
+  private void emit(DeadLetter letter, long time) {
+    context.forward(new Record<String, SpecificRecord>(null, letter, time), FeaturemonTopology.WINDOW_DEAD_LETTERS_SINK);
   }
 
   @Override

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.featuremon.alerts.AlertRules;
 import io.featuremon.alerts.RuleSet;
 import io.featuremon.avro.Alert;
+import io.featuremon.avro.DeadLetter;
+import io.featuremon.avro.FeatureMask;
 import io.featuremon.avro.WindowStats;
 import io.featuremon.config.FeaturemonConfig;
 import java.util.ArrayList;
@@ -22,12 +24,11 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 /**
- * Drift and the relative alert rules compare a window with the same reference window, whatever happened in between:
- * here, a deployment that ran without alert rules (an empty rules file) and is restarted with a relative rule. The restart is the window
- * processor rebuilt on the same stores (what a restarted task restores from its changelogs); TopologyTestDriver
- * wipes its state directory on close, so the processor runs on a MockProcessorContext with in-memory stores.
+ * The window stage on its own, on a MockProcessorContext with in-memory stores: what a restart does (a new processor
+ * on the stores a restarted task restores from its changelogs; TopologyTestDriver wipes its state directory on
+ * close), and where each output goes.
  */
-class ReferenceAgreementTest {
+class WindowProcessorTest {
   static final long HOUR = 3_600_000L;
   static final long T0 = 1_767_225_600_000L;
   static final double RATIO = 1.1;
@@ -37,7 +38,7 @@ class ReferenceAgreementTest {
   private final MockProcessorContext<String, SpecificRecord> context = new MockProcessorContext<>();
   private final List<StateStore> stores = new ArrayList<>();
 
-  ReferenceAgreementTest() {
+  WindowProcessorTest() {
     for (String name : FeaturemonTopology.STORES) {
       add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
           .withLoggingDisabled().build());
@@ -74,6 +75,10 @@ class ReferenceAgreementTest {
     }
   }
 
+  /**
+   * Drift and the relative alert rules compare a window with the same reference window, whatever happened in
+   * between: here, a deployment that ran without alert rules (an empty rules file), restarted with a relative rule.
+   */
   @Test
   void alertRulesAddedOnARestartCompareWithTheWindowDriftComparesWith() {
     FeaturemonConfig config = config();
@@ -117,5 +122,32 @@ class ReferenceAgreementTest {
       assertThat(alert.getThreshold()).as("ratio x the reference's meanAbsCorr, window %d", alert.getWindowStart())
           .isCloseTo(RATIO * reference, org.assertj.core.data.Offset.offset(1e-12));
     }
+  }
+
+  /** Each output type leaves by its own named sink; nothing is forwarded untargeted, to be split by runtime type. */
+  @Test
+  void everyOutputShouldGoToTheSinkOfItsType() {
+    FeaturemonConfig config = config();
+    WindowProcessor processor = new WindowProcessor(config, AlertRules.parse(RELATIVE_RULE, "test rules"));
+    processor.init(context);
+    Random random = new Random(12);
+    window(processor, random, 0, 0.2);
+    window(processor, random, 1, 0.6);
+    long late = T0 + 5;
+    processor.process(new Record<>(new GroupKey("m", null, EventType.EMBEDDING), new MonitoredEvent(
+        EventType.EMBEDDING, late, null, "featuremon-embeddings", 0, 5000, late, new float[5], null, false, null), late));
+    processor.process(new Record<>(new GroupKey("m", null, EventType.EMBEDDING), MonitoredEvent.endOfInput(
+        EventType.EMBEDDING, "featuremon-embeddings", 0, 9999, T0), T0));
+
+    Map<Class<?>, String> sinks = Map.of(WindowStats.class, "window-stats-sink", FeatureMask.class, "masks-sink",
+        Alert.class, "alerts-sink", DeadLetter.class, "window-dead-letters-sink");
+    Map<String, Integer> seen = new TreeMap<>();
+    for (var forward : context.forwarded()) {
+      Object value = forward.record().value();
+      assertThat(forward.childName()).as("sink of a %s", value.getClass().getSimpleName())
+          .contains(sinks.get(value.getClass()));
+      seen.merge(forward.childName().orElseThrow(), 1, Integer::sum);
+    }
+    assertThat(seen).as("every output type occurs").containsOnlyKeys(sinks.values());
   }
 }
