@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
@@ -132,7 +133,9 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         try {
             value = reader.read(null, decoder);
             fullyRead = decoder.isEnd();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | AvroRuntimeException e) {
+            // What Avro reports about the bytes or the writer schema (AvroTypeException for an incompatible one, a
+            // short read) is the record's; any other exception is a bug and must not pass for bad data.
             throw new MalformedRecordException("cannot decode " + data.length + "-byte value of topic " + topic
                     + " with writer schema id " + id + " (" + reader.getSchema().getFullName() + ") as "
                     + readerSchema.getFullName() + ": " + e, e);

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.featuremon.avro.EmbeddingEvent;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
@@ -88,9 +89,9 @@ public final class EmbeddingDecoder {
             }
             in.drain();
             fullyRead = binary.isEnd();
-        } catch (MalformedRecordException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | AvroRuntimeException e) {
+            // What Avro reports about the bytes (AvroTypeException, a short read) is the record's; any other
+            // exception is a bug of this decoder and must not pass for bad data.
             throw new MalformedRecordException("cannot decode " + data.length + "-byte value with writer schema id "
                     + id + " as " + READER_SCHEMA.getFullName() + ": " + e, e);
         }
@@ -107,7 +108,7 @@ public final class EmbeddingDecoder {
             Schema writer = client.getById(id);
             try {
                 resolver = DecoderFactory.get().resolvingDecoder(writer, READER_SCHEMA, null);
-            } catch (IOException e) {
+            } catch (IOException | AvroRuntimeException e) {
                 throw new MalformedRecordException("writer schema id " + id + " (" + writer.getFullName()
                         + ") cannot be resolved against " + READER_SCHEMA.getFullName() + ": " + e, e);
             }

@@ -181,7 +181,8 @@ public final class FeaturemonConfig extends AbstractConfig {
               + " alpha 0.01, Sen's slope at least 0.003 per window, for 2 windows).")
       .define(ALERT_SEVERITY, Type.STRING, "warning", ConfigDef.ValidString.in("info", "warning", "critical"),
           Importance.LOW, "Severity label of the built-in rules.")
-      .define(REFERENCE_MODE, Type.STRING, "window", ConfigDef.ValidString.in("window", "previous", "profile", "none"),
+      .define(REFERENCE_MODE, Type.STRING, "window", ConfigDef.ValidString.in(
+          java.util.Arrays.stream(ReferenceMode.values()).map(ReferenceMode::label).toArray(String[]::new)),
           Importance.HIGH, "What drift is measured against, per (model, segment, type): window = the first complete"
               + " window (kept in a state store, survives restarts); previous = the window before; profile = a profile"
               + " file built by `featuremon profile` (reference.profile); none = no drift.")
@@ -244,6 +245,16 @@ public final class FeaturemonConfig extends AbstractConfig {
               + " and index/filter blocks count against it (see the README's sizing table).");
 
   private final Map<String, Object> passThrough;
+  // Parsed once here, so a bad value stops start-up naming its key, and no use site parses or compares strings.
+  private final Duration windowSize;
+  private final Duration windowAdvance;
+  private final Duration windowGrace;
+  private final Duration maxFuture;
+  private final Duration unknownSchemaRetry;
+  private final ReferenceMode referenceMode;
+  private final ReferenceRange referenceRange;
+  private final Map<String, Map<String, Double>> importance;
+  private final boolean softMasks;
 
   public FeaturemonConfig(Map<String, ?> values) {
     super(DEFINITION, values, false);
@@ -262,10 +273,18 @@ public final class FeaturemonConfig extends AbstractConfig {
       rest.put(key, e.getValue());
     }
     this.passThrough = rest;
+    this.windowSize = Durations.parse(getString(WINDOW_SIZE));
+    this.windowAdvance = optionalDuration(WINDOW_ADVANCE, windowSize);
+    this.windowGrace = optionalDuration(WINDOW_GRACE, Duration.ZERO);
+    this.maxFuture = Durations.parse(getString(INPUT_MAX_FUTURE));
+    this.unknownSchemaRetry = optionalDuration(INPUT_UNKNOWN_SCHEMA_RETRY, Duration.ZERO);
+    this.softMasks = "soft".equals(getString(MASK_MODE));
     validateWindows();
-    importance(); // validated at start-up, not at the first window
-    referenceRange();
-    if (referenceMode().equals("profile") && (referenceProfile().isBlank() || !Files.isReadable(Path.of(referenceProfile())))) {
+    this.importance = parseImportance(); // validated at start-up, not at the first window
+    this.referenceMode = ReferenceMode.parse(REFERENCE_MODE, getString(REFERENCE_MODE));
+    this.referenceRange = parseReferenceRange();
+    if (referenceMode == ReferenceMode.PROFILE
+        && (referenceProfile().isBlank() || !Files.isReadable(Path.of(referenceProfile())))) {
       throw new ConfigException(REFERENCE_PROFILE, referenceProfile(),
           "reference.mode=profile needs a readable profile file (build one with `featuremon profile`)");
     }
@@ -355,8 +374,10 @@ public final class FeaturemonConfig extends AbstractConfig {
     };
   }
 
-  private Duration duration(String key) {
-    return Durations.parse(getString(key));
+  /** An optional duration setting: {@code empty} when blank. Its validator has checked the text already. */
+  private Duration optionalDuration(String key, Duration empty) {
+    String text = getString(key).trim();
+    return text.isEmpty() ? empty : Durations.parse(text);
   }
 
   public String applicationId() {
@@ -404,17 +425,15 @@ public final class FeaturemonConfig extends AbstractConfig {
   }
 
   public Duration windowSize() {
-    return duration(WINDOW_SIZE);
+    return windowSize;
   }
 
   public Duration windowAdvance() {
-    String text = getString(WINDOW_ADVANCE).trim();
-    return text.isEmpty() ? windowSize() : Durations.parse(text);
+    return windowAdvance;
   }
 
   public Duration windowGrace() {
-    String text = getString(WINDOW_GRACE).trim();
-    return text.isEmpty() ? Duration.ZERO : Durations.parse(text);
+    return windowGrace;
   }
 
   public double maskThreshold() {
@@ -458,11 +477,15 @@ public final class FeaturemonConfig extends AbstractConfig {
   }
 
   public boolean softMasks() {
-    return "soft".equals(getString(MASK_MODE));
+    return softMasks;
   }
 
-  /** model → feature → importance, from {@code mask.importance}. */
+  /** model → feature → importance, from {@code mask.importance} (unmodifiable). */
   public Map<String, Map<String, Double>> importance() {
+    return importance;
+  }
+
+  private Map<String, Map<String, Double>> parseImportance() {
     Map<String, Map<String, Double>> byModel = new TreeMap<>();
     for (String entry : getList(MASK_IMPORTANCE)) {
       int colon = entry.indexOf(':');
@@ -478,7 +501,8 @@ public final class FeaturemonConfig extends AbstractConfig {
       }
       byModel.computeIfAbsent(entry.substring(0, colon), m -> new TreeMap<>()).put(entry.substring(colon + 1, eq), weight);
     }
-    return byModel;
+    byModel.replaceAll((model, weights) -> java.util.Collections.unmodifiableMap(weights));
+    return java.util.Collections.unmodifiableMap(byModel);
   }
 
   public int topPairs() {
@@ -513,8 +537,8 @@ public final class FeaturemonConfig extends AbstractConfig {
     return getString(ALERT_SEVERITY);
   }
 
-  public String referenceMode() {
-    return getString(REFERENCE_MODE);
+  public ReferenceMode referenceMode() {
+    return referenceMode;
   }
 
   public String referenceProfile() {
@@ -522,7 +546,11 @@ public final class FeaturemonConfig extends AbstractConfig {
   }
 
   /** [from, to) in epoch ms when reference.from/to are set, else null. */
-  public long[] referenceRange() {
+  public ReferenceRange referenceRange() {
+    return referenceRange;
+  }
+
+  private ReferenceRange parseReferenceRange() {
     String from = getString(REFERENCE_FROM).trim();
     String to = getString(REFERENCE_TO).trim();
     if (from.isEmpty() && to.isEmpty()) {
@@ -533,10 +561,10 @@ public final class FeaturemonConfig extends AbstractConfig {
     if (f >= t) {
       throw new ConfigException(REFERENCE_TO, to, "must be after reference.from (" + from + ")");
     }
-    if (!referenceMode().equals("window")) {
+    if (referenceMode != ReferenceMode.WINDOW) {
       throw new ConfigException(REFERENCE_FROM, from, "a reference time range needs reference.mode=window");
     }
-    return new long[] {f, t};
+    return new ReferenceRange(f, t);
   }
 
   private static long instant(String key, String text) {
@@ -578,7 +606,7 @@ public final class FeaturemonConfig extends AbstractConfig {
   }
 
   public Duration maxFuture() {
-    return duration(INPUT_MAX_FUTURE);
+    return maxFuture;
   }
 
   public int maxFeatures() {
@@ -598,8 +626,7 @@ public final class FeaturemonConfig extends AbstractConfig {
   }
 
   public Duration unknownSchemaRetry() {
-    String text = getString(INPUT_UNKNOWN_SCHEMA_RETRY).trim();
-    return text.isEmpty() ? Duration.ZERO : Durations.parse(text);
+    return unknownSchemaRetry;
   }
 
   public int windowCloseQuorum() {

@@ -5,14 +5,12 @@ import io.featuremon.serdes.DecodedEmbedding;
 import io.featuremon.serdes.EmbeddingDecoder;
 import io.featuremon.serdes.MalformedRecordException;
 import io.featuremon.serdes.SchemaNotFoundException;
-import io.featuremon.serdes.SchemaRegistryException;
 import io.featuremon.serdes.SchemaRegistryClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -23,9 +21,11 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 /**
  * Decode and validate: raw input bytes in, a {@link MonitoredEvent} keyed by its group or a dead letter out.
  *
- * <p>Never throws for a bad record. A registry that cannot be reached is not the record's fault: that exception
- * ({@link RetriableException}) propagates, so the record is retried after the thread is replaced instead of
- * being dead-lettered.
+ * <p>Never throws for a bad record: the decoders report bad bytes as {@link MalformedRecordException} and an
+ * unknown writer schema as {@link SchemaNotFoundException}, and only those become dead letters. A registry that
+ * cannot be reached is not the record's fault: that exception ({@link RetriableException}) propagates, so the
+ * record is retried after the thread is replaced instead of being dead-lettered; so does any other exception (a
+ * refusing registry, a bug), which must stop the thread rather than dead-letter valid data.
  */
 final class DecodeProcessor implements Processor<byte[], byte[], GroupKey, DecodeResult> {
   /** Header that marks an end-of-input record; honoured only when the topology was built for replay. */
@@ -80,24 +80,32 @@ final class DecodeProcessor implements Processor<byte[], byte[], GroupKey, Decod
           + " bytes exceeds input.max.record.bytes=" + maxRecordBytes, null, null);
       return;
     }
+    // Only the decoder's own verdicts on the bytes make a dead letter: malformed bytes, an unknown schema id. Every
+    // other exception is not the record's fault and propagates, for the stream thread's handler to decide: a
+    // registry that cannot be reached (retried) or refuses us (misconfiguration), or a bug, which must not pass for
+    // bad data. The decoded event is processed outside the try, so nothing downstream is mistaken for the decoder.
+    DecodedEmbedding embedding = null;
+    FeatureEvent featureEvent = null;
     try {
       if (type == EventType.EMBEDDING) {
-        processEmbedding(record, meta, embeddings.decode(value));
+        embedding = embeddings.decode(value);
       } else {
-        processFeatures(record, meta, features.deserialize(meta.topic(), value));
+        featureEvent = features.deserialize(meta.topic(), value);
       }
     } catch (SchemaNotFoundException e) {
       int id = io.featuremon.serdes.WireFormat.schemaId(value);
       unknownSchemas.onUnknown(id, e); // throws while the id is still being retried
       dead(record, meta, DeadLetters.STAGE_DECODE, "cannot decode: " + e.getMessage() + unknownSchemas.retried(id),
           null, null);
+      return;
     } catch (MalformedRecordException e) {
       dead(record, meta, DeadLetters.STAGE_DECODE, "cannot decode: " + e.getMessage(), null, null);
-    } catch (SchemaRegistryException | RetriableException e) {
-      // Wrong credentials, a wrong URL or an outage: not the record's fault, so never dead-letter it.
-      throw e;
-    } catch (SerializationException | IllegalArgumentException | IllegalStateException e) {
-      dead(record, meta, DeadLetters.STAGE_DECODE, "cannot decode: " + e.getMessage(), null, null);
+      return;
+    }
+    if (embedding != null) {
+      processEmbedding(record, meta, embedding);
+    } else {
+      processFeatures(record, meta, featureEvent);
     }
   }
 

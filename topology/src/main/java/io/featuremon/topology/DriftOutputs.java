@@ -4,6 +4,7 @@ import io.featuremon.avro.Drift;
 import io.featuremon.avro.EmbeddingDriftStats;
 import io.featuremon.avro.FeatureDrift;
 import io.featuremon.avro.RedundancyRatio;
+import io.featuremon.config.ReferenceMode;
 import io.featuremon.stats.CategoryCounts;
 import io.featuremon.stats.RedundancyReport;
 import io.featuremon.stats.drift.CategoricalDrift;
@@ -19,8 +20,8 @@ import java.util.Map;
 final class DriftOutputs {
   private DriftOutputs() {}
 
-  static Drift compare(String mode, double alpha, StateCodec.Schema schema, Reference reference, DriftState current,
-      double[] mean, CategoryCounts[] counts, RedundancyReport report) {
+  static Drift compare(ReferenceMode mode, double alpha, StateCodec.Schema schema, Reference reference,
+      DriftState current, double[] mean, CategoryCounts[] counts, RedundancyReport report) {
     NumericDrift.Settings numericSettings = new NumericDrift.Settings(alpha, NumericDrift.Settings.DEFAULTS.minWasserstein(),
         NumericDrift.Settings.DEFAULTS.minPsi());
     CategoricalDrift.Settings categoricalSettings = new CategoricalDrift.Settings(alpha,
@@ -66,7 +67,7 @@ final class DriftOutputs {
     }
     Map<String, FeatureDrift> sorted = new java.util.TreeMap<>(features);
     return Drift.newBuilder()
-        .setReferenceMode(mode)
+        .setReferenceMode(mode.label())
         .setReferenceStart(reference.start())
         .setReferenceEnd(reference.end())
         .setReferenceCount(reference.count())

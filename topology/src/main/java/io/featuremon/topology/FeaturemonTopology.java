@@ -10,8 +10,8 @@ import io.featuremon.serdes.SchemaRegistryClient;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -58,6 +58,12 @@ public final class FeaturemonTopology {
   public static final List<String> STORES = List.of(GROUPS_STORE, MOMENTS_STORE, PENDING_STORE, ALERTS_STORE,
       REFERENCE_STORE);
   public static final String REPARTITION = "featuremon-events-by-group";
+  /** The window stage's processor, and the sinks it forwards each output type to by name. */
+  static final String WINDOW_STAGE = "window-statistics";
+  static final String WINDOW_STATS_SINK = "window-stats-sink";
+  static final String MASKS_SINK = "masks-sink";
+  static final String ALERTS_SINK = "alerts-sink";
+  static final String WINDOW_DEAD_LETTERS_SINK = "window-dead-letters-sink";
   /** Header of the end-of-input marker records that offline replays send; its value is "model" or "model\nsegment". */
   public static final String END_OF_INPUT_HEADER = "featuremon.end-of-input";
 
@@ -111,30 +117,24 @@ public final class FeaturemonTopology {
         .to(config.deadLettersTopic(), Produced.with(Serdes.String(), deadLetterSerde).withName("decode-dead-letters-sink"));
 
     io.featuremon.alerts.RuleSet alerts = AlertRulesConfig.load(config);
-    KStream<String, SpecificRecord> outputs = decoded.get("decoded-valid")
+    decoded.get("decoded-valid")
         .mapValues(DecodeResult::event, Named.as("decoded-events"))
         .repartition(Repartitioned.with(GroupKey.serde(), MonitoredEvent.serde()).withName(REPARTITION))
-        .process(() -> new WindowProcessor(config, alerts), Named.as("window-statistics"),
-            STORES.toArray(new String[0]));
+        .process(() -> new WindowProcessor(config, alerts), Named.as(WINDOW_STAGE), STORES.toArray(new String[0]));
 
-    outputs.split(Named.as("output-"))
-        .branch((k, v) -> v instanceof WindowStats, Branched.withConsumer(s -> s
-            .mapValues(v -> (WindowStats) v, Named.as("as-window-stats"))
-            .to(config.windowStatsTopic(), Produced.with(Serdes.String(), new AvroSerde<>(WindowStats.class, registry))
-                .withName("window-stats-sink")), "window-stats"))
-        .branch((k, v) -> v instanceof FeatureMask, Branched.withConsumer(s -> s
-            .mapValues(v -> (FeatureMask) v, Named.as("as-mask"))
-            .to(config.masksTopic(), Produced.with(Serdes.String(), new AvroSerde<>(FeatureMask.class, registry))
-                .withName("masks-sink")), "masks"))
-        .branch((k, v) -> v instanceof Alert, Branched.withConsumer(s -> s
-            .mapValues(v -> (Alert) v, Named.as("as-alert"))
-            .to(config.alertsTopic(), Produced.with(Serdes.String(), new AvroSerde<>(Alert.class, registry))
-                .withName("alerts-sink")), "alerts"))
-        .defaultBranch(Branched.withConsumer(s -> s
-            .mapValues(v -> (DeadLetter) v, Named.as("as-dead-letter"))
-            .to(config.deadLettersTopic(), Produced.with(Serdes.String(), deadLetterSerde)
-                .withName("window-dead-letters-sink")), "dead-letters"));
-    return builder.build();
+    // The window stage forwards each output type straight to its own sink by name (WindowProcessor.emit), so no
+    // stream of mixed types is split by runtime type and no unexpected type can be cast into a wrong topic.
+    Topology topology = builder.build();
+    StringSerializer keys = new StringSerializer();
+    topology.addSink(WINDOW_STATS_SINK, config.windowStatsTopic(), keys,
+        new AvroSerde<>(WindowStats.class, registry).serializer(), WINDOW_STAGE);
+    topology.addSink(MASKS_SINK, config.masksTopic(), keys, new AvroSerde<>(FeatureMask.class, registry).serializer(),
+        WINDOW_STAGE);
+    topology.addSink(ALERTS_SINK, config.alertsTopic(), keys, new AvroSerde<>(Alert.class, registry).serializer(),
+        WINDOW_STAGE);
+    topology.addSink(WINDOW_DEAD_LETTERS_SINK, config.deadLettersTopic(), keys, deadLetterSerde.serializer(),
+        WINDOW_STAGE);
+    return topology;
   }
 
   /** Logged (exactly-once needs the changelog) and cached (repeated tile writes reach RocksDB once per commit). */

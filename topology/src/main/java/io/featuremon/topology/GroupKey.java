@@ -21,13 +21,15 @@ public record GroupKey(String model, String segment, EventType type) {
   }
 
   static GroupKey fromBytes(byte[] bytes) {
-    BinaryReader in = new BinaryReader(bytes);
+    BinaryReader in = new BinaryReader(bytes, "group key");
     byte version = in.readByte();
     if (version != 1) {
       throw new IllegalStateException("unknown group key format version " + version);
     }
     EventType type = EventType.ofCode(in.readByte());
-    return new GroupKey(in.readString(), in.readString(), type);
+    GroupKey key = new GroupKey(in.readString(), in.readString(), type);
+    in.end();
+    return key;
   }
 
   /** Serde of the repartition topic's key; its bytes decide the partition, so the layout is part of the contract. */

@@ -93,13 +93,17 @@ final class ImportanceUpdater implements Processor<String, byte[], Void, Void> {
   }
 
   static Map<String, Double> decode(byte[] bytes) {
-    BinaryReader in = new BinaryReader(bytes);
-    in.readByte();
+    BinaryReader in = new BinaryReader(bytes, "feature importance");
+    byte format = in.readByte();
+    if (format != 1) {
+      throw new IllegalStateException("feature importance written in unknown format " + format);
+    }
     int n = in.readInt();
     Map<String, Double> values = new TreeMap<>();
     for (int i = 0; i < n; i++) {
       values.put(in.readString(), in.readDouble());
     }
+    in.end();
     return values;
   }
 }

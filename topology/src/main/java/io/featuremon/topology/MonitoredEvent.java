@@ -74,7 +74,7 @@ public record MonitoredEvent(
   }
 
   static MonitoredEvent fromBytes(byte[] bytes) {
-    BinaryReader in = new BinaryReader(bytes);
+    BinaryReader in = new BinaryReader(bytes, "monitored event");
     byte format = in.readByte();
     if (format != FORMAT) {
       throw new IllegalStateException("unknown monitored-event format " + format);
@@ -98,9 +98,13 @@ public record MonitoredEvent(
       for (int i = 0; i < n; i++) {
         String name = in.readString();
         byte tag = in.readByte();
+        if (tag != NULL && tag != NUMBER && tag != TEXT) {
+          throw new IllegalStateException("monitored event: unknown value tag " + tag + " of feature '" + name + "'");
+        }
         features.put(name, tag == NUMBER ? (Object) in.readDouble() : tag == TEXT ? in.readString() : null);
       }
     }
+    in.end();
     return new MonitoredEvent(type, timestamp, requestId, topic, partition, offset, recordTimestamp, vector, features, end,
         rejection);
   }

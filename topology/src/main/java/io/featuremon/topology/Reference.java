@@ -31,7 +31,7 @@ record Reference(long start, long end, long count, double meanAbsCorr, double ef
     if (header == null) {
       return null;
     }
-    BinaryReader in = new BinaryReader(header);
+    BinaryReader in = new BinaryReader(header, "reference header");
     if (in.readByte() != FORMAT) {
       throw new IllegalStateException("reference written in an unknown format");
     }
@@ -42,6 +42,7 @@ record Reference(long start, long end, long count, double meanAbsCorr, double ef
     double effectiveRank = in.readDouble();
     double[] mean = in.readDoubles();
     int categorical = in.readInt();
+    in.end();
     NumericSketch[] sketches = new NumericSketch[mean.length];
     for (int i = 0; i < mean.length; i++) {
       sketches[i] = NumericSketch.fromBytes(store.apply(itemKey(group, StateCodec.KIND_SKETCH, i)));

@@ -30,7 +30,7 @@ final class StateBudget {
     long pane = gcd(size, advance);
     this.openPanes = (size + config.windowGrace().toMillis()) / pane + 1 + (config.referenceRange() != null ? 1 : 0);
     this.limit = config.maxGroupStateBytes();
-    this.drift = !config.referenceMode().equals("none");
+    this.drift = config.referenceMode().drift();
     this.sketchK = config.sketchK();
     this.embeddingSketchK = config.embeddingSketchK();
     this.categoryCap = config.maxCategories();

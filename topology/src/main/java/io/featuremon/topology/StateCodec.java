@@ -133,7 +133,10 @@ final class StateCodec {
   }
 
   static Schema decodeSchema(byte[] bytes) {
-    return readSchema(readerOf(bytes));
+    BinaryReader in = readerOf(bytes);
+    Schema schema = readSchema(in);
+    in.end();
+    return schema;
   }
 
   private static Schema readSchema(BinaryReader in) {
@@ -212,6 +215,7 @@ final class StateCodec {
         : streamTime == Long.MIN_VALUE ? new long[0] : new long[] {streamTime};
     // Older clocks lack the flag: true makes the window stage look the candidates up, as it always did then.
     boolean waiting = !in.hasRemaining() || in.readByte() == 1;
+    in.end();
     return new Clock(streamTime, lastClosed, List.copyOf(panes), latest, waiting);
   }
 
@@ -257,9 +261,13 @@ final class StateCodec {
       int count = in.readInt();
       int rivals = in.readInt();
       long first = in.readLong();
-      in.readByte(); // the embedded schema's format byte
+      byte schemaFormat = in.readByte(); // the embedded schema's own format byte
+      if (schemaFormat != FORMAT) {
+        throw new IllegalStateException("candidate shape written in unknown format " + schemaFormat);
+      }
       pending.add(new Candidate(id, readSchema(in), count, rivals, first));
     }
+    in.end();
     return new Candidates(nextId, nextSeq, List.copyOf(pending));
   }
 
@@ -283,7 +291,10 @@ final class StateCodec {
   }
 
   static long decodeLong(byte[] bytes) {
-    return readerOf(bytes).readLong();
+    BinaryReader in = readerOf(bytes);
+    long value = in.readLong();
+    in.end();
+    return value;
   }
 
   // ---- pane counters: events waiting to be folded, and events left out of the correlations
@@ -300,7 +311,9 @@ final class StateCodec {
 
   static PaneCounters decodePane(byte[] bytes) {
     BinaryReader in = readerOf(bytes);
-    return new PaneCounters(in.readInt(), in.readLong(), in.readLongs());
+    PaneCounters counters = new PaneCounters(in.readInt(), in.readLong(), in.readLongs());
+    in.end();
+    return counters;
   }
 
   // ---- refused events per pane (quality counts): group prefix, R, pane start → reason code → count
@@ -323,6 +336,7 @@ final class StateCodec {
     for (int i = 0; i < n; i++) {
       counts.put(in.readString(), in.readLong());
     }
+    in.end();
     return counts;
   }
 
@@ -344,6 +358,7 @@ final class StateCodec {
     long[] inactive = in.readLongs();
     // Headers written before the compensated mean have no low parts: zeros are what they meant.
     double[] meanLow = in.hasRemaining() ? in.readDoubles() : new double[mean.length];
+    in.end();
     return new MomentsHeader(count, mean, meanLow, min, max, inactive);
   }
 
@@ -352,7 +367,10 @@ final class StateCodec {
   }
 
   static double[] decodeTile(byte[] bytes) {
-    return readerOf(bytes).readDoubles();
+    BinaryReader in = readerOf(bytes);
+    double[] tile = in.readDoubles();
+    in.end();
+    return tile;
   }
 
   // ---- pending rows: an embedding's floats as they came (no widening on disk); a tabular row's numeric values with
@@ -389,7 +407,11 @@ final class StateCodec {
 
   static Row decodeRow(byte[] bytes) {
     BinaryReader in = readerOf(bytes);
-    if (in.readByte() == 'F') {
+    byte kind = in.readByte();
+    if (kind != 'F' && kind != 'T') {
+      throw new IllegalStateException("pending row of unknown kind " + kind);
+    }
+    if (kind == 'F') {
       float[] floats = in.readFloats();
       double[] values = new double[floats.length];
       boolean[] present = new boolean[floats.length];
@@ -397,6 +419,7 @@ final class StateCodec {
         values[i] = floats[i];
         present[i] = true;
       }
+      in.end();
       return new Row(values, present, new String[0]);
     }
     double[] numeric = in.readDoubles();
@@ -408,6 +431,7 @@ final class StateCodec {
     for (int j = 0; j < categorical.length; j++) {
       categorical[j] = in.readString();
     }
+    in.end();
     return new Row(numeric, present, categorical);
   }
 
@@ -453,6 +477,7 @@ final class StateCodec {
       }
       published = Mask.of(d, drops);
     }
+    in.end();
     return new MaskStability.State(dropped, streak, evidence, published, version);
   }
 

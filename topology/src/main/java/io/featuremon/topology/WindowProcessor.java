@@ -1,5 +1,6 @@
 package io.featuremon.topology;
 
+import io.featuremon.avro.Alert;
 import io.featuremon.avro.DeadLetter;
 import io.featuremon.avro.FeatureMask;
 import io.featuremon.avro.WindowStats;
@@ -10,6 +11,7 @@ import io.featuremon.alerts.AlertTransition;
 import io.featuremon.alerts.RuleSet;
 import io.featuremon.alerts.WindowContext;
 import io.featuremon.config.FeaturemonConfig;
+import io.featuremon.config.ReferenceRange;
 import io.featuremon.serdes.AvroJson;
 import io.featuremon.stats.BatchFold;
 import io.featuremon.stats.CoMoments;
@@ -58,11 +60,10 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   private final double deadEpsilon;
   private final int categoryCap;
   private final long minEvents;
-  private final String referenceMode;
+  private final ReferencePolicy referencePolicy;
   private final boolean driftEnabled;
-  private final boolean referenceRange;
-  private final long referenceFrom;
-  private final long referenceTo;
+  /** The configured reference range, or null. */
+  private final ReferenceRange referenceRange;
   /** The pane that accumulates the reference range's events; real panes start at or after 0. */
   private static final long REFERENCE_PANE = -1;
   private final int sketchK;
@@ -95,11 +96,9 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     this.deadEpsilon = config.deadEpsilon();
     this.categoryCap = config.maxCategories();
     this.minEvents = config.minEvents();
-    this.referenceMode = config.referenceMode();
-    this.driftEnabled = !referenceMode.equals("none");
-    this.referenceRange = driftEnabled && config.referenceRange() != null;
-    this.referenceFrom = referenceRange ? config.referenceRange()[0] : 0;
-    this.referenceTo = referenceRange ? config.referenceRange()[1] : 0;
+    this.referencePolicy = new ReferencePolicy(config.referenceMode(), config.referenceRange());
+    this.driftEnabled = referencePolicy.drift();
+    this.referenceRange = referencePolicy.range();
     this.sketchK = config.sketchK();
     this.embeddingSketchK = config.embeddingSketchK();
     this.importance = config.importance();
@@ -130,7 +129,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     this.alertState = context.getStateStore(FeaturemonTopology.ALERTS_STORE);
     this.importanceStore = context.getStateStore(FeaturemonTopology.IMPORTANCE_STORE);
     this.references = context.getStateStore(FeaturemonTopology.REFERENCE_STORE);
-    if (referenceMode.equals("profile")) {
+    if (referencePolicy.fromProfile()) {
       java.util.Map<Bytes, byte[]> entries = Profiles.read(java.nio.file.Path.of(config.referenceProfile()));
       this.profile = entries::get;
     }
@@ -238,7 +237,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       return false;
     }
     addToPane(group, pane, schema, event, row);
-    if (schema != null && referenceRange && event.timestamp() >= referenceFrom && event.timestamp() < referenceTo) {
+    if (schema != null && referenceRange != null && referenceRange.contains(event.timestamp())) {
       addToPane(group, REFERENCE_PANE, schema, event, row);
     }
     List<Long> panes = clock.openPanes();
@@ -779,7 +778,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
 
   /** Closes, in order, every window of this group that is due at {@code streamTime}. */
   private StateCodec.Clock closeDue(GroupKey key, byte[] group, StateCodec.Clock clock, long streamTime) {
-    if (referenceRange && (streamTime == Long.MAX_VALUE || streamTime - graceMs >= referenceTo)
+    if (referenceRange != null && (streamTime == Long.MAX_VALUE || streamTime - graceMs >= referenceRange.to())
         && moments.get(StateCodec.paneKey(group, REFERENCE_PANE, StateCodec.KIND_PANE)) != null) {
       byte[] schemaBytes = groups.get(StateCodec.groupKey(group, StateCodec.KIND_SCHEMA));
       if (schemaBytes != null) {
@@ -873,10 +872,10 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     Collected c = collect(group, schema, List.of(REFERENCE_PANE));
     if (c.moments().count() + c.incomplete() > 0) {
       RedundancyReport report = Redundancy.analyze(c.moments(), topPairs);
-      new Reference(referenceFrom, referenceTo, c.moments().count(), report.meanAbsCorr(), report.effectiveRank(),
+      new Reference(referenceRange.from(), referenceRange.to(), c.moments().count(), report.meanAbsCorr(), report.effectiveRank(),
           c.moments().header().mean(), c.sketches().sketches, c.categorical().counts).save(references, group);
       List<String> names = schema.allNames();
-      WindowStats stats = WindowOutputs.stats(key, schema, names, referenceFrom, referenceTo,
+      WindowStats stats = WindowOutputs.stats(key, schema, names, referenceRange.from(), referenceRange.to(),
           c.moments().count() + c.incomplete(), c.incomplete(), report, report,
           Mask.of(names.size(), List.of()), config.maskThreshold(), topPairs);
       references.put(referenceStatsKey(group), AvroJson.toJsonLine(stats).getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -906,7 +905,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
           Mask.of(0, List.of()), config.maskThreshold(), topPairs);
       stats.setDimensions(d);
       stats.setError("statistics not computed: " + e.getMessage());
-      context.forward(new Record<>(key.outputKey(), stats, outputTime(end)));
+      emit(key.outputKey(), stats, outputTime(end));
     }
   }
 
@@ -951,21 +950,21 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     }
 
     io.featuremon.avro.Drift drift = null;
-    boolean replacesReference = false;
+    Reference replacement = null;
+    byte[] referenceJson = null;
     if (driftEnabled) {
       DriftState sketches = collected.sketches();
-      Reference current = new Reference(start, end, merged.count(), report.meanAbsCorr(), report.effectiveRank(),
-          merged.header().mean(), sketches.sketches, window.counts);
       Reference reference = Reference.load(profile != null ? profile : references::get, group);
-      if (reference != null && reference.sketches().length == d) {
-        drift = DriftOutputs.compare(referenceMode, config.driftAlpha(), schema, reference, sketches,
+      if (ReferencePolicy.comparable(reference, d)) {
+        drift = DriftOutputs.compare(referencePolicy.mode(), config.driftAlpha(), schema, reference, sketches,
             merged.header().mean(), window.counts, report);
+        // The relative rules compare with the statistics of the very window drift compared with: read before this
+        // window may replace them (mode=previous compares with the window before).
+        referenceJson = referenceStats(group);
       }
-      // A reference of another shape (the model changed its dimension) is replaced as if there were none.
-      if (enough && ((referenceMode.equals("window") && (reference == null || reference.sketches().length != d)
-          && !referenceRange) || referenceMode.equals("previous"))) {
-        replacesReference = true;
-        current.save(references, group);
+      if (referencePolicy.windowBecomesReference(enough, reference, d)) {
+        replacement = new Reference(start, end, merged.count(), report.meanAbsCorr(), report.effectiveRank(),
+            merged.header().mean(), sketches.sketches, window.counts);
       }
     }
 
@@ -974,35 +973,36 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         report, maskInput, verdicts, config.maskThreshold(), topPairs);
     stats.setDrift(drift);
     stats.setQuality(quality(group, schema, start, end, merged.count() + incomplete, missing, window));
-    context.forward(new Record<>(outputKey, stats, outputTime(end)));
+    if (replacement != null) {
+      // Sketches and statistics are replaced together, whether or not alert rules are configured now: rules added
+      // on a restart must compare with the same window drift does.
+      replacement.save(references, group);
+      references.put(referenceStatsKey(group), AvroJson.toJson(stats).toString()
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    emit(outputKey, stats, outputTime(end));
     if (enough && step.changed()) {
       FeatureMask featureMask = WindowOutputs.mask(key, schema, names, start, end, options, step.mask(), step.version(),
           config.softMasks());
-      context.forward(new Record<>(outputKey, featureMask, outputTime(end)));
+      emit(outputKey, featureMask, outputTime(end));
     }
     if (enough) {
-      evaluateAlerts(group, outputKey, stats, end, replacesReference);
+      evaluateAlerts(group, outputKey, stats, end, referenceJson);
     }
   }
 
   /**
-   * Runs the alert rules over the window's statistics (and its reference's, for relative rules): the engine's state
-   * per group lives in the alerts store, so the lifecycle survives restarts and a replay fires exactly as live.
+   * Runs the alert rules over the window's statistics (and, for relative rules, {@code referenceJson}: the
+   * statistics of the reference drift compared with, or null): the engine's state per group lives in the alerts
+   * store, so the lifecycle survives restarts and a replay fires exactly as live.
    */
-  private void evaluateAlerts(byte[] group, String outputKey, WindowStats stats, long end,
-      boolean replacesReference) {
+  private void evaluateAlerts(byte[] group, String outputKey, WindowStats stats, long end, byte[] referenceJson) {
     if (alertRules.isEmpty()) {
       return;
     }
     JsonNode json = AvroJson.toJson(stats);
-    byte[] referenceJson = referenceStats(group);
-    if (driftEnabled && profile == null && !referenceRange
-        && (referenceJson == null || replacesReference)) {
-      // This window is (or replaces) the reference: remember its statistics for relative rules.
-      references.put(referenceStatsKey(group), json.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
     JsonNode reference = null;
-    if (stats.getDrift() != null && referenceJson != null) {
+    if (referenceJson != null) {
       try {
         reference = JSON.readTree(referenceJson);
       } catch (java.io.IOException e) {
@@ -1015,7 +1015,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     AlertEngine.Evaluation evaluation = AlertEngine.evaluate(state, alertRules, WindowContext.of(json, reference));
     alertState.put(stateKey, evaluation.state().toBytes());
     for (AlertTransition transition : evaluation.transitions()) {
-      context.forward(new Record<>(outputKey, transition.toAvro(), outputTime(end)));
+      emit(outputKey, transition.toAvro(), outputTime(end));
     }
   }
 
@@ -1113,8 +1113,27 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   }
 
   private void dead(GroupKey key, MonitoredEvent event, String reason) {
-    DeadLetter letter = DeadLetters.ofEvent(event, key, reason);
-    context.forward(new Record<String, SpecificRecord>(null, letter, Math.max(0, event.recordTimestamp())));
+    emit(DeadLetters.ofEvent(event, key, reason), Math.max(0, event.recordTimestamp()));
+  }
+
+  // ---- outputs: each type goes to its own sink, chosen by the overload at compile time; there is no other way out
+  // of this processor, so no output is ever told apart by its runtime type.
+
+  private void emit(String outputKey, WindowStats stats, long time) {
+    context.forward(new Record<>(outputKey, stats, time), FeaturemonTopology.WINDOW_STATS_SINK);
+  }
+
+  private void emit(String outputKey, FeatureMask mask, long time) {
+    context.forward(new Record<>(outputKey, mask, time), FeaturemonTopology.MASKS_SINK);
+  }
+
+  private void emit(String outputKey, Alert alert, long time) {
+    context.forward(new Record<>(outputKey, alert, time), FeaturemonTopology.ALERTS_SINK);
+  }
+
+  /** Dead letters are not keyed: the decode stage's have no group to key them by, and both stages agree. */
+  private void emit(DeadLetter letter, long time) {
+    context.forward(new Record<String, SpecificRecord>(null, letter, time), FeaturemonTopology.WINDOW_DEAD_LETTERS_SINK);
   }
 
   @Override

@@ -35,6 +35,36 @@ class FeaturemonConfigTest {
   }
 
   @Test
+  void referenceSettingsShouldBeParsedOnceIntoTypesAtStartUp() {
+    FeaturemonConfig config = FeaturemonConfig.load(Map.of(), null, Map.of("reference.mode", "previous",
+        "window.size", "2h", "window.grace", "", "input.max.future", "5m"));
+    assertThat(config.referenceMode()).isEqualTo(ReferenceMode.PREVIOUS);
+    assertThat(config.referenceMode().label()).isEqualTo("previous");
+    assertThat(config.referenceRange()).isNull();
+    // Parsed once: the same objects on every call, not a new parse per use.
+    assertThat(config.windowSize()).isSameAs(config.windowSize()).isEqualTo(Duration.ofHours(2));
+    assertThat(config.windowGrace()).isEqualTo(Duration.ZERO);
+    assertThat(config.maxFuture()).isSameAs(config.maxFuture()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.importance()).isSameAs(config.importance());
+
+    FeaturemonConfig ranged = FeaturemonConfig.load(Map.of(), null, Map.of("reference.from", "2026-01-01T00:00:00Z",
+        "reference.to", "1767232800000"));
+    assertThat(ranged.referenceMode()).isEqualTo(ReferenceMode.WINDOW);
+    assertThat(ranged.referenceRange()).isEqualTo(new ReferenceRange(1_767_225_600_000L, 1_767_232_800_000L));
+    assertThat(ranged.referenceRange().contains(1_767_232_800_000L)).as("the end is exclusive").isFalse();
+
+    assertThatThrownBy(() -> FeaturemonConfig.load(Map.of(), null, Map.of("reference.mode", "Window")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("reference.mode");
+    assertThatThrownBy(() -> FeaturemonConfig.load(Map.of(), null, Map.of("reference.mode", "previous",
+        "reference.from", "0", "reference.to", "10"))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("reference.from").hasMessageContaining("reference.mode=window");
+    for (ReferenceMode mode : ReferenceMode.values()) {
+      assertThat(FeaturemonConfig.DEFINITION.configKeys().get("reference.mode").validator.toString())
+          .contains(mode.label());
+    }
+  }
+
+  @Test
   void unknownKeyUnderAFeaturemonPrefixShouldBeRefusedButKafkaKeysPassThrough() {
     assertThatThrownBy(() -> FeaturemonConfig.load(Map.of(), null, Map.of("window.sise", "1h")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("window.sise").hasMessageContaining("window.size");

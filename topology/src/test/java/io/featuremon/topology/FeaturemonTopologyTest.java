@@ -1,6 +1,7 @@
 package io.featuremon.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.featuremon.avro.Alert;
 import io.featuremon.avro.DeadLetter;
@@ -48,6 +49,10 @@ class FeaturemonTopologyTest {
   private TestOutputTopic<String, DeadLetter> deadLetters;
 
   private void start(Map<String, String> settings) {
+    start(settings, registry);
+  }
+
+  private void start(Map<String, String> settings, SchemaRegistryClient registry) {
     // Quorum 1: these tests place events at window boundaries and expect the window to close on the event that
     // passes end + grace (PoisonPillTest covers the default quorum).
     Map<String, String> all = new HashMap<>(Map.of(FeaturemonConfig.WINDOW_SIZE, "1h", FeaturemonConfig.WINDOW_GRACE, "10m",
@@ -193,6 +198,38 @@ class FeaturemonTopologyTest {
     assertThat(reasons.get(101L)).contains("numeric").contains("oops");
     assertThat(letters.stream().filter(d -> d.getSourceOffset() == 1 && d.getSourceTopic().equals("featuremon-embeddings"))
         .findFirst().orElseThrow().getValue().array()).isEqualTo("{\"not\":\"avro\"}".getBytes());
+  }
+
+  /**
+   * Only the decoder's verdicts on the bytes (malformed, unknown schema) make dead letters; an exception that is
+   * nobody's verdict, like a bug in the registry client, propagates to the stream thread's handler instead of passing
+   * valid records off as bad data.
+   */
+  @Test
+  void aBugWhileDecodingShouldReachTheThreadInsteadOfMakingDeadLetters() {
+    SchemaRegistryClient buggy = new SchemaRegistryClient() {
+      @Override
+      public int register(String subject, org.apache.avro.Schema schema) {
+        return registry.register(subject, schema);
+      }
+
+      @Override
+      public int lookup(String subject, org.apache.avro.Schema schema) {
+        return registry.lookup(subject, schema);
+      }
+
+      @Override
+      public org.apache.avro.Schema getById(int id) {
+        throw new IllegalStateException("a bug in the registry client");
+      }
+    };
+    start(Map.of(), buggy);
+    assertThatThrownBy(() -> pipeEmbedding("m", T0, new float[] {1, 2, 3}))
+        .hasStackTraceContaining("a bug in the registry client");
+    Map<String, Object> row = new HashMap<>(Map.of("x", 1.0));
+    assertThatThrownBy(() -> features.pipeInput(new TestRecord<>(null, events.features("t", T0, row), null, T0)))
+        .hasStackTraceContaining("a bug in the registry client");
+    assertThat(deadLetters.isEmpty()).as("no dead letter for a valid record").isTrue();
   }
 
   @Test
