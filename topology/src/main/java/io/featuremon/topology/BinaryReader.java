@@ -110,4 +110,11 @@ final class BinaryReader {
     buffer.position(buffer.position() + values.length * 8);
     return values;
   }
+
+  /** A length-prefixed byte array (written with {@code writeInt(length)} then {@code writeBytes}). */
+  byte[] readByteArray() {
+    byte[] values = new byte[arrayLength(1)];
+    buffer.get(values);
+    return values;
+  }
 }

@@ -11,7 +11,8 @@ import io.featuremon.stats.drift.NumericSketch;
  * per numeric dimension when drift is on ({@link NumericSketch#maxSerializedBytes} at 2⁴⁰ items: 5.7 KB for
  * k = 200, 50 KB for k = 2048; k is drift.sketch.k for tabular features and drift.embedding.sketch.k for embedding
  * dimensions), categorical counts, contingency tables and
- * grouped moments (bounded by the category cap), and up to one fold batch of pending rows. A window of
+ * grouped moments (bounded by the category cap), up to one fold batch of pending rows and, with drift on, the rows
+ * waiting for the sketches (drift.sketch.batch.size plus one fold batch). A window of
  * size/pane panes plus the panes its grace keeps open, and the reference pane of a reference range, are open at
  * once. The estimate errs high; the README's sizing table uses the same formula.
  */
@@ -23,6 +24,7 @@ final class StateBudget {
   private final int embeddingSketchK;
   private final int categoryCap;
   private final int batch;
+  private final int sketchBatch;
 
   StateBudget(FeaturemonConfig config) {
     long size = config.windowSize().toMillis();
@@ -35,6 +37,7 @@ final class StateBudget {
     this.embeddingSketchK = config.embeddingSketchK();
     this.categoryCap = config.maxCategories();
     this.batch = config.foldBatchSize();
+    this.sketchBatch = config.sketchBatchSize();
   }
 
   private static long gcd(long a, long b) {
@@ -47,14 +50,17 @@ final class StateBudget {
   }
 
   /** Bytes one pane of a group of {@code numeric} numeric and {@code categorical} categorical features holds. */
-  static long bytesPerPane(long numeric, long categorical, boolean drift, int sketchK, int categoryCap, int batch) {
+  static long bytesPerPane(long numeric, long categorical, boolean drift, int sketchK, int categoryCap, int batch,
+      int sketchBatch) {
     long cells = categoryCap + 1L;
     long bytes = 8 * numeric * (numeric + 1) / 2 + 40 * numeric;
     bytes += drift ? sketchBytes(sketchK) * numeric : 0;
     bytes += 64 * cells * categorical;                                    // capped counts
     bytes += 8 * cells * cells * categorical * (categorical - 1) / 2;     // contingency tables
     bytes += 32 * cells * numeric * categorical;                          // grouped moments (n, mean + low, M2)
-    bytes += (long) batch * (9 * numeric + 32 * categorical + 32);        // pending rows
+    long rowBytes = 9 * numeric + 32 * categorical + 32;
+    bytes += (long) batch * rowBytes;                                     // pending rows
+    bytes += drift ? (long) (sketchBatch + batch) * rowBytes : 0;         // the drift backlog (DriftState)
     return bytes;
   }
 
@@ -74,7 +80,7 @@ final class StateBudget {
     long numeric = shape.dimensions();
     long categorical = shape.categoricalNames().size();
     int k = shape.featureNames() == null ? embeddingSketchK : sketchK;
-    return openPanes * bytesPerPane(numeric, categorical, drift, k, categoryCap, batch);
+    return openPanes * bytesPerPane(numeric, categorical, drift, k, categoryCap, batch, sketchBatch);
   }
 
   /**

@@ -30,6 +30,7 @@ final class StateCodec {
   static final byte KIND_REJECTED = 'R';
   static final byte KIND_CANDIDATES = 'W';
   static final byte KIND_BUFFERED = 'B';
+  static final byte KIND_BACKLOG = 'D';
 
   private StateCodec() {}
 
@@ -497,6 +498,57 @@ final class StateCodec {
     }
     return new Mask.Drop(in.readInt(), Mask.Reason.values()[reason], in.readInt(), in.readDouble(), in.readDouble(),
         in.readByte() == 1);
+  }
+
+  // ---- drift backlog: pending rows whose values still wait to be added to the pane's sketches, one chunk per fold,
+  // and the chunk count under index -1
+
+  /** How much of a pane's drift backlog is stored: chunks 0..chunks − 1, holding {@code rows} rows in all. */
+  record Backlog(int chunks, long rows) {}
+
+  static Bytes backlogKey(byte[] groupPrefix, long paneStart, int chunk) {
+    return paneItemKey(groupPrefix, paneStart, KIND_BACKLOG, chunk, 0);
+  }
+
+  static byte[] encodeBacklog(Backlog b) {
+    return new BinaryWriter(16).writeByte(FORMAT).writeInt(b.chunks()).writeLong(b.rows()).toByteArray();
+  }
+
+  static Backlog decodeBacklog(byte[] bytes) {
+    BinaryReader in = readerOf(bytes);
+    Backlog b = new Backlog(in.readInt(), in.readLong());
+    in.end();
+    if (b.chunks() < 0 || b.rows() < 0) {
+      throw new IllegalStateException("drift backlog of " + b.chunks() + " chunks and " + b.rows() + " rows");
+    }
+    return b;
+  }
+
+  /** Pending rows as they were stored (their own encoding), in order. */
+  static byte[] encodeChunk(List<byte[]> rows) {
+    int size = 16;
+    for (byte[] row : rows) {
+      size += 4 + row.length;
+    }
+    BinaryWriter out = new BinaryWriter(size).writeByte(FORMAT).writeInt(rows.size());
+    for (byte[] row : rows) {
+      out.writeInt(row.length).writeBytes(row);
+    }
+    return out.toByteArray();
+  }
+
+  static List<Row> decodeChunk(byte[] bytes) {
+    BinaryReader in = readerOf(bytes);
+    int n = in.readInt();
+    if (n < 0) {
+      throw new IllegalStateException("drift backlog chunk of " + n + " rows");
+    }
+    List<Row> rows = new ArrayList<>(Math.min(n, 1 << 16));
+    for (int i = 0; i < n; i++) {
+      rows.add(decodeRow(in.readByteArray()));
+    }
+    in.end();
+    return rows;
   }
 
   private static BinaryReader readerOf(byte[] bytes) {

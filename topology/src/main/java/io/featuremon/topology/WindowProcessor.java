@@ -68,6 +68,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   private static final long REFERENCE_PANE = -1;
   private final int sketchK;
   private final int embeddingSketchK;
+  private final int sketchBatchSize;
   private java.util.function.Function<Bytes, byte[]> profile;
   private KeyValueStore<Bytes, byte[]> references;
   private final FeaturemonConfig config;
@@ -101,6 +102,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     this.referenceRange = referencePolicy.range();
     this.sketchK = config.sketchK();
     this.embeddingSketchK = config.embeddingSketchK();
+    this.sketchBatchSize = config.sketchBatchSize();
     this.importance = config.importance();
     this.alertRules = alertRules;
     this.closeQuorum = config.windowCloseQuorum();
@@ -723,10 +725,13 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
    */
   private void fold(byte[] group, long pane, StateCodec.Schema schema, int rows) {
     int d = schema.dimensions();
+    List<byte[]> encoded = new ArrayList<>(rows);
     List<StateCodec.Row> decoded = new ArrayList<>(rows);
     for (int seq = 0; seq < rows; seq++) {
       Bytes k = StateCodec.pendingKey(group, pane, seq);
-      decoded.add(StateCodec.decodeRow(pending.get(k)));
+      byte[] row = pending.get(k);
+      encoded.add(row);
+      decoded.add(StateCodec.decodeRow(row));
       pending.delete(k);
     }
     double[] batch = new double[rows * d];
@@ -743,9 +748,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       foldCategorical(group, pane, schema, decoded);
     }
     if (driftEnabled) {
-      DriftState sketches = DriftState.load(moments::get, group, pane, d, sketchK(schema));
-      sketches.add(decoded);
-      sketches.save(moments, group, pane);
+      DriftState.append(moments, group, pane, d, sketchK(schema), encoded, sketchBatchSize);
     }
   }
 

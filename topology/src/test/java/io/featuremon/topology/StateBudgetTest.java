@@ -38,7 +38,7 @@ class StateBudgetTest {
     long embedding = budget.estimate(new StateCodec.Schema(384, null, List.of()));
     // The shapes differ only in their sketches (and the pending-row sizes, the same formula for both here).
     long panes = tabular / StateBudget.bytesPerPane(384, 0, true, NumericSketch.DEFAULT_K, config.maxCategories(),
-        config.foldBatchSize());
+        config.foldBatchSize(), config.sketchBatchSize());
     assertThat(tabular - embedding).isEqualTo(panes * 384
         * (StateBudget.sketchBytes(NumericSketch.DEFAULT_K) - StateBudget.sketchBytes(NumericSketch.EMBEDDING_DEFAULT_K)));
   }
