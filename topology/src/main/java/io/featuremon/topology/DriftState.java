@@ -52,20 +52,30 @@ final class DriftState {
 
   private static StateCodec.Backlog backlog(Function<Bytes, byte[]> store, byte[] group, long pane) {
     byte[] bytes = store.apply(StateCodec.backlogKey(group, pane, -1));
-    return bytes == null ? new StateCodec.Backlog(0, 0) : StateCodec.decodeBacklog(bytes);
+    return bytes == null ? new StateCodec.Backlog(0, 0, 0) : StateCodec.decodeBacklog(bytes);
   }
 
   /**
-   * Appends one fold's rows (their stored encoding, in order) to the pane's backlog; once it holds at least
-   * {@code batchRows} rows, adds them all to the sketches and clears it.
+   * Most bytes of rows a pane's backlog holds, whatever drift.sketch.batch.size says: so a wide model (d = 4096:
+   * 16 KB a row) keeps at most this per pane, in the store and on the heap when a window reads it.
+   */
+  static final long MAX_BACKLOG_BYTES = 8L << 20;
+
+  /**
+   * Appends one fold's rows (their stored encoding, in order) to the pane's backlog; when one more such fold would
+   * take it past {@code batchRows} rows or {@link #MAX_BACKLOG_BYTES}, adds them all to the sketches and clears it.
    */
   static void append(KeyValueStore<Bytes, byte[]> store, byte[] group, long pane, int dimensions, int k,
       List<byte[]> rows, int batchRows) {
     StateCodec.Backlog before = backlog(store::get, group, pane);
-    store.put(StateCodec.backlogKey(group, pane, before.chunks()), StateCodec.encodeChunk(rows));
-    StateCodec.Backlog after = new StateCodec.Backlog(before.chunks() + 1, before.rows() + rows.size());
+    byte[] chunk = StateCodec.encodeChunk(rows);
+    store.put(StateCodec.backlogKey(group, pane, before.chunks()), chunk);
+    StateCodec.Backlog after = new StateCodec.Backlog(before.chunks() + 1, before.rows() + rows.size(),
+        before.bytes() + chunk.length);
     store.put(StateCodec.backlogKey(group, pane, -1), StateCodec.encodeBacklog(after));
-    if (after.rows() >= batchRows) {
+    // Update now if another chunk like this one would take the backlog past either limit: so it never holds more
+    // than drift.sketch.batch.size rows or MAX_BACKLOG_BYTES bytes.
+    if (after.rows() + rows.size() > batchRows || after.bytes() + chunk.length > MAX_BACKLOG_BYTES) {
       load(store::get, group, pane, dimensions, k).save(store, group, pane);
       deleteBacklog(store, group, pane, after.chunks());
     }

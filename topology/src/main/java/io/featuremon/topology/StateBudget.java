@@ -12,7 +12,7 @@ import io.featuremon.stats.drift.NumericSketch;
  * k = 200, 50 KB for k = 2048; k is drift.sketch.k for tabular features and drift.embedding.sketch.k for embedding
  * dimensions), categorical counts, contingency tables and
  * grouped moments (bounded by the category cap), up to one fold batch of pending rows and, with drift on, the rows
- * waiting for the sketches (drift.sketch.batch.size plus one fold batch). A window of
+ * waiting for the sketches (drift.sketch.batch.size rows, at most 8 MiB). A window of
  * size/pane panes plus the panes its grace keeps open, and the reference pane of a reference range, are open at
  * once. The estimate errs high; the README's sizing table uses the same formula.
  */
@@ -60,7 +60,8 @@ final class StateBudget {
     bytes += 32 * cells * numeric * categorical;                          // grouped moments (n, mean + low, M2)
     long rowBytes = 9 * numeric + 32 * categorical + 32;
     bytes += (long) batch * rowBytes;                                     // pending rows
-    bytes += drift ? (long) (sketchBatch + batch) * rowBytes : 0;         // the drift backlog (DriftState)
+    // The drift backlog (DriftState): drift.sketch.batch.size rows, at most MAX_BACKLOG_BYTES.
+    bytes += drift ? Math.min((long) sketchBatch * rowBytes, DriftState.MAX_BACKLOG_BYTES) : 0;
     return bytes;
   }
 

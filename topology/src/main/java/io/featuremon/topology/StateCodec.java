@@ -503,22 +503,23 @@ final class StateCodec {
   // ---- drift backlog: pending rows whose values still wait to be added to the pane's sketches, one chunk per fold,
   // and the chunk count under index -1
 
-  /** How much of a pane's drift backlog is stored: chunks 0..chunks − 1, holding {@code rows} rows in all. */
-  record Backlog(int chunks, long rows) {}
+  /** How much of a pane's drift backlog is stored: chunks 0..chunks − 1, holding {@code rows} rows, {@code bytes} bytes. */
+  record Backlog(int chunks, long rows, long bytes) {}
 
   static Bytes backlogKey(byte[] groupPrefix, long paneStart, int chunk) {
     return paneItemKey(groupPrefix, paneStart, KIND_BACKLOG, chunk, 0);
   }
 
   static byte[] encodeBacklog(Backlog b) {
-    return new BinaryWriter(16).writeByte(FORMAT).writeInt(b.chunks()).writeLong(b.rows()).toByteArray();
+    return new BinaryWriter(24).writeByte(FORMAT).writeInt(b.chunks()).writeLong(b.rows()).writeLong(b.bytes())
+        .toByteArray();
   }
 
   static Backlog decodeBacklog(byte[] bytes) {
     BinaryReader in = readerOf(bytes);
-    Backlog b = new Backlog(in.readInt(), in.readLong());
+    Backlog b = new Backlog(in.readInt(), in.readLong(), in.readLong());
     in.end();
-    if (b.chunks() < 0 || b.rows() < 0) {
+    if (b.chunks() < 0 || b.rows() < 0 || b.bytes() < 0) {
       throw new IllegalStateException("drift backlog of " + b.chunks() + " chunks and " + b.rows() + " rows");
     }
     return b;
