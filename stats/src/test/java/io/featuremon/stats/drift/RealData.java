@@ -11,9 +11,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 
-/** The real data in src/test/resources/data (see its README), read the way scripts/drift_oracle.py reads it. */
+/**
+ * The real data in topology/src/test/resources/data (see its README), read the way scripts/drift_oracle.py reads
+ * it.
+ */
 final class RealData {
-  static final Path DATA = Path.of("src/test/resources/data");
+  // One copy, in the topology module: its replay tests, scripts/drift_oracle.py, oracle_suite.py and
+  // split_drift_acceptance.sh all read it there. Tests run with the module directory (stats/) as working directory.
+  static final Path DATA = Path.of("../topology/src/test/resources/data");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private RealData() {}

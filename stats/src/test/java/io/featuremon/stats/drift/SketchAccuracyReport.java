@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * Prints, for several k, how far each drift number of two sketches is from scipy's and numpy's exact value on the
  * raw values (scripts/drift_oracle.py generated), the W1 bound, the serialized size and the update cost. A measuring
- * tool, not a test: it asserts nothing. Run from topology/ after the test classes are compiled:
+ * tool, not a test: it asserts nothing. Run from stats/ after the test classes are compiled:
  * {@code java -cp target/test-classes:target/classes:$(cat cp.txt) io.featuremon.stats.drift.SketchAccuracyReport
  * 200 1024 2048 4096}.
  */

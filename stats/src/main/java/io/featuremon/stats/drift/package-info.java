@@ -6,7 +6,7 @@
  * io.featuremon.stats.drift.CategoricalDrift}), embeddings ({@link io.featuremon.stats.drift.EmbeddingDrift}) —
  * and trend tests for alerts ({@link io.featuremon.stats.drift.TrendTest}: Mann–Kendall, Theil–Sen).
  *
- * <p>Like {@code io.featuremon.stats}, nothing here imports Kafka or RocksDB. Every measure is checked against
+ * <p>Like {@code io.featuremon.stats}, nothing here imports Kafka or RocksDB (the module cannot: see there). Every measure is checked against
  * scipy/numpy on the real data by {@code scripts/drift_oracle.py}, and every verdict by statistical tests that split
  * real rows at random (no drift allowed) and shift one feature by half a standard deviation (exactly that feature).
  */
