@@ -64,13 +64,7 @@ public class CoMomentKernelBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     tiling = new Tiling(dimensions);
-    int side = tiling.tilesPerSide();
-    tiles = new double[side * (side + 1) / 2][];
-    for (int ti = 0, t = 0; ti < side; ti++) {
-      for (int tj = ti; tj < side; tj++, t++) {
-        tiles[t] = new double[tiling.tileLength(ti, tj)];
-      }
-    }
+    tiles = emptyTiles(tiling);
     header = new MomentsHeader(dimensions);
     SyntheticEmbeddings gen = new SyntheticEmbeddings(dimensions, 42);
     batches = new double[DISTINCT_BATCHES][];
@@ -188,5 +182,17 @@ public class CoMomentKernelBenchmark {
       }
     }
     return n + 1;
+  }
+
+  /** Zeroed upper-triangle tiles of one pane, in row-major tile order (what every kernel here folds into). */
+  static double[][] emptyTiles(Tiling tiling) {
+    int side = tiling.tilesPerSide();
+    double[][] tiles = new double[side * (side + 1) / 2][];
+    for (int ti = 0, t = 0; ti < side; ti++) {
+      for (int tj = ti; tj < side; tj++, t++) {
+        tiles[t] = new double[tiling.tileLength(ti, tj)];
+      }
+    }
+    return tiles;
   }
 }

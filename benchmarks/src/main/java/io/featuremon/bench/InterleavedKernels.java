@@ -29,13 +29,7 @@ final class InterleavedKernels {
 
     Lane(Tiling tiling) {
       int d = tiling.dimensions();
-      int side = tiling.tilesPerSide();
-      tiles = new double[side * (side + 1) / 2][];
-      for (int ti = 0, t = 0; ti < side; ti++) {
-        for (int tj = ti; tj < side; tj++, t++) {
-          tiles[t] = new double[tiling.tileLength(ti, tj)];
-        }
-      }
+      tiles = CoMomentKernelBenchmark.emptyTiles(tiling);
       header = new MomentsHeader(d);
       streaming = new StreamingFold.State(d);
       mean = new double[d];

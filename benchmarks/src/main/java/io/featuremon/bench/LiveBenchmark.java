@@ -186,14 +186,11 @@ public final class LiveBenchmark {
     long rate = 5_000;
     long seed = 1;
     Map<String, String> overrides = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(a + " needs a value");
-      }
-      String v = args[++i];
+    for (Map.Entry<String, String> option : Options.pairs(args)) {
+      String a = option.getKey();
+      String v = option.getValue();
       switch (a) {
-        case "--events" -> events = Long.parseLong(v.replace("_", ""));
+        case "--events" -> events = Options.count(v);
         case "--dimensions" -> dimensions = Integer.parseInt(v);
         case "--layout" -> {
           layouts = List.of(v.split(","));
@@ -211,16 +208,10 @@ public final class LiveBenchmark {
           case "both" -> List.of("eos", "alos");
           default -> throw new IllegalArgumentException("--guarantee takes eos, alos or both, not " + v);
         };
-        case "--rate" -> rate = Long.parseLong(v.replace("_", ""));
+        case "--rate" -> rate = Options.count(v);
         case "--partitions" -> partitions = Integer.parseInt(v);
         case "--seed" -> seed = Long.parseLong(v);
-        case "--set" -> {
-          int eq = v.indexOf('=');
-          if (eq <= 0) {
-            throw new IllegalArgumentException("--set takes key=value, not " + v);
-          }
-          overrides.put(v.substring(0, eq), v.substring(eq + 1));
-        }
+        case "--set" -> Options.set(overrides, v);
         default -> throw new IllegalArgumentException("unknown argument " + a);
       }
     }

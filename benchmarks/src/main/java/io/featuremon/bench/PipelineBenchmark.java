@@ -141,16 +141,13 @@ public final class PipelineBenchmark {
     long seed = 1;
     String only = null;
     Map<String, String> overrides = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(a + " needs a value");
-      }
-      String v = args[++i];
+    for (Map.Entry<String, String> option : Options.pairs(args)) {
+      String a = option.getKey();
+      String v = option.getValue();
       switch (a) {
-        case "--events" -> events = Long.parseLong(v.replace("_", ""));
+        case "--events" -> events = Options.count(v);
         case "--dimensions" -> dimensions = Integer.parseInt(v);
-        case "--rate" -> rate = Long.parseLong(v.replace("_", ""));
+        case "--rate" -> rate = Options.count(v);
         case "--size" -> size = v;
         case "--advance" -> advance = v;
         case "--rounds" -> rounds = Integer.parseInt(v);
@@ -162,13 +159,7 @@ public final class PipelineBenchmark {
           }
           only = v;
         }
-        case "--set" -> {
-          int eq = v.indexOf('=');
-          if (eq <= 0) {
-            throw new IllegalArgumentException("--set takes key=value, not " + v);
-          }
-          overrides.put(v.substring(0, eq), v.substring(eq + 1));
-        }
+        case "--set" -> Options.set(overrides, v);
         default -> throw new IllegalArgumentException("unknown argument " + a);
       }
     }

@@ -26,8 +26,8 @@ class CoMomentKernelBenchmarkTest {
       }
     }
     Tiling tiling = new Tiling(D);
-    double[][] batchedTiles = emptyTiles(tiling);
-    double[][] naiveTiles = emptyTiles(tiling);
+    double[][] batchedTiles = CoMomentKernelBenchmark.emptyTiles(tiling);
+    double[][] naiveTiles = CoMomentKernelBenchmark.emptyTiles(tiling);
     MomentsHeader header = new MomentsHeader(D);
     long n = 0;
     double[] mean = new double[D];
@@ -69,14 +69,4 @@ class CoMomentKernelBenchmarkTest {
     assertThat(KernelBenchmarks.fmaPerEvent(384)).isEqualTo(6 * 128 * 128);
   }
 
-  private static double[][] emptyTiles(Tiling tiling) {
-    int side = tiling.tilesPerSide();
-    double[][] tiles = new double[side * (side + 1) / 2][];
-    for (int ti = 0, t = 0; ti < side; ti++) {
-      for (int tj = ti; tj < side; tj++, t++) {
-        tiles[t] = new double[tiling.tileLength(ti, tj)];
-      }
-    }
-    return tiles;
-  }
 }

@@ -14,8 +14,8 @@ class StreamingFoldTest {
     for (int d : new int[] {131, 200, 256}) { // tile edges that are and are not multiples of the 4 × 4 block
       for (int batch : new int[] {1, 7, 64}) {
         Tiling tiling = new Tiling(d);
-        double[][] expected = tiles(tiling);
-        double[][] actual = tiles(tiling);
+        double[][] expected = CoMomentKernelBenchmark.emptyTiles(tiling);
+        double[][] actual = CoMomentKernelBenchmark.emptyTiles(tiling);
         MomentsHeader header = new MomentsHeader(d);
         StreamingFold.State state = new StreamingFold.State(d);
         SyntheticEmbeddings gen = new SyntheticEmbeddings(d, d * 31L + batch);
@@ -33,16 +33,5 @@ class StreamingFoldTest {
         assertThat(state.max).isEqualTo(header.max());
       }
     }
-  }
-
-  private static double[][] tiles(Tiling tiling) {
-    int side = tiling.tilesPerSide();
-    double[][] tiles = new double[side * (side + 1) / 2][];
-    for (int ti = 0, t = 0; ti < side; ti++) {
-      for (int tj = ti; tj < side; tj++, t++) {
-        tiles[t] = new double[tiling.tileLength(ti, tj)];
-      }
-    }
-    return tiles;
   }
 }

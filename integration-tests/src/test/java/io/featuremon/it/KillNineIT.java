@@ -84,7 +84,7 @@ class KillNineIT {
             // At least one restart from an empty state directory, at a kill chosen up front.
             int wipeAt = 1 + random.nextInt(size.minKills());
             while (!producing.isDone() || kills < size.minKills()) {
-                sleep(500 + random.nextInt(3500)); // when to kill: somewhere in the middle of processing
+                TwinRuns.holdFault(500 + random.nextInt(3500)); // when to kill: somewhere in the middle of processing
                 FeaturemonProcess victim = instances.get(random.nextInt(instances.size()));
                 bothAlive.run();
                 long committedBefore = runs.committedInput(runs.faulty());
@@ -98,7 +98,7 @@ class KillNineIT {
                 int down = random.nextInt(2000);
                 schedule.add(victim.name() + (wipe ? " (wiped)" : "") + " at " + committedBefore + " input records, down "
                         + down + " ms");
-                sleep(down);
+                TwinRuns.holdFault(down);
                 victim.start();
                 restarts++;
                 victim.awaitRunning(START_TIMEOUT);
@@ -121,9 +121,5 @@ class KillNineIT {
             assertThat(restarts).isEqualTo(kills);
             assertThat(wipes).isPositive();
         }
-    }
-
-    private static void sleep(long millis) throws InterruptedException {
-        Thread.sleep(millis); // fault timing, not a wait for Kafka
     }
 }

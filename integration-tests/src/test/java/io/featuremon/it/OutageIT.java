@@ -113,7 +113,7 @@ class OutageIT {
             while (cycles < size.outageCycles() && (cycles == 0 || !producing.isDone())) {
                 cycles++;
                 // 1. Registry outage, with an instance restarted into it.
-                sleep(2000 + random.nextInt(3000));
+                TwinRuns.holdFault(2000 + random.nextInt(3000));
                 FeaturemonProcess victim = instances.get(random.nextInt(instances.size()));
                 FeaturemonProcess survivor = victim == a ? b : a;
                 long survivorRetriesBefore = survivor.logLinesContaining(REGISTRY_RETRY);
@@ -129,7 +129,7 @@ class OutageIT {
                     long retries = victim.logLinesContaining(REGISTRY_RETRY);
                     return new Poll.Outcome(retries > 0, retries + " failed rounds of registry calls");
                 });
-                sleep(1000 + random.nextInt(3000));
+                TwinRuns.holdFault(1000 + random.nextInt(3000));
                 bothAlive.run();
                 long coldRetries = victim.logLinesContaining(REGISTRY_RETRY);
                 long survivorRetries = survivor.logLinesContaining(REGISTRY_RETRY) - survivorRetriesBefore;
@@ -142,11 +142,11 @@ class OutageIT {
                 awaitProgress(runs, runs.committedInput(runs.faulty()), bothAlive, "the registry outage");
 
                 // 2. Broker bounce.
-                sleep(1000 + random.nextInt(3000));
+                TwinRuns.holdFault(1000 + random.nextInt(3000));
                 long committedBeforeBounce = runs.committedInput(runs.faulty());
                 long brokerDownNanos = System.nanoTime();
                 broker.close();
-                sleep(3000 + random.nextInt(4000)); // the outage
+                TwinRuns.holdFault(3000 + random.nextInt(4000)); // the outage
                 bothAlive.run();
                 broker = EmbeddedKafka.start(kafkaDir, brokerPort, controllerPort);
                 long brokerDownMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - brokerDownNanos);
@@ -206,10 +206,6 @@ class OutageIT {
                 return Poll.Outcome.notYet(e.toString());
             }
         });
-    }
-
-    private static void sleep(long millis) throws InterruptedException {
-        Thread.sleep(millis); // fault timing, not a wait for Kafka
     }
 
     @AfterEach

@@ -508,6 +508,15 @@ public final class TwinRuns implements AutoCloseable {
     }
 
     /** Compares each output of the faulty application with the clean one's. */
+    /**
+     * Waits {@code millis} between two faults of a schedule (when to kill, how long a broker stays down). This is the
+     * fault's timing, drawn from the suite's seed, not a wait for Kafka: every check after it polls for a condition,
+     * and the outputs must be the same whenever the faults fall.
+     */
+    public static void holdFault(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+    }
+
     /** Starts the instances, waits until each runs, and returns a check that they are all still alive. */
     public static Runnable startAll(Duration timeout, FeaturemonProcess... instances) {
         for (FeaturemonProcess instance : instances) {
