@@ -31,7 +31,8 @@ class OracleSuiteTest {
   void everyFieldOfEveryRegimeIsWithinItsBoundAgainstTheReferenceImplementations() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // The replay runs in a child JVM, exactly as a user's `featuremon replay`, on the classes this build compiled.
-    String featuremon = String.join(" ", List.of(quote(java), "-Xmx2g", "-cp",
+    String featuremon = String.join(" ", List.of(quote(java), "-Xmx2g", "--add-modules",
+        "jdk.incubator.vector", "-cp",
         quote(System.getProperty("java.class.path")), "io.featuremon.cli.Main"));
     Process p = new ProcessBuilder(PYTHON, SCRIPT.toString(), "--featuremon", featuremon, "--work", tmp.toString(),
         "--detail").redirectErrorStream(true).start();

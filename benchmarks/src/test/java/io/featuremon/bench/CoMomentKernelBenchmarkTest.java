@@ -55,7 +55,9 @@ class CoMomentKernelBenchmarkTest {
             int at = (i - tiling.start(ti)) * w + (j - tiling.start(tj));
             double expected = reference.comoment(i, j);
             double tolerance = 1e-9 * (1 + Math.abs(expected));
-            assertThat(batchedTiles[t][at]).isCloseTo(expected, within(tolerance));
+            if (ti != tj || j >= i) { // the production kernels skip the lower half of diagonal tiles (nobody reads it)
+              assertThat(batchedTiles[t][at]).isCloseTo(expected, within(tolerance));
+            }
             assertThat(naiveTiles[t][at]).isCloseTo(expected, within(tolerance));
           }
         }
@@ -64,9 +66,9 @@ class CoMomentKernelBenchmarkTest {
   }
 
   @Test
-  void shouldCountMultiplyAddsOfEveryUpperTriangleTileWithFullDiagonalTiles() {
-    assertThat(KernelBenchmarks.fmaPerEvent(768)).isEqualTo(21 * 128 * 128);
-    assertThat(KernelBenchmarks.fmaPerEvent(384)).isEqualTo(6 * 128 * 128);
+  void shouldCountTheUsefulMultiplyAddsOfTheUpperTriangle() {
+    assertThat(KernelBenchmarks.fmaPerEvent(768)).isEqualTo(768 * 769 / 2);
+    assertThat(KernelBenchmarks.fmaPerEvent(384)).isEqualTo(384 * 385 / 2);
   }
 
 }

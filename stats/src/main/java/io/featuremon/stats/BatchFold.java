@@ -1,5 +1,7 @@
 package io.featuremon.stats;
 
+import io.featuremon.stats.kernel.PackedBatch;
+import io.featuremon.stats.kernel.TileKernel;
 import java.util.Arrays;
 
 /**
@@ -22,7 +24,7 @@ import java.util.Arrays;
 public final class BatchFold {
   private final Tiling tiling;
   private final int rows;
-  private final double[] centred; // rows × d, row-major
+  private final PackedBatch centred;
   private final double[] sums; // s = Σ (x − K)
   private final double[] shift;
   private final double[] low; // ℓ, the old mean's low part (0 when the state was empty)
@@ -33,7 +35,7 @@ public final class BatchFold {
   private final long newCount;
   private final boolean wasEmpty;
 
-  private BatchFold(Tiling tiling, int rows, double[] centred, double[] sums, double[] shift, double[] low,
+  private BatchFold(Tiling tiling, int rows, PackedBatch centred, double[] sums, double[] shift, double[] low,
       double[] batchMin, double[] batchMax, long[] batchInactive, long newCount, boolean wasEmpty) {
     this.tiling = tiling;
     this.rows = rows;
@@ -97,87 +99,36 @@ public final class BatchFold {
       }
     }
     double[] low = empty ? new double[d] : header.meanLow().clone();
-    return new BatchFold(new Tiling(d), rows, centred, sums, shift, low, min, max, inactive, header.count() + rows,
+    return new BatchFold(new Tiling(d), rows, new PackedBatch(centred, rows, d), sums, shift, low, min, max, inactive, header.count() + rows,
         empty);
   }
 
   /**
-   * Adds this batch's contribution to tile (tileRow, tileCol), tileRow ≤ tileCol, in place.
+   * Adds this batch's contribution to tile (tileRow, tileCol), tileRow ≤ tileCol, in place, with the fastest
+   * kernel this JVM has.
    *
-   * <p><b>Register-blocked.</b> A 4 × 4 block of tile elements stays in registers while the batch streams past: per
-   * batch row, 8 loads feed 16 multiply-adds, and each tile element is loaded and stored once per batch. The plain
-   * loop (a tile row in L1, the batch streaming past) loads and stores a tile element for every multiply-add, the
-   * memory traffic of one rank-1 update per event, and ran at 0.5–0.65× this speed (benchmarks/README.md).
-   *
-   * <p><b>The same bits as the plain loop, on every CPU.</b> Each tile element still receives
-   * tile + c₀ᵢc₀ⱼ + c₁ᵢc₁ⱼ + … in batch-row order, then the mean correction, each product and sum rounded separately:
-   * Java never contracts a * b + c into a fused multiply-add, and never reorders floating-point sums, so the result
-   * does not depend on the vector width or instruction set the JIT picks ({@code BatchFoldTest} checks the bits
-   * against the plain loop).
+   * <p>Each updated element receives tile + c₀ᵢc₀ⱼ + c₁ᵢc₁ⱼ + … in batch-row order, each product and sum rounded
+   * separately ({@link TileKernel}'s contract), then the mean correction, so the bits do not depend on the kernel, the vector
+   * width or the instruction set ({@code TileKernelTest}, {@code CrossPlatformDeterminismTest}). In a diagonal tile
+   * the strictly lower elements before {@link TileKernel#firstColumn} are not touched: nobody reads them.
    */
   public void applyToTile(int tileRow, int tileCol, double[] tile) {
+    applyToTile(tileRow, tileCol, tile, TileKernel.best());
+  }
+
+  /** As {@link #applyToTile(int, int, double[])} with a given kernel (tests and benchmarks compare them). */
+  public void applyToTile(int tileRow, int tileCol, double[] tile, TileKernel kernel) {
     int r0 = tiling.start(tileRow);
     int r1 = tiling.end(tileRow);
     int c0 = tiling.start(tileCol);
     int width = tiling.width(tileCol);
-    int i = r0;
-    for (; i + 4 <= r1; i += 4) {
-      int k = blockedRows(i, r0, c0, width, tile);
-      for (int ii = i; ii < i + 4; ii++) {
-        plainRow(ii, (ii - r0) * width, c0, k, width, tile);
-      }
-    }
-    for (; i < r1; i++) {
-      plainRow(i, (i - r0) * width, c0, 0, width, tile);
-    }
-    correct(r0, r1, c0, width, tile);
-  }
-
-  /** Tile rows i..i+3, columns in blocks of 4; returns the first column left for {@link #plainRow}. */
-  private int blockedRows(int i, int r0, int c0, int width, double[] tile) {
-    int d = tiling.dimensions();
-    double[] c = centred;
-    int t0 = (i - r0) * width;
-    int t1 = t0 + width;
-    int t2 = t1 + width;
-    int t3 = t2 + width;
-    int k = 0;
-    for (; k + 4 <= width; k += 4) {
-      double a00 = tile[t0 + k], a01 = tile[t0 + k + 1], a02 = tile[t0 + k + 2], a03 = tile[t0 + k + 3];
-      double a10 = tile[t1 + k], a11 = tile[t1 + k + 1], a12 = tile[t1 + k + 2], a13 = tile[t1 + k + 3];
-      double a20 = tile[t2 + k], a21 = tile[t2 + k + 1], a22 = tile[t2 + k + 2], a23 = tile[t2 + k + 3];
-      double a30 = tile[t3 + k], a31 = tile[t3 + k + 1], a32 = tile[t3 + k + 2], a33 = tile[t3 + k + 3];
-      int col = c0 + k;
-      for (int r = 0, base = 0; r < rows; r++, base += d) {
-        double x0 = c[base + i], x1 = c[base + i + 1], x2 = c[base + i + 2], x3 = c[base + i + 3];
-        double y0 = c[base + col], y1 = c[base + col + 1], y2 = c[base + col + 2], y3 = c[base + col + 3];
-        a00 += x0 * y0; a01 += x0 * y1; a02 += x0 * y2; a03 += x0 * y3;
-        a10 += x1 * y0; a11 += x1 * y1; a12 += x1 * y2; a13 += x1 * y3;
-        a20 += x2 * y0; a21 += x2 * y1; a22 += x2 * y2; a23 += x2 * y3;
-        a30 += x3 * y0; a31 += x3 * y1; a32 += x3 * y2; a33 += x3 * y3;
-      }
-      tile[t0 + k] = a00; tile[t0 + k + 1] = a01; tile[t0 + k + 2] = a02; tile[t0 + k + 3] = a03;
-      tile[t1 + k] = a10; tile[t1 + k + 1] = a11; tile[t1 + k + 2] = a12; tile[t1 + k + 3] = a13;
-      tile[t2 + k] = a20; tile[t2 + k + 1] = a21; tile[t2 + k + 2] = a22; tile[t2 + k + 3] = a23;
-      tile[t3 + k] = a30; tile[t3 + k + 1] = a31; tile[t3 + k + 2] = a32; tile[t3 + k + 3] = a33;
-    }
-    return k;
-  }
-
-  /** Tile row i, columns kFrom..width − 1, one element at a time in the same order. */
-  private void plainRow(int i, int rowOffset, int c0, int kFrom, int width, double[] tile) {
-    int d = tiling.dimensions();
-    for (int k = kFrom; k < width; k++) {
-      double a = tile[rowOffset + k];
-      for (int r = 0, base = 0; r < rows; r++, base += d) {
-        a += centred[base + i] * centred[base + c0 + k];
-      }
-      tile[rowOffset + k] = a;
-    }
+    boolean diagonal = tileRow == tileCol;
+    kernel.apply(centred, r0, r1, c0, width, diagonal, tile);
+    correct(r0, r1, c0, width, diagonal, tile);
   }
 
   /** The mean correction, after every product: − s'ᵢs'ⱼ/(n + B), plus the low-part terms when the mean has one. */
-  private void correct(int r0, int r1, int c0, int width, double[] tile) {
+  private void correct(int r0, int r1, int c0, int width, boolean diagonal, double[] tile) {
     double inverseCount = 1.0 / newCount;
     boolean allZero = true;
     for (int k = 0; k < width; k++) {
@@ -185,14 +136,15 @@ public final class BatchFold {
     }
     for (int i = r0; i < r1; i++) {
       int rowOffset = (i - r0) * width;
+      int first = TileKernel.firstColumn(i - r0, diagonal);
       double si = exactSums[i] * inverseCount;
       double li = low[i];
       if (li == 0 && allZero) {
-        for (int k = 0; k < width; k++) {
+        for (int k = first; k < width; k++) {
           tile[rowOffset + k] -= si * exactSums[c0 + k];
         }
       } else {
-        for (int k = 0; k < width; k++) {
+        for (int k = first; k < width; k++) {
           double lj = low[c0 + k];
           tile[rowOffset + k] += -li * sums[c0 + k] - sums[i] * lj + rows * li * lj - si * exactSums[c0 + k];
         }

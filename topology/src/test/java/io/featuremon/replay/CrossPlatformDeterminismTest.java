@@ -19,7 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
  * A backtest on a laptop must give the bytes the production cluster gave: the same replay, run in child JVMs whose
  * code generation differs as it does between machines, must write byte-identical outputs.
  *
+ * <p>The reference run uses the launcher's {@code --add-modules jdk.incubator.vector}, so the co-moment fold runs the
+ * vector kernel (256-bit FMA; the JIT may emit AVX-512 encodings on this machine). Against it:
  * <ul>
+ *   <li>{@code --add-modules jdk.incubator.vector -XX:UseAVX=2}: the vector kernel with AVX2 code;</li>
+ *   <li>no {@code --add-modules}: the scalar kernel (4 × 4 blocks), as on a JVM started without the
+ *       flag, or a CPU without 256-bit vectors;</li>
  *   <li>{@code -XX:UseAVX=0}: no AVX, as on an older or a virtualised CPU (SSE only);</li>
  *   <li>{@code -XX:-UseSuperWord}: no auto-vectorised loops, whatever the vector width;</li>
  *   <li>{@code -Xint -XX:-UseLibmIntrinsic}: no JIT at all, and Math's transcendental functions without the x86
@@ -47,11 +52,13 @@ class CrossPlatformDeterminismTest {
         new Input(DATA.resolve("macrodata.jsonl"), "40d"),
         new Input(DATA.resolve("minilm-utils-then-net.jsonl"), "1h"),
         new Input(tabular(tmp.resolve("tabular.jsonl")), "1h"));
-    List<List<String>> variants = List.of(List.of("-XX:UseAVX=0"), List.of("-XX:-UseSuperWord"),
+    List<String> vector = List.of("--add-modules", "jdk.incubator.vector");
+    List<List<String>> variants = List.of(List.of("--add-modules", "jdk.incubator.vector", "-XX:UseAVX=2"), List.of(),
+        List.of("-XX:UseAVX=0"), List.of("-XX:-UseSuperWord"),
         List.of("-Xint", "-XX:+UnlockDiagnosticVMOptions", "-XX:-UseLibmIntrinsic"));
     for (int i = 0; i < inputs.size(); i++) {
       Input input = inputs.get(i);
-      Path reference = replay(input, List.of(), tmp.resolve(i + "-default"));
+      Path reference = replay(input, vector, tmp.resolve(i + "-default"));
       assertThat(Files.readString(reference.resolve("window-stats.jsonl"))).as("windows of %s", input.file())
           .isNotBlank();
       for (int v = 0; v < variants.size(); v++) {

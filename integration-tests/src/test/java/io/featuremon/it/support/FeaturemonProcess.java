@@ -91,6 +91,7 @@ public final class FeaturemonProcess implements AutoCloseable {
                 "-Xmx512m",
                 "-XX:+UseSerialGC",
                 "-XX:+ExitOnOutOfMemoryError",
+                "--add-modules", "jdk.incubator.vector", // the vector fold kernel, as the launcher runs it
                 "-cp", classpath,
                 "io.featuremon.cli.Main", "run",
                 "--config", configFile.toString(),
