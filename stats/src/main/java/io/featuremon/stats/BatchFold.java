@@ -104,8 +104,8 @@ public final class BatchFold {
   }
 
   /**
-   * Adds this batch's contribution to tile (tileRow, tileCol), tileRow ≤ tileCol, in place, with the fastest
-   * kernel this JVM has.
+   * Adds this batch's contribution to tile (tileRow, tileCol), tileRow ≤ tileCol, in place, with the kernel for
+   * this many dimensions ({@link TileKernel#forDimensions}).
    *
    * <p>Each updated element receives tile + c₀ᵢc₀ⱼ + c₁ᵢc₁ⱼ + … in batch-row order, each product and sum rounded
    * separately ({@link TileKernel}'s contract), then the mean correction, so the bits do not depend on the kernel, the vector
@@ -113,7 +113,7 @@ public final class BatchFold {
    * the strictly lower elements before {@link TileKernel#firstColumn} are not touched: nobody reads them.
    */
   public void applyToTile(int tileRow, int tileCol, double[] tile) {
-    applyToTile(tileRow, tileCol, tile, TileKernel.best());
+    applyToTile(tileRow, tileCol, tile, TileKernel.forDimensions(tiling.dimensions()));
   }
 
   /** As {@link #applyToTile(int, int, double[])} with a given kernel (tests and benchmarks compare them). */

@@ -112,12 +112,17 @@ public final class NumericSketch {
 
   /** Adds the values in order; the same as updating one by one, with one lock for the batch. */
   public void update(double[] values) {
-    for (double v : values) {
-      requireFinite(v);
+    update(values, 0, values.length);
+  }
+
+  /** Adds values[from..to) in order; the same as updating one by one, with one lock for the batch. */
+  public void update(double[] values, int from, int to) {
+    for (int i = from; i < to; i++) {
+      requireFinite(values[i]);
     }
-    DeterministicKll.update(sketch, values, 0, values.length);
-    for (double v : values) {
-      addMoments(v);
+    DeterministicKll.update(sketch, values, from, to);
+    for (int i = from; i < to; i++) {
+      addMoments(values[i]);
     }
   }
 
