@@ -100,10 +100,15 @@ import org.apache.kafka.streams.StreamsConfig;
  * and the raw run's is roughly what the application adds (a JVM rarely returns heap, so both include what earlier
  * runs grew).
  *
+ * <p><b>One busy model on more threads.</b> {@code --spread true --partitions 4 --guarantee eos,eos2} sends event i
+ * to partition i mod 4 (producers keyed by request, not by model) and runs the application with 1 and with 2
+ * stream threads ({@code eos2}: a digit after the guarantee is the thread count); the report adds the ratio of the
+ * two and its target.
+ *
  * <pre>
  * java -cp benchmarks/target/featuremon-benchmarks.jar io.featuremon.bench.LiveBenchmark \
  *     --events 20000 --dimensions 384 --layout embeddings,tabular [--rounds 3] [--warmup 1] \
- *     [--guarantee eos|alos|both] [--rate 5000] [--partitions 6] [--set key=value]...
+ *     [--guarantee eos|alos|both|eos,eos2,...] [--spread true] [--rate 5000] [--partitions 6] [--set key=value]...
  * </pre>
  */
 public final class LiveBenchmark {
@@ -117,7 +122,7 @@ public final class LiveBenchmark {
 
   /** What to run. {@code rate} is events per hour of event time. */
   record Settings(long events, int dimensions, List<String> layouts, int rounds, int warmup, List<String> guarantees,
-      int partitions, long rate, long seed, Map<String, String> overrides) {
+      int partitions, boolean spread, long rate, long seed, Map<String, String> overrides) {
 
     /** Warm-up rounds only need the code paths hot (JIT, broker, registry caches): a quarter of the input. */
     long warmupEvents() {
@@ -154,7 +159,8 @@ public final class LiveBenchmark {
   }
 
   /** The measured rounds of one layout (warm-up excluded). */
-  record LayoutResult(String layout, int dimensions, List<RawRun> raw, Map<String, List<LiveRun>> live) {}
+  record LayoutResult(String layout, int dimensions, List<RawRun> raw, Map<String, List<LiveRun>> live,
+      Settings settings) {}
 
   private LiveBenchmark() {}
 
@@ -183,6 +189,7 @@ public final class LiveBenchmark {
     int warmup = 1;
     List<String> guarantees = List.of("eos", "alos");
     int partitions = 6;
+    boolean spread = false;
     long rate = 5_000;
     long seed = 1;
     Map<String, String> overrides = new LinkedHashMap<>();
@@ -202,12 +209,16 @@ public final class LiveBenchmark {
         }
         case "--rounds" -> rounds = Integer.parseInt(v);
         case "--warmup" -> warmup = Integer.parseInt(v);
-        case "--guarantee" -> guarantees = switch (v) {
-          case "eos" -> List.of("eos");
-          case "alos" -> List.of("alos");
-          case "both" -> List.of("eos", "alos");
-          default -> throw new IllegalArgumentException("--guarantee takes eos, alos or both, not " + v);
-        };
+        case "--guarantee" -> {
+          guarantees = v.equals("both") ? List.of("eos", "alos") : List.of(v.split(","));
+          for (String g : guarantees) {
+            if (!g.matches("(eos|alos)[1-8]?")) {
+              throw new IllegalArgumentException("--guarantee takes eos, alos, both, or a comma-separated list of runs"
+                  + " such as eos,eos2 (a digit: that many stream threads), not " + v);
+            }
+          }
+        }
+        case "--spread" -> spread = Boolean.parseBoolean(v);
         case "--rate" -> rate = Options.count(v);
         case "--partitions" -> partitions = Integer.parseInt(v);
         case "--seed" -> seed = Long.parseLong(v);
@@ -219,7 +230,8 @@ public final class LiveBenchmark {
       throw new IllegalArgumentException("--events, --dimensions, --rounds, --partitions and --rate must be positive,"
           + " --warmup ≥ 0");
     }
-    return new Settings(events, dimensions, layouts, rounds, warmup, guarantees, partitions, rate, seed, overrides);
+    return new Settings(events, dimensions, layouts, rounds, warmup, guarantees, partitions, spread, rate, seed,
+        overrides);
   }
 
   /** Runs everything and prints the report; returns the measured rounds per layout. */
@@ -298,7 +310,7 @@ public final class LiveBenchmark {
       long n = warm ? s.warmupEvents() : s.events();
       String label = warm ? "warm-up" : "round " + (round + 1);
       String topic = stack.prefix(layout + "-r" + (round + s.warmup() + 1)) + "-input";
-      stack.produce(topic, input, n, s.partitions());
+      stack.produce(topic, input, n, s.partitions(), s.spread());
       RawRun rawRun = null;
       Map<String, LiveRun> liveRuns = new HashMap<>();
       int shift = Math.floorMod(round, order.size());
@@ -317,9 +329,13 @@ public final class LiveBenchmark {
         out.printf("%-16s %-5s %s%n", label, g + "÷raw", String.format("all-in %.3f, after start-up %.3f",
             liveRuns.get(g).allInRate() / rawRun.allInRate(), liveRuns.get(g).steadyRate() / rawRun.steadyRate()));
       }
-      if (liveRuns.size() == 2) {
+      if (liveRuns.containsKey("eos") && liveRuns.containsKey("alos")) {
         out.printf("%-16s %-5s after start-up %.3f%n", label, "e÷a", liveRuns.get("eos").steadyRate()
             / liveRuns.get("alos").steadyRate());
+      }
+      if (liveRuns.containsKey("eos") && liveRuns.containsKey("eos2")) {
+        out.printf("%-16s %-5s after start-up %.3f%n", label, "2t÷1t", liveRuns.get("eos2").steadyRate()
+            / liveRuns.get("eos").steadyRate());
       }
       out.flush();
       stack.deleteTopics(List.of(topic));
@@ -328,7 +344,7 @@ public final class LiveBenchmark {
         liveRuns.forEach((g, r) -> live.get(g).add(r));
       }
     }
-    LayoutResult result = new LayoutResult(layout, layout.equals("embeddings") ? dims : 0, raw, live);
+    LayoutResult result = new LayoutResult(layout, layout.equals("embeddings") ? dims : 0, raw, live, s);
     printSummary(out, result);
     return result;
   }
@@ -382,8 +398,11 @@ public final class LiveBenchmark {
     }
     out.printf("  %-44s %s%n", "peak RSS of the JVM in raw runs (MB)",
         spread(r.raw().stream().mapToDouble(x -> x.peakRssKb() / 1024.0).toArray(), "%.0f"));
-    if (r.live().size() == 2) {
+    if (r.live().containsKey("eos") && r.live().containsKey("alos")) {
       out.printf("  %-44s %s%n", "ratio eos ÷ alos, after start-up", spread(eosOverAlos(r), "%.3f"));
+    }
+    if (r.live().containsKey("eos") && r.live().containsKey("eos2")) {
+      out.printf("  %-44s %s%n", "ratio 2 threads ÷ 1 thread, after start-up", spread(threadsRatio(r), "%.3f"));
     }
   }
 
@@ -391,15 +410,41 @@ public final class LiveBenchmark {
     Double target = r.layout().equals("tabular") ? Double.valueOf(0.30)
         : r.dimensions() == 384 ? Double.valueOf(0.25) : r.dimensions() == 768 ? Double.valueOf(0.10) : null;
     for (String g : r.live().keySet()) {
-      String gName = g.equals("eos") ? "exactly_once_v2" : "at_least_once";
+      String gName = (g.startsWith("eos") ? "exactly_once_v2" : "at_least_once")
+          + (threads(g) > 1 ? ", " + threads(g) + " stream threads" : "")
+          + (s(r).spread() ? ", events over " + s(r).partitions() + " partitions" : "");
       double[] ratios = steadyRatios(r, g);
       out.println("  " + targetLine("live ÷ raw consumer, " + name(r) + ", " + gName, ratios, target, true));
       out.println("  " + targetLine("(changelog + repartition) ÷ input bytes, " + name(r) + ", " + gName,
           r.live().get(g).stream().mapToDouble(LiveRun::bytesRatio).toArray(), 0.25, false));
     }
-    if (r.live().size() == 2) {
+    if (r.live().containsKey("eos") && r.live().containsKey("alos")) {
       out.println("  " + targetLine("exactly_once_v2 ÷ at_least_once, " + name(r), eosOverAlos(r), 0.9, true));
     }
+    if (r.live().containsKey("eos") && r.live().containsKey("eos2")) {
+      out.println("  " + targetLine("one model over " + s(r).partitions() + " partitions, 2 stream threads ÷ 1, "
+          + name(r) + ", exactly_once_v2", threadsRatio(r), s(r).spread() ? 1.7 : null, true));
+    }
+  }
+
+  /** Stream threads of a run named like eos2 (no digit: 1). */
+  static int threads(String run) {
+    char last = run.charAt(run.length() - 1);
+    return Character.isDigit(last) ? last - '0' : 1;
+  }
+
+  private static double[] threadsRatio(LayoutResult r) {
+    List<LiveRun> one = r.live().get("eos");
+    List<LiveRun> two = r.live().get("eos2");
+    double[] out = new double[one.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = two.get(i).steadyRate() / one.get(i).steadyRate();
+    }
+    return out;
+  }
+
+  private static Settings s(LayoutResult r) {
+    return r.settings();
   }
 
   static String targetLine(String what, double[] values, Double target, boolean atLeast) {
@@ -549,15 +594,19 @@ public final class LiveBenchmark {
       return "lb-" + runId + "-" + name;
     }
 
-    /** A fresh input topic holding the first {@code n} events, keyed by model, stamped with their event time. */
-    void produce(String topic, Input input, long n, int partitions) {
+    /**
+     * A fresh input topic holding the first {@code n} events, keyed by model, stamped with their event time; with
+     * {@code spread}, event i goes to partition i mod partitions, as when producers key by request, not by model.
+     */
+    void produce(String topic, Input input, long n, int partitions, boolean spread) {
       kafka.createTopics(List.of(keptForever(new NewTopic(topic, partitions, (short) 1))));
       // Registers the schema under this topic's subject, as a producer's serializer would; the bytes are the same.
       input.serializer().serialize(topic, input.first());
       byte[] key = input.model().getBytes(StandardCharsets.UTF_8);
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        sent.add(producer.send(new ProducerRecord<>(topic, null, input.times()[i], key, input.values()[i])));
+        Integer partition = spread ? Integer.valueOf(i % partitions) : null;
+        sent.add(producer.send(new ProducerRecord<>(topic, partition, input.times()[i], key, input.values()[i])));
       }
       producer.flush();
       try {
@@ -647,7 +696,8 @@ public final class LiveBenchmark {
       values.put(FeaturemonConfig.TOPIC_DEAD_LETTERS, appId + "-dead-letters");
       values.put(FeaturemonConfig.TOPIC_FEATURE_IMPORTANCE, appId + "-feature-importance");
       values.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
-          guarantee.equals("eos") ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+          guarantee.startsWith("eos") ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+      values.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads(guarantee)));
       values.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
       values.putAll(s.overrides());
       FeaturemonConfig config = FeaturemonConfig.load(Map.of(), null, values);

@@ -24,10 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The once-per-window cost: {@link Redundancy#analyze} (correlation matrix, FRET sums, top pairs and the
  * eigenvalues behind the effective rank) on the co-moments of one window, the eigenvalues alone as
- * {@link Redundancy#symmetricEigenvalues} computes them (EJML's default symmetric QR, whose tridiagonalisation is
- * unblocked), and the same values with EJML's blocked tridiagonalisation, a candidate to make window closes cheaper
- * that measured slower at d = 384 and 768 on the machine in README.md (EJML itself only picks it from n = 1800);
- * it stays here so the next candidate has a baseline to beat.
+ * {@link Redundancy#symmetricEigenvalues} computes them ({@code SymmetricEigenvalues}: one pass over the lower
+ * triangle per Householder step), and the same values by EJML's default symmetric QR (production until 2026-11-27)
+ * and with EJML's blocked tridiagonalisation, the baselines a next candidate has to beat.
  *
  * <p>This is paid once per emitted window, not per event: divide by the events per window to compare it with the
  * per-event kernel (the {@link KernelBenchmarks} summary does).
@@ -74,6 +73,21 @@ public class RedundancyBenchmark {
   @Benchmark
   public double[] eigenvaluesOnly() {
     return Redundancy.symmetricEigenvalues(correlation, nonConstant);
+  }
+
+  @Benchmark
+  public double[] eigenvaluesEjml() {
+    DMatrixRMaj matrix = new DMatrixRMaj(nonConstant, nonConstant);
+    System.arraycopy(correlation, 0, matrix.data, 0, nonConstant * nonConstant);
+    var eig = org.ejml.dense.row.factory.DecompositionFactory_DDRM.eig(nonConstant, false, true);
+    if (!eig.decompose(matrix)) {
+      throw new ArithmeticException("EJML did not converge");
+    }
+    double[] values = new double[nonConstant];
+    for (int k = 0; k < nonConstant; k++) {
+      values[k] = eig.getEigenvalue(k).getReal();
+    }
+    return values;
   }
 
   @Benchmark

@@ -89,6 +89,14 @@ public final class GroupedMoments {
       incomplete++;
       return null;
     }
+    // The common case, one lookup: a bucket already held is a key as it stands (keys are wellFormed's fixed points).
+    // A live tabular run spent 9% of its time in the three lookups of the general path (50 numeric × 5 categorical
+    // features: 250 calls a row).
+    ExactMoments held = groups.get(bucket);
+    if (held != null) {
+      held.add(value);
+      return bucket;
+    }
     String key = admit(CategoricalBytes.wellFormed(bucket));
     groups.computeIfAbsent(key, k -> new ExactMoments()).add(value);
     return key;

@@ -4,9 +4,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /** Computes a {@link RedundancyReport} from exact co-moments. */
 public final class Redundancy {
@@ -101,19 +98,9 @@ public final class Redundancy {
     return StrictMath.exp(entropy);
   }
 
-  /** Eigenvalues, ascending, by EJML's symmetric QR algorithm (values only, no vectors). */
+  /** Eigenvalues, ascending ({@link SymmetricEigenvalues}: values only, one pass over the lower triangle a step). */
   public static double[] symmetricEigenvalues(double[] symmetric, int n) {
-    DMatrixRMaj matrix = new DMatrixRMaj(n, n);
-    System.arraycopy(symmetric, 0, matrix.data, 0, n * n);
-    EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, false, true);
-    if (!eig.decompose(matrix)) {
-      throw new ArithmeticException("eigen decomposition did not converge for a " + n + " × " + n + " matrix");
-    }
-    double[] values = new double[n];
-    for (int k = 0; k < n; k++) {
-      values[k] = eig.getEigenvalue(k).getReal();
-    }
-    java.util.Arrays.sort(values);
-    return values;
+    return SymmetricEigenvalues.of(symmetric, n);
   }
+
 }

@@ -1,7 +1,8 @@
 package io.featuremon.stats.kernel;
 
 /**
- * Picks the co-moment kernel once per JVM. Every kernel gives the same bits, so the choice changes speed only.
+ * Picks the kernels once per JVM (the co-moment fold's and the eigenvalue reduction's). Every kernel gives the same
+ * bits as its scalar twin, so the choice changes speed only.
  *
  * <p>{@code -Dfeaturemon.kernel=scalar} forces the scalar kernel (to compare, or to prove the bits equal);
  * otherwise the vector kernel is used when the JVM was started with {@code --add-modules jdk.incubator.vector} and
@@ -9,6 +10,7 @@ package io.featuremon.stats.kernel;
  */
 final class Kernels {
   static final TileKernel BEST = choose();
+  static final RowKernel BEST_ROWS = BEST instanceof VectorTileKernel ? new VectorRowKernel() : ScalarRowKernel.INSTANCE;
 
   private Kernels() {}
 
