@@ -14,6 +14,12 @@ public interface RowKernel {
   void updateAndScatter(double[] a, int row, int from, int to, double[] u, double[] w, double ui, double wi,
       double[] p, double vi);
 
+  /**
+   * One row of a symmetric matrix-vector product from the lower triangle: p[j] += a[row + j]·xi for j in
+   * from..to − 1, and returns Σ a[row + j]·x[j] over the same j in the four-sum pattern of {@link #dot}.
+   */
+  double scatterAndDot(double[] a, int row, int from, int to, double[] x, double xi, double[] p);
+
   /** Σ a[row + j]·x[j] for j in from..to − 1, in the four-sum pattern of the class comment. */
   double dot(double[] a, int row, double[] x, int from, int to);
 

@@ -25,6 +25,23 @@ final class VectorRowKernel implements RowKernel {
   }
 
   @Override
+  public double scatterAndDot(double[] a, int row, int from, int to, double[] x, double xi, double[] p) {
+    DoubleVector sums = DoubleVector.zero(S);
+    int j = from;
+    for (; j + 4 <= to; j += 4) {
+      DoubleVector av = DoubleVector.fromArray(S, a, row + j);
+      DoubleVector.fromArray(S, p, j).add(av.mul(xi)).intoArray(p, j);
+      sums = av.mul(DoubleVector.fromArray(S, x, j)).add(sums);
+    }
+    double s0 = sums.lane(0);
+    for (; j < to; j++) {
+      p[j] += a[row + j] * xi;
+      s0 += a[row + j] * x[j];
+    }
+    return (s0 + sums.lane(1)) + (sums.lane(2) + sums.lane(3));
+  }
+
+  @Override
   public double dot(double[] a, int row, double[] x, int from, int to) {
     DoubleVector sums = DoubleVector.zero(S);
     int j = from;
