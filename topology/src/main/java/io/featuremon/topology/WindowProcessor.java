@@ -858,7 +858,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         categoricalPanes.add(CategoricalState.load(moments, group, pane, schema, categoryCap));
       }
       if (driftEnabled) {
-        driftPanes.add(DriftState.load(moments::get, group, pane, d, sketchK(schema)));
+        driftPanes.add(DriftState.settle(moments, group, pane, d, sketchK(schema)));
       }
     }
     CategoricalState categorical = schema.hasCategorical()
