@@ -68,16 +68,8 @@ public final class BatchFold {
     boolean empty = header.count() == 0;
     double[] shift = new double[d];
     System.arraycopy(empty ? batch : header.mean(), 0, shift, 0, d);
-    double[] centred = new double[rows * d];
     double[] sums = new double[d];
-    for (int r = 0; r < rows; r++) {
-      int base = r * d;
-      for (int j = 0; j < d; j++) {
-        double v = batch[base + j] - shift[j];
-        centred[base + j] = v;
-        sums[j] += v;
-      }
-    }
+    PackedBatch centred = new PackedBatch(batch, rows, d, shift, sums);
     double[] min = new double[d];
     double[] max = new double[d];
     long[] inactive = new long[d];
@@ -99,7 +91,7 @@ public final class BatchFold {
       }
     }
     double[] low = empty ? new double[d] : header.meanLow().clone();
-    return new BatchFold(new Tiling(d), rows, new PackedBatch(centred, rows, d), sums, shift, low, min, max, inactive, header.count() + rows,
+    return new BatchFold(new Tiling(d), rows, centred, sums, shift, low, min, max, inactive, header.count() + rows,
         empty);
   }
 

@@ -48,7 +48,10 @@ public record MonitoredEvent(
   private static final byte TEXT = 2;
 
   byte[] toBytes() {
-    BinaryWriter out = new BinaryWriter(vector != null ? 64 + vector.length * 4 : 256)
+    // Sized for the common case (a feature: name, tag, 8-byte value), so a 55-feature row is written without the
+    // buffer doubling twice (BinaryWriter.ensure was 4% of a live tabular run).
+    BinaryWriter out = new BinaryWriter(vector != null ? 64 + vector.length * 4
+        : 128 + (features == null ? 0 : features.size() * 24))
         .writeByte(FORMAT).writeByte(type.code()).writeByte(endOfInput ? 1 : 0)
         .writeLong(timestamp).writeString(requestId)
         .writeString(sourceTopic).writeInt(sourcePartition).writeLong(sourceOffset).writeLong(recordTimestamp)

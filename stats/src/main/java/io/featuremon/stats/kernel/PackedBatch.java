@@ -19,6 +19,14 @@ public final class PackedBatch {
 
   /** Packs rows × d row-major values. */
   public PackedBatch(double[] rowMajor, int rows, int dimensions) {
+    this(rowMajor, rows, dimensions, new double[dimensions], null);
+  }
+
+  /**
+   * Packs (x − shift) for rows × d row-major values x and, when {@code sums} is given, adds each column's centred
+   * values to it in row order: the fold's centring and packing in one pass over the batch.
+   */
+  public PackedBatch(double[] rowMajor, int rows, int dimensions, double[] shift, double[] sums) {
     if (rows <= 0 || dimensions <= 0 || rowMajor.length < rows * dimensions) {
       throw new IllegalArgumentException("batch holds " + rowMajor.length + " values, need " + rows + " × "
           + dimensions);
@@ -29,8 +37,16 @@ public final class PackedBatch {
     this.values = new double[panels * rows * PANEL];
     for (int r = 0; r < rows; r++) {
       int source = r * dimensions;
-      for (int j = 0; j < dimensions; j++) {
-        values[offset(j, r)] = rowMajor[source + j];
+      for (int g = 0, j0 = 0; j0 < dimensions; g++, j0 += PANEL) {
+        int target = (g * rows + r) * PANEL;
+        int width = Math.min(PANEL, dimensions - j0);
+        for (int q = 0; q < width; q++) {
+          double v = rowMajor[source + j0 + q] - shift[j0 + q];
+          values[target + q] = v;
+          if (sums != null) {
+            sums[j0 + q] += v;
+          }
+        }
       }
     }
   }
