@@ -125,28 +125,18 @@ public final class FoldVsPeak {
       }
     }
     out.printf(Locale.ROOT, "targets (issue 9; printed, never asserted): median over %d rounds [min – max]%n", rounds);
-    out.printf(Locale.ROOT, "  fold ÷ vector FMA peak, d=%d, vector kernel: %s target ≥ 0.5: %s%n", d,
-        summary(vector), verdict(vector, 0.5));
-    out.printf(Locale.ROOT, "  fold ÷ vector FMA peak, d=%d, scalar kernel: %s (no target)%n", d, summary(scalar));
+    out.println("  " + LiveBenchmark.targetLine("fold ÷ vector FMA peak, d=" + d + ", vector kernel", array(vector), 0.5,
+        true));
+    out.println("  " + LiveBenchmark.targetLine("fold ÷ vector FMA peak, d=" + d + ", scalar kernel", array(scalar), null,
+        true));
     if (python != null) {
-      out.printf(Locale.ROOT, "  fold ÷ numpy/OpenBLAS (1 thread, same batches), d=%d: %s target ≥ 1.0: %s%n", d,
-          summary(numpy), verdict(numpy, 1.0));
+      out.println("  " + LiveBenchmark.targetLine("fold ÷ numpy/OpenBLAS (1 thread, same batches), d=" + d,
+          array(numpy), 1.0, true));
     }
   }
 
-  static String summary(List<Double> values) {
-    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    return String.format(Locale.ROOT, "median %.3f [%.3f – %.3f]", median(v), v[0], v[v.length - 1]);
-  }
-
-  private static String verdict(List<Double> values, double target) {
-    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    return median(v) >= target ? "MET" : "MISSED";
-  }
-
-  private static double median(double[] sorted) {
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  private static double[] array(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   /** Events/s of the production fold over all rows, repeated for about {@code seconds}. */

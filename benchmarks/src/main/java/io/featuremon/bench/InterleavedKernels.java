@@ -112,6 +112,6 @@ final class InterleavedKernels {
   private static String spread(double[] v) {
     double[] s = v.clone();
     Arrays.sort(s);
-    return String.format("%.2f [%.2f – %.2f]", PipelineBenchmark.median(v), s[0], s[s.length - 1]);
+    return String.format("%.2f [%.2f – %.2f]", Spread.median(v), s[0], s[s.length - 1]);
   }
 }

@@ -38,7 +38,6 @@ import javax.management.ObjectName;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -368,41 +367,41 @@ public final class LiveBenchmark {
     out.println();
     out.printf("summary, %s, %d measured round(s): median [min – max]%n", name(r), r.raw().size());
     out.printf("  %-44s %s%n", "raw consumer events/s after start-up",
-        spread(r.raw().stream().mapToDouble(RawRun::steadyRate).toArray(), "%,.0f"));
+        Spread.of(r.raw().stream().mapToDouble(RawRun::steadyRate).toArray(), "%,.0f"));
     out.printf("  %-44s %s%n", "raw consumer events/s all-in",
-        spread(r.raw().stream().mapToDouble(RawRun::allInRate).toArray(), "%,.0f"));
+        Spread.of(r.raw().stream().mapToDouble(RawRun::allInRate).toArray(), "%,.0f"));
     for (Map.Entry<String, List<LiveRun>> e : r.live().entrySet()) {
       String g = e.getKey();
       List<LiveRun> runs = e.getValue();
       out.printf("  %-44s %s%n", "featuremon " + g + " events/s after start-up",
-          spread(runs.stream().mapToDouble(LiveRun::steadyRate).toArray(), "%,.0f"));
+          Spread.of(runs.stream().mapToDouble(LiveRun::steadyRate).toArray(), "%,.0f"));
       out.printf("  %-44s %s%n", "featuremon " + g + " events/s all-in",
-          spread(runs.stream().mapToDouble(LiveRun::allInRate).toArray(), "%,.0f"));
-      out.printf("  %-44s %s%n", "  ratio " + g + " ÷ raw, after start-up", spread(steadyRatios(r, g), "%.3f"));
-      out.printf("  %-44s %s%n", "  ratio " + g + " ÷ raw, all-in", spread(allInRatios(r, g), "%.3f"));
+          Spread.of(runs.stream().mapToDouble(LiveRun::allInRate).toArray(), "%,.0f"));
+      out.printf("  %-44s %s%n", "  ratio " + g + " ÷ raw, after start-up", Spread.of(steadyRatios(r, g), "%.3f"));
+      out.printf("  %-44s %s%n", "  ratio " + g + " ÷ raw, all-in", Spread.of(allInRatios(r, g), "%.3f"));
       out.printf("  %-44s %s%n", "  (changelog + repartition) ÷ input bytes",
-          spread(runs.stream().mapToDouble(LiveRun::bytesRatio).toArray(), "%.2f"));
+          Spread.of(runs.stream().mapToDouble(LiveRun::bytesRatio).toArray(), "%.2f"));
       out.printf("  %-44s %s%n", "  changelog ÷ input bytes",
-          spread(runs.stream().mapToDouble(x -> x.changelogBytes() / (double) x.inputBytes()).toArray(), "%.2f"));
+          Spread.of(runs.stream().mapToDouble(x -> x.changelogBytes() / (double) x.inputBytes()).toArray(), "%.2f"));
       out.printf("  %-44s %s%n", "  repartition ÷ input bytes",
-          spread(runs.stream().mapToDouble(x -> x.repartitionBytes() / (double) x.inputBytes()).toArray(), "%.2f"));
+          Spread.of(runs.stream().mapToDouble(x -> x.repartitionBytes() / (double) x.inputBytes()).toArray(), "%.2f"));
       out.printf("  %-44s %s%n", "  input MB written",
-          spread(runs.stream().mapToDouble(x -> x.inputBytes() / 1e6).toArray(), "%.1f"));
+          Spread.of(runs.stream().mapToDouble(x -> x.inputBytes() / 1e6).toArray(), "%.1f"));
       out.printf("  %-44s %s%n", "  RocksDB state dir after close (MB)",
-          spread(runs.stream().mapToDouble(x -> x.rocksDbBytes() / 1e6).toArray(), "%.1f"));
+          Spread.of(runs.stream().mapToDouble(x -> x.rocksDbBytes() / 1e6).toArray(), "%.1f"));
       out.printf("  %-44s %s%n", "  peak RSS of the JVM (MB)",
-          spread(runs.stream().mapToDouble(x -> x.peakRssKb() / 1024.0).toArray(), "%.0f"));
+          Spread.of(runs.stream().mapToDouble(x -> x.peakRssKb() / 1024.0).toArray(), "%.0f"));
       out.printf("  %-44s %s%n", "  close (commit, RocksDB) (s)",
-          spread(runs.stream().mapToDouble(x -> x.closeNanos() / 1e9).toArray(), "%.2f"));
+          Spread.of(runs.stream().mapToDouble(x -> x.closeNanos() / 1e9).toArray(), "%.2f"));
       out.printf("  %-44s %d%n", "  windows emitted per run", runs.get(0).windows());
     }
     out.printf("  %-44s %s%n", "peak RSS of the JVM in raw runs (MB)",
-        spread(r.raw().stream().mapToDouble(x -> x.peakRssKb() / 1024.0).toArray(), "%.0f"));
+        Spread.of(r.raw().stream().mapToDouble(x -> x.peakRssKb() / 1024.0).toArray(), "%.0f"));
     if (r.live().containsKey("eos") && r.live().containsKey("alos")) {
-      out.printf("  %-44s %s%n", "ratio eos ÷ alos, after start-up", spread(eosOverAlos(r), "%.3f"));
+      out.printf("  %-44s %s%n", "ratio eos ÷ alos, after start-up", Spread.of(eosOverAlos(r), "%.3f"));
     }
     if (r.live().containsKey("eos") && r.live().containsKey("eos2")) {
-      out.printf("  %-44s %s%n", "ratio 2 threads ÷ 1 thread, after start-up", spread(threadsRatio(r), "%.3f"));
+      out.printf("  %-44s %s%n", "ratio 2 threads ÷ 1 thread, after start-up", Spread.of(threadsRatio(r), "%.3f"));
     }
   }
 
@@ -412,7 +411,7 @@ public final class LiveBenchmark {
     for (String g : r.live().keySet()) {
       String gName = (g.startsWith("eos") ? "exactly_once_v2" : "at_least_once")
           + (threads(g) > 1 ? ", " + threads(g) + " stream threads" : "")
-          + (s(r).spread() ? ", events over " + s(r).partitions() + " partitions" : "");
+          + (r.settings().spread() ? ", events over " + r.settings().partitions() + " partitions" : "");
       double[] ratios = steadyRatios(r, g);
       out.println("  " + targetLine("live ÷ raw consumer, " + name(r) + ", " + gName, ratios, target, true));
       out.println("  " + targetLine("(changelog + repartition) ÷ input bytes, " + name(r) + ", " + gName,
@@ -422,8 +421,8 @@ public final class LiveBenchmark {
       out.println("  " + targetLine("exactly_once_v2 ÷ at_least_once, " + name(r), eosOverAlos(r), 0.9, true));
     }
     if (r.live().containsKey("eos") && r.live().containsKey("eos2")) {
-      out.println("  " + targetLine("one model over " + s(r).partitions() + " partitions, 2 stream threads ÷ 1, "
-          + name(r) + ", exactly_once_v2", threadsRatio(r), s(r).spread() ? 1.7 : null, true));
+      out.println("  " + targetLine("one model over " + r.settings().partitions() + " partitions, 2 stream threads ÷ 1, "
+          + name(r) + ", exactly_once_v2", threadsRatio(r), r.settings().spread() ? 1.7 : null, true));
     }
   }
 
@@ -443,16 +442,14 @@ public final class LiveBenchmark {
     return out;
   }
 
-  private static Settings s(LayoutResult r) {
-    return r.settings();
-  }
+
 
   static String targetLine(String what, double[] values, Double target, boolean atLeast) {
-    String measured = String.format("%s: median %.3f [%.3f – %.3f]", what, median(values), min(values), max(values));
+    String measured = what + ": median " + Spread.of(values, "%.3f");
     if (target == null) {
-      return measured + " (no target for this size)";
+      return measured + " (no target)";
     }
-    boolean met = atLeast ? median(values) >= target : median(values) <= target;
+    boolean met = atLeast ? Spread.median(values) >= target : Spread.median(values) <= target;
     return measured + String.format(" target %s %.2f: %s", atLeast ? "≥" : "≤", target, met ? "MET" : "MISSED");
   }
 
@@ -489,9 +486,7 @@ public final class LiveBenchmark {
     return out;
   }
 
-  private static String spread(double[] values, String format) {
-    return String.format(format + " [" + format + " – " + format + "]", median(values), min(values), max(values));
-  }
+
 
   /** The events of one layout, Avro-encoded once (Confluent wire format, registered schema), with their times. */
   record Input(String layout, String model, byte[][] values, long[] times, SpecificRecord first,
@@ -970,21 +965,9 @@ public final class LiveBenchmark {
     }
   }
 
-  static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    if (n == 0) {
-      return Double.NaN;
-    }
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-  }
 
-  static double min(double[] values) {
-    return Arrays.stream(values).min().orElse(Double.NaN);
-  }
 
-  static double max(double[] values) {
-    return Arrays.stream(values).max().orElse(Double.NaN);
-  }
+
+
+
 }

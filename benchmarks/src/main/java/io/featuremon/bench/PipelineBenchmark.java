@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -110,7 +109,7 @@ public final class PipelineBenchmark {
   record Summary(List<Run> tumbling, List<Run> hopping, double[] allInRatios, double[] ingestRatios,
       double[] closeRatios) {
     double medianAllInRatio() {
-      return median(allInRatios);
+      return Spread.median(allInRatios);
     }
   }
 
@@ -279,20 +278,20 @@ public final class PipelineBenchmark {
         b.stream().mapToDouble(Run::closeMillisPerWindow).toArray(), sum.closeRatios());
     out.printf("  %-30s %22d %22d %20s%n", "windows emitted per run", a.get(0).windows(), b.get(0).windows(), "");
     out.printf("  %-30s %21.0f%% %21.0f%% %20s%n", "share of all-in spent closing",
-        100 * median(a.stream().mapToDouble(Run::closeShare).toArray()),
-        100 * median(b.stream().mapToDouble(Run::closeShare).toArray()), "");
+        100 * Spread.median(a.stream().mapToDouble(Run::closeShare).toArray()),
+        100 * Spread.median(b.stream().mapToDouble(Run::closeShare).toArray()), "");
     out.printf("  %-30s %21.0f MB %21.0f MB %20s%n", "changelog+repartition captured",
         a.get(0).internalBytes() / 1e6, b.get(0).internalBytes() / 1e6, "(drained untimed)");
     double ratio = sum.medianAllInRatio();
     out.println();
     out.printf("acceptance (\"per-event cost with advance = size/%d is within 1.5x of tumbling\"): all-in ratio %.2f"
-        + " [%.2f – %.2f] -> %s; ingest-only ratio %.2f%n", hops, ratio, min(sum.allInRatios()),
-        max(sum.allInRatios()), ratio <= 1.5 ? "within" : "NOT within", median(sum.ingestRatios()));
+        + " [%.2f – %.2f] -> %s; ingest-only ratio %.2f%n", hops, ratio, Spread.min(sum.allInRatios()),
+        Spread.max(sum.allInRatios()), ratio <= 1.5 ? "within" : "NOT within", Spread.median(sum.ingestRatios()));
     // all-in per event at E events per window: A = iA + cA/E, B = iB + k·cB/E (B closes k windows per window length)
-    double iA = median(a.stream().mapToDouble(Run::ingestMicrosPerEvent).toArray());
-    double iB = median(b.stream().mapToDouble(Run::ingestMicrosPerEvent).toArray());
-    double cA = 1000 * median(a.stream().mapToDouble(Run::closeMillisPerWindow).toArray());
-    double cB = 1000 * median(b.stream().mapToDouble(Run::closeMillisPerWindow).toArray());
+    double iA = Spread.median(a.stream().mapToDouble(Run::ingestMicrosPerEvent).toArray());
+    double iB = Spread.median(b.stream().mapToDouble(Run::ingestMicrosPerEvent).toArray());
+    double cA = 1000 * Spread.median(a.stream().mapToDouble(Run::closeMillisPerWindow).toArray());
+    double cB = 1000 * Spread.median(b.stream().mapToDouble(Run::closeMillisPerWindow).toArray());
     out.printf("why: B closes %d windows per window length of events, A one; each close merges the window's panes and"
         + " computes correlations, eigenvalues, mask and outputs.%n", hops);
     out.printf("     modelled all-in ratio at E events per window = (iB + %d·cB/E) / (iA + cA/E):", hops);
@@ -314,23 +313,14 @@ public final class PipelineBenchmark {
     if (v.length == 1) {
       return String.format(format, v[0]);
     }
-    return String.format(format + " [" + format + " – " + format + "]", median(v), min(v), max(v));
+    return Spread.of(v, format);
   }
 
-  static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    int n = s.length;
-    return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-  }
 
-  private static double min(double[] v) {
-    return Arrays.stream(v).min().orElse(Double.NaN);
-  }
 
-  private static double max(double[] v) {
-    return Arrays.stream(v).max().orElse(Double.NaN);
-  }
+
+
+
 
   /**
    * One round: a fresh topology and state directory per layout, both fed the same events in lockstep, chunk by

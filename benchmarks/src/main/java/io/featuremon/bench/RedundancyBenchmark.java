@@ -3,6 +3,7 @@ package io.featuremon.bench;
 import io.featuremon.stats.CoMoments;
 import io.featuremon.stats.Redundancy;
 import io.featuremon.stats.RedundancyReport;
+import io.featuremon.stats.SymmetricEigenvalues;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.ejml.data.DMatrixRMaj;
@@ -24,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The once-per-window cost: {@link Redundancy#analyze} (correlation matrix, FRET sums, top pairs and the
  * eigenvalues behind the effective rank) on the co-moments of one window, the eigenvalues alone as
- * {@link Redundancy#symmetricEigenvalues} computes them ({@code SymmetricEigenvalues}: one pass over the lower
+ * {@link SymmetricEigenvalues#of} computes them ({@code SymmetricEigenvalues}: one pass over the lower
  * triangle per Householder step), and the same values by EJML's default symmetric QR (production until 2026-11-27)
  * and with EJML's blocked tridiagonalisation, the baselines a next candidate has to beat.
  *
@@ -72,7 +73,7 @@ public class RedundancyBenchmark {
 
   @Benchmark
   public double[] eigenvaluesOnly() {
-    return Redundancy.symmetricEigenvalues(correlation, nonConstant);
+    return SymmetricEigenvalues.of(correlation, nonConstant);
   }
 
   @Benchmark

@@ -83,7 +83,7 @@ public final class Redundancy {
     if (n == 1) {
       return 1;
     }
-    double[] eigenvalues = symmetricEigenvalues(symmetric, n);
+    double[] eigenvalues = SymmetricEigenvalues.of(symmetric, n);
     double total = 0;
     for (double l : eigenvalues) {
       total += Math.max(0, l);
@@ -97,10 +97,4 @@ public final class Redundancy {
     }
     return StrictMath.exp(entropy);
   }
-
-  /** Eigenvalues, ascending ({@link SymmetricEigenvalues}: values only, one pass over the lower triangle a step). */
-  public static double[] symmetricEigenvalues(double[] symmetric, int n) {
-    return SymmetricEigenvalues.of(symmetric, n);
-  }
-
 }

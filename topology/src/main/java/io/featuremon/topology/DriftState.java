@@ -36,6 +36,11 @@ final class DriftState {
 
   /** The pane's sketches with its backlog added (the store is not changed). */
   static DriftState load(Function<Bytes, byte[]> store, byte[] group, long pane, int dimensions, int k) {
+    return load(store, group, pane, dimensions, k, backlog(store, group, pane));
+  }
+
+  private static DriftState load(Function<Bytes, byte[]> store, byte[] group, long pane, int dimensions, int k,
+      StateCodec.Backlog backlog) {
     DriftState s = empty(dimensions, k);
     for (int i = 0; i < dimensions; i++) {
       byte[] bytes = store.apply(StateCodec.paneItemKey(group, pane, StateCodec.KIND_SKETCH, i, 0));
@@ -43,7 +48,6 @@ final class DriftState {
         s.sketches[i] = NumericSketch.fromBytes(bytes);
       }
     }
-    StateCodec.Backlog backlog = backlog(store, group, pane);
     List<StateCodec.Row> rows = new java.util.ArrayList<>((int) backlog.rows());
     for (int c = 0; c < backlog.chunks(); c++) {
       rows.addAll(StateCodec.decodeChunk(store.apply(StateCodec.backlogKey(group, pane, c))));
@@ -59,8 +63,12 @@ final class DriftState {
    * backlog is applied ({@code DriftBacklogTest}), so this changes no output.
    */
   static DriftState settle(KeyValueStore<Bytes, byte[]> store, byte[] group, long pane, int dimensions, int k) {
-    StateCodec.Backlog backlog = backlog(store::get, group, pane);
-    DriftState state = load(store::get, group, pane, dimensions, k);
+    return settle(store, group, pane, dimensions, k, backlog(store::get, group, pane));
+  }
+
+  private static DriftState settle(KeyValueStore<Bytes, byte[]> store, byte[] group, long pane, int dimensions, int k,
+      StateCodec.Backlog backlog) {
+    DriftState state = load(store::get, group, pane, dimensions, k, backlog);
     if (backlog.chunks() > 0) {
       state.save(store, group, pane);
       deleteBacklog(store, group, pane, backlog.chunks());
@@ -94,8 +102,7 @@ final class DriftState {
     // Update now if another chunk like this one would take the backlog past either limit: so it never holds more
     // than drift.sketch.batch.size rows or MAX_BACKLOG_BYTES bytes.
     if (after.rows() + rows.size() > batchRows || after.bytes() + chunk.length > MAX_BACKLOG_BYTES) {
-      load(store::get, group, pane, dimensions, k).save(store, group, pane);
-      deleteBacklog(store, group, pane, after.chunks());
+      settle(store, group, pane, dimensions, k, after);
     }
   }
 

@@ -32,23 +32,17 @@ final class VectorTileKernel implements TileKernel {
     double[] v = batch.values();
     int rows = batch.rows();
     int height = r1 - r0;
-    int blocked8 = height & -8; // rows in blocks of 8, then at most one block of 4, then single rows
-    int blocked4 = height & -4;
-    for (int a = 0; a < blocked4; a += a < blocked8 ? 8 : 4) {
+    int blocked = height & -8; // rows in blocks of 8 (a tile of 128 rows has no others), then single rows
+    for (int a = 0; a < blocked; a += 8) {
       int xBase = batch.offset(r0 + a, 0);
       for (int k = TileKernel.firstColumn(a, diagonal); k + PackedBatch.PANEL <= width; k += PackedBatch.PANEL) {
-        int yBase = batch.offset(c0 + k, 0);
-        if (a < blocked8) {
-          block8(v, rows, xBase, yBase, tile, a * width + k, width);
-        } else {
-          block4(v, rows, xBase, yBase, tile, a * width + k, width);
-        }
+        block8(v, rows, xBase, batch.offset(c0 + k, 0), tile, a * width + k, width);
       }
     }
-    // What the blocks left: columns past the last whole panel, rows past the last block of 4.
+    // What the blocks left: columns past the last whole panel, rows past the last block of 8.
     for (int a = 0; a < height; a++) {
       int first = TileKernel.firstColumn(a, diagonal);
-      int vectorEnd = a < blocked4 ? first + (width - first) / PackedBatch.PANEL * PackedBatch.PANEL : first;
+      int vectorEnd = a < blocked ? first + (width - first) / PackedBatch.PANEL * PackedBatch.PANEL : first;
       ScalarTileKernel.elements(batch, r0 + a, c0, vectorEnd, width, tile, a * width);
     }
   }
@@ -103,42 +97,5 @@ final class VectorTileKernel implements TileKernel {
     a50.intoArray(tile, t5); a51.intoArray(tile, t5 + 4);
     a60.intoArray(tile, t6); a61.intoArray(tile, t6 + 4);
     a70.intoArray(tile, t7); a71.intoArray(tile, t7 + 4);
-  }
-
-  /** Rows xBase..+3 × the 8 columns of the panel at yBase; the tile block starts at t. */
-  private static void block4(double[] v, int rows, int xBase, int yBase, double[] tile, int t, int width) {
-    int t1 = t + width;
-    int t2 = t1 + width;
-    int t3 = t2 + width;
-    DoubleVector a00 = DoubleVector.fromArray(S, tile, t), a01 = DoubleVector.fromArray(S, tile, t + 4);
-    DoubleVector a10 = DoubleVector.fromArray(S, tile, t1), a11 = DoubleVector.fromArray(S, tile, t1 + 4);
-    DoubleVector a20 = DoubleVector.fromArray(S, tile, t2), a21 = DoubleVector.fromArray(S, tile, t2 + 4);
-    DoubleVector a30 = DoubleVector.fromArray(S, tile, t3), a31 = DoubleVector.fromArray(S, tile, t3 + 4);
-    for (int r = 0; r < rows; r++) {
-      int y = yBase + r * PackedBatch.PANEL; // one induction variable, so the JIT drops the range checks
-      int x = xBase + r * PackedBatch.PANEL;
-      DoubleVector y0 = DoubleVector.fromArray(S, v, y);
-      DoubleVector y1 = DoubleVector.fromArray(S, v, y + 4);
-      DoubleVector x0 = DoubleVector.broadcast(S, v[x]);
-      a00 = x0.mul(y0).add(a00);
-      a01 = x0.mul(y1).add(a01);
-      DoubleVector x1 = DoubleVector.broadcast(S, v[x + 1]);
-      a10 = x1.mul(y0).add(a10);
-      a11 = x1.mul(y1).add(a11);
-      DoubleVector x2 = DoubleVector.broadcast(S, v[x + 2]);
-      a20 = x2.mul(y0).add(a20);
-      a21 = x2.mul(y1).add(a21);
-      DoubleVector x3 = DoubleVector.broadcast(S, v[x + 3]);
-      a30 = x3.mul(y0).add(a30);
-      a31 = x3.mul(y1).add(a31);
-    }
-    a00.intoArray(tile, t);
-    a01.intoArray(tile, t + 4);
-    a10.intoArray(tile, t1);
-    a11.intoArray(tile, t1 + 4);
-    a20.intoArray(tile, t2);
-    a21.intoArray(tile, t2 + 4);
-    a30.intoArray(tile, t3);
-    a31.intoArray(tile, t3 + 4);
   }
 }
