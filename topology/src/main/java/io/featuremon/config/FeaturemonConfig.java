@@ -84,6 +84,7 @@ public final class FeaturemonConfig extends AbstractConfig {
   public static final String INPUT_SHAPE_CONFIRM_EVENTS = "input.shape.confirm.events";
   public static final String INPUT_UNKNOWN_SCHEMA_RETRY = "input.unknown.schema.retry";
   public static final String WINDOW_CLOSE_QUORUM = "window.close.quorum";
+  public static final String INPUT_SPREAD_PARTITIONS = "input.spread.partitions";
   public static final String LIMITS_GROUPS_PER_PARTITION = "limits.groups.per.partition";
   public static final String LIMITS_GROUP_STATE_BYTES = "limits.group.state.bytes";
   public static final String LIMITS_ROCKSDB_MEMORY_BYTES = "limits.rocksdb.memory.bytes";
@@ -238,6 +239,13 @@ public final class FeaturemonConfig extends AbstractConfig {
               + " with a clock far ahead move it only if they are the majority of some 2q - 1 consecutive events of the"
               + " group, so a stray event cannot close windows early and make the following events late. Windows close"
               + " about q - 1 events after an event passes their end + grace (1: at that event, as plain stream time).")
+      .define(INPUT_SPREAD_PARTITIONS, Type.INT, 0, ConfigDef.Range.between(0, 10_000), Importance.MEDIUM,
+          "0 (default): every event is copied through a repartition topic to the one task that keeps its model's"
+              + " statistics, so a model uses one core. N > 0: the input topics have N partitions and a model's"
+              + " events may be on any of them; each partition keeps statistics of its own events and sends each"
+              + " window's partial statistics (not the events) to a merge stage, which merges the N partials in"
+              + " partition order once every partition's stream time for the model has passed the window. A"
+              + " partition without events of a model holds that model's windows back (it never changes them).")
       .define(LIMITS_GROUPS_PER_PARTITION, Type.LONG, 10_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
           "Most (model, segment, type) groups one partition of the repartition topic keeps state for; the events"
               + " of further groups are dead letters naming this limit. Per partition, not per instance, so results"
@@ -289,6 +297,11 @@ public final class FeaturemonConfig extends AbstractConfig {
     this.importance = parseImportance(); // validated at start-up, not at the first window
     this.referenceMode = ReferenceMode.parse(REFERENCE_MODE, getString(REFERENCE_MODE));
     this.referenceRange = parseReferenceRange();
+    if (spreadPartitions() > 0 && referenceRange != null) {
+      throw new ConfigException(INPUT_SPREAD_PARTITIONS, spreadPartitions(), "reference.from/to (a reference range)"
+          + " is not supported with spread input yet: use reference.mode=window, previous or profile, or set"
+          + " input.spread.partitions=0");
+    }
     if (referenceMode == ReferenceMode.PROFILE
         && (referenceProfile().isBlank() || !Files.isReadable(Path.of(referenceProfile())))) {
       throw new ConfigException(REFERENCE_PROFILE, referenceProfile(),
@@ -642,6 +655,11 @@ public final class FeaturemonConfig extends AbstractConfig {
 
   public int windowCloseQuorum() {
     return getInt(WINDOW_CLOSE_QUORUM);
+  }
+
+  /** 0: events are repartitioned by model; N: statistics per input partition, partials merged (N partitions). */
+  public int spreadPartitions() {
+    return getInt(INPUT_SPREAD_PARTITIONS);
   }
 
   public long maxGroupsPerPartition() {

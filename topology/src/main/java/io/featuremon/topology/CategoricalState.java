@@ -117,13 +117,18 @@ final class CategoricalState {
   }
 
   void save(KeyValueStore<Bytes, byte[]> store, byte[] group, long pane) {
+    save(store::put, group, pane);
+  }
+
+  /** Writes the state as pane entries through {@code put}: into a store, or onto the partials topic. */
+  void save(java.util.function.BiConsumer<Bytes, byte[]> put, byte[] group, long pane) {
     for (int j = 0; j < categorical; j++) {
-      store.put(StateCodec.paneItemKey(group, pane, StateCodec.KIND_COUNTS, j, 0), counts[j].toBytes());
+      put.accept(StateCodec.paneItemKey(group, pane, StateCodec.KIND_COUNTS, j, 0), counts[j].toBytes());
       for (int i = j + 1; i < categorical; i++) {
-        store.put(StateCodec.paneItemKey(group, pane, StateCodec.KIND_CONTINGENCY, j, i), pairs[j][i].toBytes());
+        put.accept(StateCodec.paneItemKey(group, pane, StateCodec.KIND_CONTINGENCY, j, i), pairs[j][i].toBytes());
       }
       for (int k = 0; k < numeric; k++) {
-        store.put(StateCodec.paneItemKey(group, pane, StateCodec.KIND_GROUPED, k, j), grouped[k][j].toBytes());
+        put.accept(StateCodec.paneItemKey(group, pane, StateCodec.KIND_GROUPED, k, j), grouped[k][j].toBytes());
       }
     }
   }

@@ -145,8 +145,13 @@ final class DriftState {
   }
 
   void save(KeyValueStore<Bytes, byte[]> store, byte[] group, long pane) {
+    save(store::put, group, pane);
+  }
+
+  /** Writes the sketches as pane entries through {@code put}: into a store, or onto the partials topic. */
+  void save(java.util.function.BiConsumer<Bytes, byte[]> put, byte[] group, long pane) {
     for (int i = 0; i < sketches.length; i++) {
-      store.put(StateCodec.paneItemKey(group, pane, StateCodec.KIND_SKETCH, i, 0), sketches[i].toBytes());
+      put.accept(StateCodec.paneItemKey(group, pane, StateCodec.KIND_SKETCH, i, 0), sketches[i].toBytes());
     }
   }
 
@@ -155,6 +160,15 @@ final class DriftState {
       store.delete(StateCodec.paneItemKey(group, pane, StateCodec.KIND_SKETCH, i, 0));
     }
     deleteBacklog(store, group, pane, backlog(store::get, group, pane).chunks());
+  }
+
+  /** Both samples' sketches, this one's first. */
+  DriftState merge(DriftState other) {
+    NumericSketch[] merged = new NumericSketch[sketches.length];
+    for (int i = 0; i < sketches.length; i++) {
+      merged[i] = sketches[i].merge(other.sketches[i]);
+    }
+    return new DriftState(merged);
   }
 
   /** The window's sketches: panes merged in time order (KLL merges are not commutative bit for bit). */

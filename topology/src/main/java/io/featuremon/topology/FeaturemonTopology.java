@@ -23,6 +23,8 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -43,6 +45,12 @@ import org.apache.kafka.common.utils.Bytes;
  *                                                                   └─▶ dead letters (late, wrong dimension)
  * </pre>
  *
+ * <p>With spread input ({@code input.spread.partitions} = N), no event is repartitioned: the window stage runs in the
+ * decoding task of each input partition, and sends each window it closes as a partial (and its stream time as a
+ * frontier) to {@code featuremon-partials}, keyed by group; {@code merge-statistics} [partials, merge, alerts,
+ * reference stores] merges a window's N partials in partition order once every partition is past it, and emits the
+ * window stats, masks and alerts. {@code docs/design-per-partition-statistics.md} says why.
+ *
  * <p>Every processor, store and internal topic has an explicit name: renaming one is a visible decision (it drops
  * state on upgrade), which {@code TopologyDescriptionTest} guards.
  */
@@ -58,6 +66,18 @@ public final class FeaturemonTopology {
   public static final List<String> STORES = List.of(GROUPS_STORE, MOMENTS_STORE, PENDING_STORE, ALERTS_STORE,
       REFERENCE_STORE);
   public static final String REPARTITION = "featuremon-events-by-group";
+  /** Spread input (input.spread.partitions): per group, the partials and frontiers of every input partition. */
+  public static final String PARTIALS_STORE = "featuremon-partials-store";
+  /** Spread input: per group, the partials' index, each partition's frontier, the mask state. */
+  public static final String MERGE_STORE = "featuremon-merge-store";
+  /** Spread input: the window stage's stores (one per input partition) and the merge stage's. */
+  public static final List<String> SPREAD_WINDOW_STORES = List.of(GROUPS_STORE, MOMENTS_STORE, PENDING_STORE);
+  public static final List<String> MERGE_STORES = List.of(PARTIALS_STORE, MERGE_STORE, ALERTS_STORE, REFERENCE_STORE);
+  /** Spread input: the topic of partials, keyed by group; it replaces the repartition of events. */
+  public static final String PARTIALS = "featuremon-partials";
+  /** The node the window stage forwards partials to (the DSL names it after the repartition). */
+  static final String PARTIALS_CHILD = PARTIALS + "-repartition-filter";
+  static final String MERGE_STAGE = "merge-statistics";
   /** The window stage's processor, and the sinks it forwards each output type to by name. */
   static final String WINDOW_STAGE = "window-statistics";
   static final String WINDOW_STATS_SINK = "window-stats-sink";
@@ -81,7 +101,8 @@ public final class FeaturemonTopology {
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
 
-    for (String store : STORES) {
+    boolean spread = config.spreadPartitions() > 0;
+    for (String store : spread ? stores(config) : STORES) {
       builder.addStateStore(store(store));
     }
 
@@ -117,24 +138,74 @@ public final class FeaturemonTopology {
         .to(config.deadLettersTopic(), Produced.with(Serdes.String(), deadLetterSerde).withName("decode-dead-letters-sink"));
 
     io.featuremon.alerts.RuleSet alerts = AlertRulesConfig.load(config);
-    decoded.get("decoded-valid")
-        .mapValues(DecodeResult::event, Named.as("decoded-events"))
-        .repartition(Repartitioned.with(GroupKey.serde(), MonitoredEvent.serde()).withName(REPARTITION))
-        .process(() -> new WindowProcessor(config, alerts), Named.as(WINDOW_STAGE), STORES.toArray(new String[0]));
+    KStream<GroupKey, MonitoredEvent> events = decoded.get("decoded-valid")
+        .mapValues(DecodeResult::event, Named.as("decoded-events"));
+    String reportStage;
+    if (spread) {
+      // Statistics per input partition, in the decoding task; only each window's partials cross the network.
+      events
+          .process(spreadWindowStage(config), Named.as(WINDOW_STAGE), SPREAD_WINDOW_STORES.toArray(new String[0]))
+          .repartition(Repartitioned.with(Serdes.Bytes(), Serdes.ByteArray()).withName(PARTIALS)
+              .withStreamPartitioner(FeaturemonTopology::partialsPartition))
+          .process(() -> new MergeProcessor(config, alerts), Named.as(MERGE_STAGE), MERGE_STORES.toArray(new String[0]));
+      reportStage = MERGE_STAGE;
+    } else {
+      events
+          .repartition(Repartitioned.with(GroupKey.serde(), MonitoredEvent.serde()).withName(REPARTITION))
+          .process(() -> new WindowProcessor(config, alerts), Named.as(WINDOW_STAGE), STORES.toArray(new String[0]));
+      reportStage = WINDOW_STAGE;
+    }
 
-    // The window stage forwards each output type straight to its own sink by name (WindowProcessor.emit), so no
+    // The window stage forwards each output type straight to its own sink by name (WindowReporter.emit), so no
     // stream of mixed types is split by runtime type and no unexpected type can be cast into a wrong topic.
     Topology topology = builder.build();
     StringSerializer keys = new StringSerializer();
     topology.addSink(WINDOW_STATS_SINK, config.windowStatsTopic(), keys,
-        new AvroSerde<>(WindowStats.class, registry).serializer(), WINDOW_STAGE);
+        new AvroSerde<>(WindowStats.class, registry).serializer(), reportStage);
     topology.addSink(MASKS_SINK, config.masksTopic(), keys, new AvroSerde<>(FeatureMask.class, registry).serializer(),
-        WINDOW_STAGE);
+        reportStage);
     topology.addSink(ALERTS_SINK, config.alertsTopic(), keys, new AvroSerde<>(Alert.class, registry).serializer(),
-        WINDOW_STAGE);
+        reportStage);
     topology.addSink(WINDOW_DEAD_LETTERS_SINK, config.deadLettersTopic(), keys, deadLetterSerde.serializer(),
         WINDOW_STAGE);
     return topology;
+  }
+
+  /**
+   * The window stage of spread input. It forwards two kinds of record, each to a named child: partials (Bytes,
+   * byte[]) to the partials topic, and dead letters (String, DeadLetter) to their sink; the DSL types its output
+   * stream by the partials.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static ProcessorSupplier<GroupKey, MonitoredEvent, Bytes, byte[]> spreadWindowStage(FeaturemonConfig config) {
+    return () -> (Processor) new WindowProcessor(config, context -> new PartialSender(config, context));
+  }
+
+  /** The stores of the topology {@code config} builds. */
+  public static List<String> stores(FeaturemonConfig config) {
+    if (config.spreadPartitions() == 0) {
+      return STORES;
+    }
+    List<String> all = new java.util.ArrayList<>(SPREAD_WINDOW_STORES);
+    all.addAll(MERGE_STORES);
+    return all;
+  }
+
+  /** The repartition topic the topology {@code config} builds has (events by group, or partials by group). */
+  public static String repartitionTopic(FeaturemonConfig config) {
+    return (config.spreadPartitions() == 0 ? REPARTITION : PARTIALS) + "-repartition";
+  }
+
+  /**
+   * A partial's partition: by its group (the key's length-prefixed group key), so all partials of a group meet in
+   * one merge task. murmur2, as Kafka's own partitioner, over the group bytes alone.
+   */
+  static java.util.Optional<java.util.Set<Integer>> partialsPartition(String topic, Bytes key, byte[] value,
+      int numPartitions) {
+    byte[] k = key.get();
+    byte[] group = java.util.Arrays.copyOf(k, StateCodec.groupPrefixLength(k));
+    return java.util.Optional.of(java.util.Set.of(
+        org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(group)) % numPartitions));
   }
 
   /** Logged (exactly-once needs the changelog) and cached (repeated tile writes reach RocksDB once per commit). */

@@ -70,6 +70,69 @@ final class StateCodec {
     return Bytes.wrap(new BinaryWriter(groupPrefix.length + 16).writeBytes(groupPrefix).writeString(rule).toByteArray());
   }
 
+  // ---- the merge stage (input.spread.partitions): what input partition p sends about group g, keyed by g's prefix
+  // so that one task merges all of a group. Window starts are stored with the sign bit flipped, so that they sort
+  // by time in the stores' byte order even when negative (the first hopping windows start before 0).
+
+  /** An entry of the partial p sent for window W (its seq-th partial of the group): then pane 0, kind, item. */
+  static final byte KIND_PARTIAL = 'E';
+  /** The index of the partials: (W, p, seq) → the partial's schema and record time. */
+  static final byte KIND_PARTIAL_INDEX = 'I';
+  /** Input partition p's frontier for the group: every window starting at or before it is closed there. */
+  static final byte KIND_FRONTIER = 'F';
+  /** The merge stage's frontier for the group: every window starting at or before it has been merged. */
+  static final byte KIND_MERGED = 'Z';
+  /** The window stage's count of partials sent for the group (the seq of the next). */
+  static final byte KIND_PARTIAL_SEQ = 'n';
+
+  static byte[] partialPrefix(byte[] groupPrefix, long windowStart, int partition, int seq) {
+    return partialKey(groupPrefix, KIND_PARTIAL, windowStart, partition, seq).get();
+  }
+
+  static Bytes partialIndexKey(byte[] groupPrefix, long windowStart, int partition, int seq) {
+    return partialKey(groupPrefix, KIND_PARTIAL_INDEX, windowStart, partition, seq);
+  }
+
+  private static Bytes partialKey(byte[] groupPrefix, byte kind, long windowStart, int partition, int seq) {
+    return Bytes.wrap(new BinaryWriter(groupPrefix.length + 17).writeBytes(groupPrefix).writeByte(kind)
+        .writeLong(windowStart ^ Long.MIN_VALUE).writeInt(partition).writeInt(seq).toByteArray());
+  }
+
+  /** (window start, partition, seq) of a partial index key. */
+  static long[] decodePartialIndexKey(Bytes key) {
+    byte[] k = key.get();
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(k, k.length - 16, 16);
+    return new long[] {b.getLong() ^ Long.MIN_VALUE, b.getInt(), b.getInt()};
+  }
+
+  static Bytes frontierKey(byte[] groupPrefix, int partition) {
+    return Bytes.wrap(new BinaryWriter(groupPrefix.length + 5).writeBytes(groupPrefix).writeByte(KIND_FRONTIER)
+        .writeInt(partition).toByteArray());
+  }
+
+  /** The length of the group prefix a key starts with (its 2-byte length, then the group key). */
+  static int groupPrefixLength(byte[] key) {
+    return 2 + (((key[0] & 0xff) << 8) | (key[1] & 0xff));
+  }
+
+  /** A partial index entry's value: the record time of the partial's outputs and its schema. */
+  record PartialInfo(long time, Schema schema) {}
+
+  static byte[] encodePartialInfo(PartialInfo info) {
+    BinaryWriter out = new BinaryWriter(32).writeByte(FORMAT).writeLong(info.time()).writeInt(info.schema().dimensions());
+    writeNames(out, info.schema().featureNames());
+    writeNames(out, info.schema().categoricalNames());
+    return out.toByteArray();
+  }
+
+  static PartialInfo decodePartialInfo(byte[] bytes) {
+    BinaryReader in = readerOf(bytes);
+    long time = in.readLong();
+    Schema schema = readSchema(in);
+    in.end();
+    return new PartialInfo(time, schema);
+  }
+
   // ---- group schema
 
   static byte[] encodeSchema(Schema schema) {

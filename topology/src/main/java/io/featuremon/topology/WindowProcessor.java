@@ -51,29 +51,28 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * byte the next commit needs is in a logged store before the commit, so exactly-once holds across restarts.
  */
 final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, String, SpecificRecord> {
+  /** What becomes of a window the stage closes: reported here, or sent to the merge stage as a partial. */
+  interface Closed {
+    void accept(GroupKey key, byte[] group, StateCodec.Schema schema, long start, WindowPartial partial, long time);
+
+    /** The group's stream time moved (after the windows it closes were handed over). */
+    default void streamTimeMoved(byte[] group, long before, long after, long time) {}
+  }
+
   private final long sizeMs;
   private final long advanceMs;
   private final long paneMs;
   private final long graceMs;
-  private final int batchSize;
-  private final int topPairs;
-  private final double deadEpsilon;
-  private final int categoryCap;
-  private final long minEvents;
   private final ReferencePolicy referencePolicy;
-  private final boolean driftEnabled;
   /** The configured reference range, or null. */
   private final ReferenceRange referenceRange;
   /** The pane that accumulates the reference range's events; real panes start at or after 0. */
   private static final long REFERENCE_PANE = -1;
-  private final int sketchK;
-  private final int embeddingSketchK;
-  private final int sketchBatchSize;
-  private java.util.function.Function<Bytes, byte[]> profile;
-  private KeyValueStore<Bytes, byte[]> references;
   private final FeaturemonConfig config;
-  private final Map<String, Map<String, Double>> importance;
-  private final RuleSet alertRules;
+  /** Reports this stage's windows itself (null when it sends partials to the merge stage instead). */
+  private final WindowReporter reporter;
+  private final java.util.function.Function<ProcessorContext<String, SpecificRecord>, Closed> closedFactory;
+  private Closed closed;
 
   private ProcessorContext<String, SpecificRecord> context;
   /** The group's clock while its record is processed. */
@@ -81,30 +80,32 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   /** Timestamp of the record being processed (the input record's, carried through the repartition topic). */
   private long recordTime;
   private KeyValueStore<Bytes, byte[]> groups;
-  private KeyValueStore<Bytes, byte[]> moments;
   private KeyValueStore<Bytes, byte[]> pending;
-  private KeyValueStore<Bytes, byte[]> alertState;
-  private org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, byte[]> importanceStore;
+  private Panes panes;
 
+  /** The window stage that reports its own windows: every event of a group comes to its task. */
   WindowProcessor(FeaturemonConfig config, RuleSet alertRules) {
+    this(config, new WindowReporter(config, new ReferencePolicy(config.referenceMode(), config.referenceRange()),
+        alertRules), null);
+  }
+
+  /** The window stage of one input partition, which hands each window it closes to {@code closed}. */
+  WindowProcessor(FeaturemonConfig config,
+      java.util.function.Function<ProcessorContext<String, SpecificRecord>, Closed> closed) {
+    this(config, null, closed);
+  }
+
+  private WindowProcessor(FeaturemonConfig config, WindowReporter reporter,
+      java.util.function.Function<ProcessorContext<String, SpecificRecord>, Closed> closedFactory) {
     this.config = config;
     this.sizeMs = config.windowSize().toMillis();
     this.advanceMs = config.windowAdvance().toMillis();
     this.paneMs = gcd(sizeMs, advanceMs);
     this.graceMs = config.windowGrace().toMillis();
-    this.batchSize = config.foldBatchSize();
-    this.topPairs = config.topPairs();
-    this.deadEpsilon = config.deadEpsilon();
-    this.categoryCap = config.maxCategories();
-    this.minEvents = config.minEvents();
     this.referencePolicy = new ReferencePolicy(config.referenceMode(), config.referenceRange());
-    this.driftEnabled = referencePolicy.drift();
     this.referenceRange = referencePolicy.range();
-    this.sketchK = config.sketchK();
-    this.embeddingSketchK = config.embeddingSketchK();
-    this.sketchBatchSize = config.sketchBatchSize();
-    this.importance = config.importance();
-    this.alertRules = alertRules;
+    this.reporter = reporter;
+    this.closedFactory = closedFactory;
     this.closeQuorum = config.windowCloseQuorum();
     this.shapeConfirmEvents = config.shapeConfirmEvents();
     this.maxGroups = config.maxGroupsPerPartition();
@@ -118,7 +119,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   private final long maxGroups;
   private final StateBudget budget;
 
-  private static long gcd(long a, long b) {
+  static long gcd(long a, long b) {
     return b == 0 ? a : gcd(b, a % b);
   }
 
@@ -126,14 +127,15 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.groups = context.getStateStore(FeaturemonTopology.GROUPS_STORE);
-    this.moments = context.getStateStore(FeaturemonTopology.MOMENTS_STORE);
     this.pending = context.getStateStore(FeaturemonTopology.PENDING_STORE);
-    this.alertState = context.getStateStore(FeaturemonTopology.ALERTS_STORE);
-    this.importanceStore = context.getStateStore(FeaturemonTopology.IMPORTANCE_STORE);
-    this.references = context.getStateStore(FeaturemonTopology.REFERENCE_STORE);
-    if (referencePolicy.fromProfile()) {
-      java.util.Map<Bytes, byte[]> entries = Profiles.read(java.nio.file.Path.of(config.referenceProfile()));
-      this.profile = entries::get;
+    this.panes = new Panes(config, referencePolicy.drift(), context.getStateStore(FeaturemonTopology.MOMENTS_STORE),
+        pending);
+    if (reporter != null) {
+      reporter.init(context, groups);
+      this.closed = (key, group, schema, start, partial, time) ->
+          reporter.report(key, group, schema, start, start + sizeMs, partial, time);
+    } else {
+      this.closed = closedFactory.apply(context);
     }
   }
 
@@ -156,6 +158,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       }
     }
     clock = clockBytes == null ? StateCodec.Clock.initial() : StateCodec.decodeClock(clockBytes);
+    long before = clock.streamTime();
 
     if (event.endOfInput()) {
       settleCandidates(key, group, Long.MAX_VALUE);
@@ -170,6 +173,9 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       clock = closeDue(key, group, clock, clock.streamTime());
     }
     groups.put(clockKey, StateCodec.encodeClock(clock));
+    if (clock.streamTime() != before) {
+      closed.streamTimeMoved(group, before, clock.streamTime(), recordTime);
+    }
   }
 
   /**
@@ -238,9 +244,9 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
           + clock.streamTime() + "); this event at " + event.timestamp() + " would open another, later one");
       return false;
     }
-    addToPane(group, pane, schema, event, row);
+    panes.add(group, pane, schema, event, row);
     if (schema != null && referenceRange != null && referenceRange.contains(event.timestamp())) {
-      addToPane(group, REFERENCE_PANE, schema, event, row);
+      panes.add(group, REFERENCE_PANE, schema, event, row);
     }
     List<Long> panes = clock.openPanes();
     if (!panes.contains(pane)) {
@@ -520,11 +526,6 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     return "shape " + describe(schemaOf(event)) + " of model '" + key.model() + "' is not confirmed";
   }
 
-  /** drift.embedding.sketch.k for an embedding's dimensions, drift.sketch.k for a tabular model's features. */
-  private int sketchK(StateCodec.Schema schema) {
-    return schema.featureNames() == null ? embeddingSketchK : sketchK;
-  }
-
   private static String describe(StateCodec.Schema shape) {
     if (shape.featureNames() == null) {
       return "(" + shape.dimensions() + " dimensions)";
@@ -577,10 +578,10 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       closeWindow(key, group, old, open, start);
     }
     for (long pane : open) {
-      deletePane(group, pane, old);
+      panes.delete(group, pane, old);
     }
-    if (moments.get(StateCodec.paneKey(group, REFERENCE_PANE, StateCodec.KIND_PANE)) != null) {
-      deletePane(group, REFERENCE_PANE, old);
+    if (panes.exists(group, REFERENCE_PANE)) {
+      panes.delete(group, REFERENCE_PANE, old);
     }
     clock = clock.withPanes(List.of());
   }
@@ -618,56 +619,8 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     return new StateCodec.Schema(numeric.size(), List.copyOf(numeric), List.copyOf(categorical));
   }
 
-  /** Counts the event in the pane and appends its row; folds when the pane has a batch. Null schema: counts only. */
-  private void addToPane(byte[] group, long pane, StateCodec.Schema schema, MonitoredEvent event, byte[] row) {
-    Bytes paneKey = StateCodec.paneKey(group, pane, StateCodec.KIND_PANE);
-    byte[] paneBytes = moments.get(paneKey);
-    int numeric = schema == null || schema.featureNames() == null ? 0 : schema.dimensions();
-    StateCodec.PaneCounters counters = paneBytes == null ? new StateCodec.PaneCounters(0, 0, new long[numeric])
-        : StateCodec.decodePane(paneBytes);
-    long incomplete = counters.incomplete();
-    int rows = counters.pending();
-    long[] missing = counters.missing().length == numeric ? counters.missing() : new long[numeric];
-    if (schema == null) {
-      incomplete++;
-    } else {
-      for (int k = 0; k < numeric; k++) {
-        if (event.features().get(schema.featureNames().get(k)) == null) {
-          missing[k]++;
-        }
-      }
-      if (row == INCOMPLETE_NUMERIC_ONLY || !isComplete(event, schema)) {
-        incomplete++;
-      }
-      if (row != INCOMPLETE_NUMERIC_ONLY) {
-        pending.put(StateCodec.pendingKey(group, pane, rows), row);
-        rows++;
-        if (rows >= batchSize) {
-          fold(group, pane, schema, rows);
-          rows = 0;
-        }
-      }
-    }
-    moments.put(paneKey, StateCodec.encodePane(new StateCodec.PaneCounters(rows, incomplete, missing)));
-  }
-
-  /** Marks a tabular row without categorical features whose numeric part is incomplete: nothing to store. */
-  private static final byte[] INCOMPLETE_NUMERIC_ONLY = new byte[0];
-
-  private static boolean isComplete(MonitoredEvent event, StateCodec.Schema schema) {
-    if (event.type() == EventType.EMBEDDING) {
-      return true;
-    }
-    for (String name : schema.featureNames()) {
-      if (event.features().get(name) == null) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /**
-   * The pending-row bytes for an event, {@link #INCOMPLETE_NUMERIC_ONLY} when there is nothing to store, or null with
+   * The pending-row bytes for an event, {@link Panes#INCOMPLETE_NUMERIC_ONLY} when there is nothing to store, or null with
    * {@code reason[0]} set when the event does not fit the group's schema (a dead letter).
    */
   private static byte[] toRow(MonitoredEvent event, StateCodec.Schema schema, GroupKey key, String[] reason) {
@@ -714,75 +667,15 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       complete &= p;
     }
     if (!complete && categorical.length == 0) {
-      return INCOMPLETE_NUMERIC_ONLY;
+      return Panes.INCOMPLETE_NUMERIC_ONLY;
     }
     return StateCodec.encodeTabularRow(numeric, present, categorical);
-  }
-
-  /**
-   * Folds the pane's pending rows into its statistics, then deletes them: complete numeric rows into the co-moment
-   * tiles with one batched update, every row into the categorical counts, contingencies and grouped moments.
-   */
-  private void fold(byte[] group, long pane, StateCodec.Schema schema, int rows) {
-    int d = schema.dimensions();
-    List<byte[]> encoded = new ArrayList<>(rows);
-    List<StateCodec.Row> decoded = new ArrayList<>(rows);
-    for (int seq = 0; seq < rows; seq++) {
-      Bytes k = StateCodec.pendingKey(group, pane, seq);
-      byte[] row = pending.get(k);
-      encoded.add(row);
-      decoded.add(StateCodec.decodeRow(row));
-      pending.delete(k);
-    }
-    double[] batch = new double[rows * d];
-    int complete = 0;
-    for (StateCodec.Row row : decoded) {
-      if (row.complete()) {
-        System.arraycopy(row.numeric(), 0, batch, complete++ * d, d);
-      }
-    }
-    if (complete > 0) {
-      foldMoments(group, pane, d, batch, complete);
-    }
-    if (schema.hasCategorical()) {
-      foldCategorical(group, pane, schema, decoded);
-    }
-    if (driftEnabled) {
-      DriftState.append(moments, group, pane, d, sketchK(schema), encoded, sketchBatchSize);
-    }
-  }
-
-  private void foldMoments(byte[] group, long pane, int d, double[] batch, int rows) {
-    Bytes headerKey = StateCodec.paneKey(group, pane, StateCodec.KIND_HEADER);
-    byte[] headerBytes = moments.get(headerKey);
-    MomentsHeader header = headerBytes == null ? new MomentsHeader(d) : StateCodec.decodeHeader(headerBytes);
-    BatchFold fold = BatchFold.prepare(header, batch, rows, deadEpsilon);
-    Tiling tiling = new Tiling(d);
-    for (int ti = 0; ti < tiling.tilesPerSide(); ti++) {
-      for (int tj = ti; tj < tiling.tilesPerSide(); tj++) {
-        Bytes tileKey = StateCodec.tileKey(group, pane, ti, tj);
-        byte[] bytes = moments.get(tileKey);
-        double[] tile = bytes == null ? new double[tiling.tileLength(ti, tj)] : StateCodec.decodeTile(bytes);
-        fold.applyToTile(ti, tj, tile);
-        moments.put(tileKey, StateCodec.encodeTile(tile));
-      }
-    }
-    fold.updateHeader(header);
-    moments.put(headerKey, StateCodec.encodeHeader(header));
-  }
-
-  private void foldCategorical(byte[] group, long pane, StateCodec.Schema schema, List<StateCodec.Row> rows) {
-    CategoricalState state = CategoricalState.load(moments, group, pane, schema, categoryCap);
-    for (StateCodec.Row row : rows) {
-      state.add(row);
-    }
-    state.save(moments, group, pane);
   }
 
   /** Closes, in order, every window of this group that is due at {@code streamTime}. */
   private StateCodec.Clock closeDue(GroupKey key, byte[] group, StateCodec.Clock clock, long streamTime) {
     if (referenceRange != null && (streamTime == Long.MAX_VALUE || streamTime - graceMs >= referenceRange.to())
-        && moments.get(StateCodec.paneKey(group, REFERENCE_PANE, StateCodec.KIND_PANE)) != null) {
+        && panes.exists(group, REFERENCE_PANE)) {
       byte[] schemaBytes = groups.get(StateCodec.groupKey(group, StateCodec.KIND_SCHEMA));
       if (schemaBytes != null) {
         buildRangeReference(key, group, StateCodec.decodeSchema(schemaBytes));
@@ -811,7 +704,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       for (var it = open.iterator(); it.hasNext(); ) {
         long pane = it.next();
         if (pane < keepFrom) {
-          deletePane(group, pane, schema);
+          panes.delete(group, pane, schema);
           it.remove();
         }
       }
@@ -819,218 +712,26 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     return new StateCodec.Clock(streamTime, due.last(), List.copyOf(open), clock.latest(), clock.shapesWaiting());
   }
 
-  /** The statistics of some panes, merged in time order (pending rows folded first). */
-  private record Collected(CoMoments moments, long incomplete, long[] missing, CategoricalState categorical,
-      DriftState sketches) {}
-
-  private Collected collect(byte[] group, StateCodec.Schema schema, List<Long> panes) {
-    int d = schema.dimensions();
-    CoMoments merged = CoMoments.empty(d);
-    List<CategoricalState> categoricalPanes = new ArrayList<>();
-    List<DriftState> driftPanes = new ArrayList<>();
-    long incomplete = 0;
-    long[] missing = new long[schema.featureNames() == null ? 0 : d];
-    for (long pane : panes) {
-      Bytes paneKey = StateCodec.paneKey(group, pane, StateCodec.KIND_PANE);
-      byte[] paneBytes = moments.get(paneKey);
-      if (paneBytes == null) {
-        continue;
-      }
-      StateCodec.PaneCounters counters = StateCodec.decodePane(paneBytes);
-      if (counters.pending() > 0) {
-        fold(group, pane, schema, counters.pending());
-        moments.put(paneKey, StateCodec.encodePane(new StateCodec.PaneCounters(0, counters.incomplete(),
-            counters.missing())));
-      }
-      incomplete += counters.incomplete();
-      for (int k = 0; k < Math.min(missing.length, counters.missing().length); k++) {
-        missing[k] += counters.missing()[k];
-      }
-      byte[] headerBytes = moments.get(StateCodec.paneKey(group, pane, StateCodec.KIND_HEADER));
-      if (headerBytes != null) {
-        CoMoments paneMoments = CoMoments.fromTiles(StateCodec.decodeHeader(headerBytes), (ti, tj) -> {
-          byte[] bytes = moments.get(StateCodec.tileKey(group, pane, ti, tj));
-          return bytes == null ? null : StateCodec.decodeTile(bytes);
-        });
-        merged = merged.merge(paneMoments);
-      }
-      if (schema.hasCategorical()) {
-        categoricalPanes.add(CategoricalState.load(moments, group, pane, schema, categoryCap));
-      }
-      if (driftEnabled) {
-        driftPanes.add(DriftState.settle(moments, group, pane, d, sketchK(schema)));
-      }
-    }
-    CategoricalState categorical = schema.hasCategorical()
-        ? CategoricalState.mergeAll(categoricalPanes, schema, categoryCap) : CategoricalState.empty(schema, categoryCap);
-    DriftState sketches = driftEnabled ? DriftState.mergeAll(driftPanes, d, sketchK(schema)) : null;
-    return new Collected(merged, incomplete, missing, categorical, sketches);
-  }
-
   /**
    * With reference.from/to: once the group's stream time passes the range's end (+ grace), the events of the range,
    * kept in their own pane, become the reference, with the same statistics a window over them would have.
    */
   private void buildRangeReference(GroupKey key, byte[] group, StateCodec.Schema schema) {
-    Collected c = collect(group, schema, List.of(REFERENCE_PANE));
-    if (c.moments().count() + c.incomplete() > 0) {
-      RedundancyReport report = Redundancy.analyze(c.moments(), topPairs);
-      new Reference(referenceRange.from(), referenceRange.to(), c.moments().count(), report.meanAbsCorr(), report.effectiveRank(),
-          c.moments().header().mean(), c.sketches().sketches, c.categorical().counts).save(references, group);
-      List<String> names = schema.allNames();
-      WindowStats stats = WindowOutputs.stats(key, schema, names, referenceRange.from(), referenceRange.to(),
-          c.moments().count() + c.incomplete(), c.incomplete(), report, report,
-          Mask.of(names.size(), List.of()), config.maskThreshold(), topPairs);
-      references.put(referenceStatsKey(group), AvroJson.toJsonLine(stats).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-    deletePane(group, REFERENCE_PANE, schema);
+    reporter.saveRangeReference(key, group, schema, panes.collect(group, schema, List.of(REFERENCE_PANE),
+        new java.util.TreeMap<>()));
+    panes.delete(group, REFERENCE_PANE, schema);
   }
 
   private void closeWindow(GroupKey key, byte[] group, StateCodec.Schema schema, List<Long> openPanes, long start) {
     long end = start + sizeMs;
-    int d = schema.dimensions();
     List<Long> windowPanes = new ArrayList<>();
     for (long pane : openPanes) {
       if (pane >= start && pane < end) {
         windowPanes.add(pane);
       }
     }
-    Collected collected = collect(group, schema, windowPanes);
-    try {
-      emitWindow(key, group, schema, start, end, collected);
-    } catch (ArithmeticException e) {
-      // A numerical failure (an eigen decomposition that does not converge) is this window's problem, not the
-      // application's: the window is reported with its counts and the reason, and decides nothing.
-      StateCodec.Schema none = new StateCodec.Schema(0, schema.featureNames() == null ? null : List.of(), List.of());
-      RedundancyReport empty = Redundancy.analyze(CoMoments.empty(0), topPairs);
-      WindowStats stats = WindowOutputs.stats(key, none, List.of(), start, end,
-          collected.moments().count() + collected.incomplete(), collected.incomplete(), empty, empty,
-          Mask.of(0, List.of()), config.maskThreshold(), topPairs);
-      stats.setDimensions(d);
-      stats.setError("statistics not computed: " + e.getMessage());
-      emit(key.outputKey(), stats, outputTime(end));
-    }
-  }
-
-  private void emitWindow(GroupKey key, byte[] group, StateCodec.Schema schema, long start, long end,
-      Collected collected) {
-    int d = schema.dimensions();
-    CoMoments merged = collected.moments();
-    long incomplete = collected.incomplete();
-    long[] missing = collected.missing();
-    RedundancyReport report = Redundancy.analyze(merged, topPairs);
-
-    // The mask works over every feature, addressed by position in the sorted names (numeric and categorical).
-    List<String> names = schema.allNames();
-    int[] numericIndex = new int[d];
-    for (int k = 0; k < d; k++) {
-      numericIndex[k] = schema.featureNames() == null ? k : names.indexOf(schema.featureNames().get(k));
-    }
-    double[] activeShare = new double[names.size()];
-    java.util.Arrays.fill(activeShare, Double.NaN);
-    for (int k = 0; k < d; k++) {
-      activeShare[numericIndex[k]] = merged.header().activeShare(k);
-    }
-    MaskInput maskInput = report;
-    CategoricalState window = collected.categorical();
-    if (schema.hasCategorical()) {
-      int[] categoricalIndex = schema.categoricalNames().stream().mapToInt(names::indexOf).toArray();
-      maskInput = MixedAssociations.of(names.size(), numericIndex, report, categoricalIndex, window.counts,
-          window.pairs, window.grouped);
-    }
-    MaskOptions options = maskOptions(key, names);
-    Mask verdicts = MaskRule.apply(maskInput, activeShare, options);
-    Bytes maskKey = StateCodec.groupKey(group, StateCodec.KIND_MASK);
-    byte[] maskBytes = groups.get(maskKey);
-    MaskStability.State maskState = maskBytes == null || StateCodec.maskDimensions(maskBytes) != names.size()
-        ? MaskStability.State.initial(names.size()) : StateCodec.decodeMaskState(maskBytes);
-    // A window with too few events still reports its statistics, but decides nothing: no mask change, no
-    // reference, no alert evaluation (three events make any two features look redundant).
-    boolean enough = merged.count() + incomplete >= minEvents;
-    MaskStability.Step step = enough ? MaskStability.next(maskState, verdicts, options) : null;
-    if (enough) {
-      groups.put(maskKey, StateCodec.encodeMaskState(step.state()));
-    }
-
-    io.featuremon.avro.Drift drift = null;
-    Reference replacement = null;
-    byte[] referenceJson = null;
-    if (driftEnabled) {
-      DriftState sketches = collected.sketches();
-      Reference reference = Reference.load(profile != null ? profile : references::get, group);
-      if (ReferencePolicy.comparable(reference, d)) {
-        drift = DriftOutputs.compare(referencePolicy.mode(), config.driftAlpha(), schema, reference, sketches,
-            merged.header().mean(), window.counts, report);
-        // The relative rules compare with the statistics of the very window drift compared with: read before this
-        // window may replace them (mode=previous compares with the window before).
-        referenceJson = referenceStats(group);
-      }
-      if (referencePolicy.windowBecomesReference(enough, reference, d)) {
-        replacement = new Reference(start, end, merged.count(), report.meanAbsCorr(), report.effectiveRank(),
-            merged.header().mean(), sketches.sketches, window.counts);
-      }
-    }
-
-    String outputKey = key.outputKey();
-    WindowStats stats = WindowOutputs.stats(key, schema, names, start, end, merged.count() + incomplete, incomplete,
-        report, maskInput, verdicts, config.maskThreshold(), topPairs);
-    stats.setDrift(drift);
-    stats.setQuality(quality(group, schema, start, end, merged.count() + incomplete, missing, window));
-    if (replacement != null) {
-      // Sketches and statistics are replaced together, whether or not alert rules are configured now: rules added
-      // on a restart must compare with the same window drift does.
-      replacement.save(references, group);
-      references.put(referenceStatsKey(group), AvroJson.toJson(stats).toString()
-          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-    emit(outputKey, stats, outputTime(end));
-    if (enough && step.changed()) {
-      FeatureMask featureMask = WindowOutputs.mask(key, schema, names, start, end, options, step.mask(), step.version(),
-          config.softMasks());
-      emit(outputKey, featureMask, outputTime(end));
-    }
-    if (enough) {
-      evaluateAlerts(group, outputKey, stats, end, referenceJson);
-    }
-  }
-
-  /**
-   * Runs the alert rules over the window's statistics (and, for relative rules, {@code referenceJson}: the
-   * statistics of the reference drift compared with, or null): the engine's state per group lives in the alerts
-   * store, so the lifecycle survives restarts and a replay fires exactly as live.
-   */
-  private void evaluateAlerts(byte[] group, String outputKey, WindowStats stats, long end, byte[] referenceJson) {
-    if (alertRules.isEmpty()) {
-      return;
-    }
-    JsonNode json = AvroJson.toJson(stats);
-    JsonNode reference = null;
-    if (referenceJson != null) {
-      try {
-        reference = JSON.readTree(referenceJson);
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException("unreadable reference statistics", e);
-      }
-    }
-    Bytes stateKey = StateCodec.alertKey(group, "engine");
-    byte[] stateBytes = alertState.get(stateKey);
-    AlertState state = stateBytes == null ? AlertState.empty() : AlertState.fromBytes(stateBytes);
-    AlertEngine.Evaluation evaluation = AlertEngine.evaluate(state, alertRules, WindowContext.of(json, reference));
-    alertState.put(stateKey, evaluation.state().toBytes());
-    for (AlertTransition transition : evaluation.transitions()) {
-      emit(outputKey, transition.toAvro(), outputTime(end));
-    }
-  }
-
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-
-  private static Bytes referenceStatsKey(byte[] group) {
-    return Reference.itemKey(group, (byte) 'J', 0);
-  }
-
-  /** The reference window's WindowStats JSON, from the profile or the reference store. */
-  private byte[] referenceStats(byte[] group) {
-    return profile != null ? profile.apply(referenceStatsKey(group)) : references.get(referenceStatsKey(group));
+    WindowPartial partial = panes.collect(group, schema, windowPanes, rejections(group, Math.max(0, start), end, false));
+    closed.accept(key, group, schema, start, partial, outputTime(end));
   }
 
   private void countRejection(byte[] group, long pane, String code) {
@@ -1060,78 +761,9 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     return total;
   }
 
-  private io.featuremon.avro.Quality quality(byte[] group, StateCodec.Schema schema, long start, long end, long events,
-      long[] missing, CategoricalState categorical) {
-    java.util.SortedMap<String, Double> missingRate = new java.util.TreeMap<>();
-    if (schema.featureNames() != null && events > 0) {
-      for (int k = 0; k < missing.length; k++) {
-        missingRate.put(schema.featureNames().get(k), (double) missing[k] / events);
-      }
-      for (int j = 0; j < schema.categoricalNames().size(); j++) {
-        missingRate.put(schema.categoricalNames().get(j), (double) categorical.counts[j].missing() / events);
-      }
-    }
-    java.util.SortedMap<String, Long> rejected = rejections(group, Math.max(0, start), end, false);
-    return new io.featuremon.avro.Quality(new java.util.LinkedHashMap<>(missingRate),
-        rejected.getOrDefault(Validation.NON_FINITE, 0L), new java.util.LinkedHashMap<>(rejected));
-  }
-
-  /** Protected features and importances are configured by name; the mask works on feature positions. */
-  private MaskOptions maskOptions(GroupKey key, List<String> names) {
-    java.util.Set<Integer> protectedDims = new java.util.TreeSet<>();
-    for (String name : config.protectedFeatures()) {
-      int index = names.indexOf(name);
-      if (index >= 0) {
-        protectedDims.add(index);
-      }
-    }
-    double[] weights = null;
-    // The topic's latest record for the model wins over the config.
-    byte[] fromTopic = importanceStore.get(key.model());
-    Map<String, Double> byName = fromTopic != null ? ImportanceUpdater.decode(fromTopic) : importance.get(key.model());
-    if (byName != null) {
-      weights = new double[names.size()];
-      for (Map.Entry<String, Double> e : byName.entrySet()) {
-        int index = names.indexOf(e.getKey());
-        if (index >= 0) {
-          weights[index] = e.getValue();
-        }
-      }
-    }
-    return new MaskOptions(config.maskThreshold(), config.deadMaxActiveShare(), protectedDims, weights,
-        config.maxDropFraction(), config.minKept(), config.stableWindows(), config.linearCombinations());
-  }
-
-  private void deletePane(byte[] group, long pane, StateCodec.Schema schema) {
-    moments.delete(StateCodec.paneKey(group, pane, StateCodec.KIND_PANE));
-    moments.delete(StateCodec.paneKey(group, pane, StateCodec.KIND_HEADER));
-    Tiling tiling = new Tiling(schema.dimensions());
-    for (int ti = 0; ti < tiling.tilesPerSide(); ti++) {
-      for (int tj = ti; tj < tiling.tilesPerSide(); tj++) {
-        moments.delete(StateCodec.tileKey(group, pane, ti, tj));
-      }
-    }
-    CategoricalState.delete(moments, group, pane, schema);
-    DriftState.delete(moments, group, pane, schema.dimensions());
-  }
 
   private void dead(GroupKey key, MonitoredEvent event, String reason) {
     emit(DeadLetters.ofEvent(event, key, reason), Math.max(0, event.recordTimestamp()));
-  }
-
-  // ---- outputs: each type goes to its own sink, chosen by the overload at compile time; there is no other way out
-  // of this processor, so no output is ever told apart by its runtime type.
-
-  private void emit(String outputKey, WindowStats stats, long time) {
-    context.forward(new Record<>(outputKey, stats, time), FeaturemonTopology.WINDOW_STATS_SINK);
-  }
-
-  private void emit(String outputKey, FeatureMask mask, long time) {
-    context.forward(new Record<>(outputKey, mask, time), FeaturemonTopology.MASKS_SINK);
-  }
-
-  private void emit(String outputKey, Alert alert, long time) {
-    context.forward(new Record<>(outputKey, alert, time), FeaturemonTopology.ALERTS_SINK);
   }
 
   /** Dead letters are not keyed: the decode stage's have no group to key them by, and both stages agree. */

@@ -208,7 +208,7 @@ public record Scenario(String name, Map<String, String> settings, List<String> l
         }
     }
 
-    private static List<String> resource(String name) {
+    public static List<String> resource(String name) {
         InputStream in = Scenario.class.getClassLoader().getResourceAsStream(name);
         if (in == null) {
             throw new IllegalStateException("test resource " + name + " is missing");

@@ -1,0 +1,154 @@
+package io.featuremon.topology;
+
+import io.featuremon.alerts.RuleSet;
+import io.featuremon.config.FeaturemonConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The merge stage of spread input ({@code input.spread.partitions} = N): per group, it keeps the partials the N
+ * input partitions send ({@link PartialSender}) and each partition's frontier; once every partition's frontier has
+ * passed a window, it merges that window's partials in (partition, sequence) order and reports the result.
+ *
+ * <p>Why it is deterministic: which partials a window gets is decided by each partition's own events, and the window
+ * is merged only once all N have said they are done with it, so the result depends on the input alone, never on
+ * which partition's records came first, on thread or instance counts, or on commit timing. A partition that sends
+ * nothing for a group holds the group's windows back and changes none of them.
+ */
+final class MergeProcessor implements Processor<Bytes, byte[], String, SpecificRecord> {
+  private final FeaturemonConfig config;
+  private final int partitions;
+  private final long sizeMs;
+  private final WindowReporter reporter;
+  private KeyValueStore<Bytes, byte[]> partials;
+  private KeyValueStore<Bytes, byte[]> merge;
+  private Panes panes;
+
+  MergeProcessor(FeaturemonConfig config, RuleSet alertRules) {
+    this.config = config;
+    this.partitions = config.spreadPartitions();
+    this.sizeMs = config.windowSize().toMillis();
+    this.reporter = new WindowReporter(config, new ReferencePolicy(config.referenceMode(), config.referenceRange()),
+        alertRules);
+  }
+
+  @Override
+  public void init(ProcessorContext<String, SpecificRecord> context) {
+    this.partials = context.getStateStore(FeaturemonTopology.PARTIALS_STORE);
+    this.merge = context.getStateStore(FeaturemonTopology.MERGE_STORE);
+    this.panes = new Panes(config, new ReferencePolicy(config.referenceMode(), config.referenceRange()).drift(),
+        partials, null);
+    reporter.init(context, merge);
+  }
+
+  @Override
+  public void process(Record<Bytes, byte[]> record) {
+    byte[] key = record.key().get();
+    int prefixLength = StateCodec.groupPrefixLength(key);
+    switch (key[prefixLength]) {
+      case StateCodec.KIND_PARTIAL -> partials.put(record.key(), record.value());
+      case StateCodec.KIND_PARTIAL_INDEX -> merge.put(record.key(), record.value());
+      case StateCodec.KIND_FRONTIER -> {
+        byte[] group = java.util.Arrays.copyOf(key, prefixLength);
+        long frontier = StateCodec.decodeLong(record.value());
+        byte[] old = merge.get(record.key());
+        if (old == null || StateCodec.decodeLong(old) < frontier) {
+          merge.put(record.key(), record.value());
+          mergeDue(group);
+        }
+      }
+      // The partials topic is internal and written only by the window stage: anything else is a bug, not data.
+      default -> throw new IllegalStateException("unknown partials record kind " + key[prefixLength]);
+    }
+  }
+
+  /** Merges and reports, in window order, every window of the group all partitions have closed. */
+  private void mergeDue(byte[] group) {
+    long frontier = Long.MAX_VALUE;
+    for (int p = 0; p < partitions; p++) {
+      byte[] bytes = merge.get(StateCodec.frontierKey(group, p));
+      if (bytes == null) {
+        return; // partition p has not closed a window of this group yet
+      }
+      frontier = Math.min(frontier, StateCodec.decodeLong(bytes));
+    }
+    Bytes mergedKey = StateCodec.groupKey(group, StateCodec.KIND_MERGED);
+    byte[] mergedBytes = merge.get(mergedKey);
+    if (mergedBytes != null && StateCodec.decodeLong(mergedBytes) >= frontier) {
+      return;
+    }
+    List<KeyValue<Bytes, byte[]>> index = new ArrayList<>();
+    try (var it = merge.range(StateCodec.partialIndexKey(group, Long.MIN_VALUE, 0, 0),
+        StateCodec.partialIndexKey(group, frontier, Integer.MAX_VALUE, Integer.MAX_VALUE))) {
+      it.forEachRemaining(index::add);
+    }
+    GroupKey key = GroupKey.fromBytes(java.util.Arrays.copyOfRange(group, 2, group.length));
+    // A window's partials grouped by schema: a window a schema change fell in is reported once per schema, as
+    // without spread input. Reports go in the order the partitions closed them (lowest seq first, then window
+    // start): over one partition exactly the window stage's own order, so the mask and alert state step alike.
+    Map<List<Object>, Due> due = new LinkedHashMap<>();
+    for (KeyValue<Bytes, byte[]> entry : index) {
+      long[] id = StateCodec.decodePartialIndexKey(entry.key);
+      StateCodec.PartialInfo info = StateCodec.decodePartialInfo(entry.value);
+      Due d = due.computeIfAbsent(List.of(id[0], info.schema()), k -> new Due(id[0], info.schema(), new ArrayList<>()));
+      d.parts().add(id);
+      d.time = Math.max(d.time, info.time());
+      d.firstSeq = Math.min(d.firstSeq, id[2]);
+    }
+    List<Due> ordered = new ArrayList<>(due.values());
+    ordered.sort(java.util.Comparator.comparingLong((Due d) -> d.firstSeq).thenComparingLong(Due::start));
+    for (Due d : ordered) {
+      List<WindowPartial> parts = new ArrayList<>();
+      for (long[] id : d.parts()) { // in (partition, seq) order: the index's key order
+        byte[] prefix = StateCodec.partialPrefix(group, d.start(), (int) id[1], (int) id[2]);
+        parts.add(panes.read(prefix, 0, d.schema()));
+        panes.deletePartial(prefix, 0, d.schema());
+        merge.delete(StateCodec.partialIndexKey(group, d.start(), (int) id[1], (int) id[2]));
+      }
+      reporter.report(key, group, d.schema(), d.start(), d.start() + sizeMs,
+          WindowPartial.merge(parts, d.schema(), config.maxCategories()), d.time);
+    }
+    merge.put(mergedKey, StateCodec.encodeLong(frontier));
+  }
+
+  /** One report due: a window's partials of one schema. */
+  private static final class Due {
+    private final long start;
+    private final StateCodec.Schema schema;
+    private final List<long[]> parts;
+    long time = Long.MIN_VALUE;
+    long firstSeq = Long.MAX_VALUE;
+
+    Due(long start, StateCodec.Schema schema, List<long[]> parts) {
+      this.start = start;
+      this.schema = schema;
+      this.parts = parts;
+    }
+
+    long start() {
+      return start;
+    }
+
+    StateCodec.Schema schema() {
+      return schema;
+    }
+
+    List<long[]> parts() {
+      return parts;
+    }
+  }
+
+  @Override
+  public void close() {
+    // Nothing held outside the stores.
+  }
+}
