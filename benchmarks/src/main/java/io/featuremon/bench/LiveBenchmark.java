@@ -10,6 +10,7 @@ import io.featuremon.serdes.HttpSchemaRegistryClient;
 import io.featuremon.serdes.SchemaRegistryClient;
 import io.featuremon.serdes.SchemaRegistryConfig;
 import io.featuremon.topology.FeaturemonApp;
+import io.featuremon.topology.FeaturemonTopology;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -100,8 +101,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * runs grew).
  *
  * <p><b>One busy model on more threads.</b> {@code --spread true --partitions 4 --guarantee eos,eos2} sends event i
- * to partition i mod 4 (producers keyed by request, not by model) and runs the application with 1 and with 2
- * stream threads ({@code eos2}: a digit after the guarantee is the thread count); the report adds the ratio of the
+ * to partition i mod 4 (producers keyed by request, not by model) and runs the application with
+ * {@code input.spread.partitions=4} (statistics per partition, partials merged; {@code --set
+ * input.spread.partitions=0} measures the repartition of events instead) with 1 and with 2 stream threads ({@code eos2}: a digit after the guarantee is the thread count); the report adds the ratio of the
  * two and its target.
  *
  * <pre>
@@ -694,6 +696,10 @@ public final class LiveBenchmark {
           guarantee.startsWith("eos") ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
       values.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads(guarantee)));
       values.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+      if (s.spread()) {
+        // A model over every partition: statistics per partition, partials merged (issue 9, item 3).
+        values.put(FeaturemonConfig.INPUT_SPREAD_PARTITIONS, String.valueOf(s.partitions()));
+      }
       values.putAll(s.overrides());
       FeaturemonConfig config = FeaturemonConfig.load(Map.of(), null, values);
       FeaturemonApp.validate(config); // as `featuremon run` does before anything connects
@@ -702,7 +708,14 @@ public final class LiveBenchmark {
       KafkaStreams streams = FeaturemonApp.create(config, FeaturemonApp.registry(config));
       AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
       streams.setStateListener((now, before) -> state.set(now));
+      // Records the stream threads take from topics: each input record, then what crossed the internal topic (every
+      // event again when events are repartitioned; with spread input, the partials the window stages sent, counted
+      // by their producers, so known only once the window stages are done: the run is done at the first sample
+      // where every record sent so far has been processed, and stays so for a second).
+      boolean spreadInput = config.spreadPartitions() > 0;
+      String internalTopic = appId + "-" + FeaturemonTopology.repartitionTopic(config);
       long expected = 2 * n;
+      long doneSince = -1;
       long timeoutNanos = TimeUnit.SECONDS.toNanos(120) + n * TimeUnit.MILLISECONDS.toNanos(20);
       Rss.reset();
       long t0 = System.nanoTime();
@@ -720,7 +733,20 @@ public final class LiveBenchmark {
           if (processed > 0 && first < 0) {
             first = now - t0;
           }
-          if (processed >= expected) {
+          if (spreadInput) {
+            long sent = counter.sent(internalTopic);
+            if (processed >= n + sent && sent > 0) {
+              if (doneSince < 0) {
+                doneSince = now - t0;
+              } else if (now - t0 - doneSince > TimeUnit.SECONDS.toNanos(1)) {
+                done = doneSince;
+                expected = n + sent;
+                break;
+              }
+            } else {
+              doneSince = -1;
+            }
+          } else if (processed >= expected) {
             done = now - t0;
             break;
           }
@@ -861,6 +887,18 @@ public final class LiveBenchmark {
    * (recorded at the default INFO level), looked up again when threads come and go.
    */
   private static final class ProcessCounter {
+    /** Records this client's producers sent to {@code topic} (their record-send-total). */
+    long sent(String topic) {
+      double sum = 0;
+      for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
+        if (e.getKey().group().equals("producer-topic-metrics") && e.getKey().name().equals("record-send-total")
+            && topic.equals(e.getKey().tags().get("topic"))) {
+          sum += ((Number) e.getValue().metricValue()).doubleValue();
+        }
+      }
+      return Math.round(sum);
+    }
+
     private final KafkaStreams streams;
     private List<Metric> metrics = List.of();
     private long lookedUp;

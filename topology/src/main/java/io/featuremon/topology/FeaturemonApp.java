@@ -106,6 +106,7 @@ public final class FeaturemonApp {
         }
       }
       if (missing.isEmpty()) {
+        checkSpreadPartitions(admin, config);
         return;
       }
       if (!create) {
@@ -113,11 +114,32 @@ public final class FeaturemonApp {
             + config.bootstrapServers() + "; create them or pass --create-topics");
       }
       admin.createTopics(missing).all().get();
+      checkSpreadPartitions(admin, config);
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot check topics on " + config.bootstrapServers() + ": " + e.getCause().getMessage(), e);
     } finally {
       // Not the default close, which waits out every pending call: an unreachable cluster would hold us a minute.
       admin.close(java.time.Duration.ofSeconds(1));
+    }
+  }
+
+  /**
+   * With spread input, the merge stage waits for the frontier of each of N partitions: an input topic with fewer
+   * would hold every window back for ever, one with more would have partials nobody merges. So both must have N.
+   */
+  private static void checkSpreadPartitions(Admin admin, FeaturemonConfig config)
+      throws InterruptedException, ExecutionException {
+    int n = config.spreadPartitions();
+    if (n == 0) {
+      return;
+    }
+    var topics = admin.describeTopics(List.of(config.embeddingsTopic(), config.featuresTopic())).allTopicNames().get();
+    for (var topic : topics.values()) {
+      if (topic.partitions().size() != n) {
+        throw new ConfigException(FeaturemonConfig.INPUT_SPREAD_PARTITIONS, n, "input topic " + topic.name() + " has "
+            + topic.partitions().size() + " partitions; with spread input both input topics must have exactly this"
+            + " many (set it to their partition count, or 0 to repartition events by model)");
+      }
     }
   }
 

@@ -58,6 +58,11 @@ class FeaturemonConfigTest {
     assertThatThrownBy(() -> FeaturemonConfig.load(Map.of(), null, Map.of("reference.mode", "previous",
         "reference.from", "0", "reference.to", "10"))).isInstanceOf(ConfigException.class)
         .hasMessageContaining("reference.from").hasMessageContaining("reference.mode=window");
+    assertThatThrownBy(() -> FeaturemonConfig.load(Map.of(), null, Map.of("input.spread.partitions", "4",
+        "reference.from", "0", "reference.to", "10"))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("input.spread.partitions").hasMessageContaining("reference.from/to");
+    assertThatThrownBy(() -> FeaturemonConfig.load(Map.of(), null, Map.of("input.spread.partitions", "-1")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("input.spread.partitions");
     for (ReferenceMode mode : ReferenceMode.values()) {
       assertThat(FeaturemonConfig.DEFINITION.configKeys().get("reference.mode").validator.toString())
           .contains(mode.label());

@@ -17,17 +17,31 @@ import org.junit.jupiter.api.Test;
  */
 class TopologyDescriptionTest {
   static final Path EXPECTED = Path.of("src/test/resources/topology-description.txt");
+  static final Path EXPECTED_SPREAD = Path.of("src/test/resources/topology-description-spread.txt");
 
   @Test
   void topologyShouldKeepItsNames() throws Exception {
-    FeaturemonConfig config = FeaturemonConfig.load(Map.of(), null, Map.of());
-    String actual = FeaturemonTopology.build(config, new InMemorySchemaRegistryClient(), false).describe().toString();
-    if (Boolean.getBoolean("featuremon.updateTopologyDescription")) {
-      Files.writeString(EXPECTED, actual, StandardCharsets.UTF_8);
-    }
-    assertThat(actual).isEqualTo(Files.readString(EXPECTED, StandardCharsets.UTF_8));
+    String actual = describe(EXPECTED, Map.of());
     assertThat(actual).contains("featuremon-events-by-group-repartition", "featuremon-moments-store",
         "featuremon-pending-store", "featuremon-groups-store", "featuremon-alerts-store")
         .doesNotContain("KSTREAM-", "KTABLE-");
+  }
+
+  @Test
+  void theSpreadTopologyShouldKeepItsNames() throws Exception {
+    String actual = describe(EXPECTED_SPREAD, Map.of(FeaturemonConfig.INPUT_SPREAD_PARTITIONS, "4"));
+    assertThat(actual).contains("featuremon-partials-repartition", "featuremon-partials-store", "featuremon-merge-store",
+        "merge-statistics", FeaturemonTopology.PARTIALS_CHILD).doesNotContain("featuremon-events-by-group", "KSTREAM-",
+        "KTABLE-");
+  }
+
+  private static String describe(Path expected, Map<String, String> settings) throws Exception {
+    FeaturemonConfig config = FeaturemonConfig.load(Map.of(), null, settings);
+    String actual = FeaturemonTopology.build(config, new InMemorySchemaRegistryClient(), false).describe().toString();
+    if (Boolean.getBoolean("featuremon.updateTopologyDescription")) {
+      Files.writeString(expected, actual, StandardCharsets.UTF_8);
+    }
+    assertThat(actual).isEqualTo(Files.readString(expected, StandardCharsets.UTF_8));
+    return actual;
   }
 }
