@@ -31,9 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One busy model whose events are spread over every input partition ({@code input.spread.partitions}): statistics
  * are kept per partition and each window's partials merged in partition order. The outputs must be byte-identical
- * whether one stream thread or two run the partitions, and equal the one-partition replay's statistics to 1e-12
- * (the merge order changes only the last bits of the co-moments); and a partition whose events come late holds
- * every window back until they come, then changes none of them.
+ * whether one stream thread, two, or two instances run the partitions, and equal the one-partition replay's
+ * statistics to 1e-12 (the merge order changes only the last bits of the co-moments); and a partition whose events
+ * come late holds every window back until they come, then changes none of them.
  *
  * <p>Run with {@code mvn -B -o -pl integration-tests verify -Dit.test=SpreadInputIT} after
  * {@code mvn -B -o install -DskipTests}.
@@ -64,6 +64,9 @@ class SpreadInputIT {
     settings.put(FeaturemonConfig.INPUT_SPREAD_PARTITIONS, String.valueOf(KafkaStack.PARTITIONS));
     List<List<String>> oneThread = live(stack, "spread-1t", settings, lines, 1, windows);
     List<List<String>> twoThreads = live(stack, "spread-2t", settings, lines, 2, windows);
+    List<List<String>> twoInstances = live(stack, "spread-2i", settings, lines, -2, windows);
+    assertThat(twoInstances.get(0)).as("window stats, 2 instances vs 1").containsExactlyElementsOf(oneThread.get(0));
+    assertThat(twoInstances.get(1)).as("masks, 2 instances vs 1").containsExactlyElementsOf(oneThread.get(1));
     List<List<String>> idleFirst = liveWithAnIdlePartition(stack, "spread-idle", settings, lines, windows);
     assertThat(idleFirst.get(0)).as("window stats after an idle partition caught up").containsExactlyElementsOf(oneThread.get(0));
     assertThat(idleFirst.get(1)).as("masks after an idle partition caught up").containsExactlyElementsOf(oneThread.get(1));
@@ -125,16 +128,27 @@ class SpreadInputIT {
     return records;
   }
 
-  /** Produces the lines round-robin over the partitions, runs featuremon on {@code threads}; its stats and masks. */
+  /**
+   * Produces the lines round-robin over the partitions, runs featuremon on {@code threads} stream threads (a
+   * negative count: that many instances of one thread each); its stats and masks.
+   */
   private List<List<String>> live(KafkaStack stack, String name, Map<String, String> settings, List<String> lines,
       int threads, int windows) throws Exception {
     try (LiveFeaturemon live = LiveFeaturemon.create(stack, name, settings)) {
       live.sendRecords(records(live, lines));
-      live.start(work.resolve(name), Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads)));
-      live.awaitRecords(live.config().windowStatsTopic(), windows, TIMEOUT);
-      live.awaitCaughtUp(TIMEOUT);
-      return List.of(live.readJsonLines(live.config().windowStatsTopic(), WindowStats.class),
-          live.readJsonLines(live.config().masksTopic(), FeatureMask.class));
+      live.start(work.resolve(name), Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(Math.max(1, threads))));
+      List<org.apache.kafka.streams.KafkaStreams> others = new ArrayList<>();
+      try {
+        for (int k = 1; k < -threads; k++) {
+          others.add(live.startAnotherInstance(work.resolve(name + "-instance-" + k)));
+        }
+        live.awaitRecords(live.config().windowStatsTopic(), windows, TIMEOUT);
+        live.awaitCaughtUp(TIMEOUT);
+        return List.of(live.readJsonLines(live.config().windowStatsTopic(), WindowStats.class),
+            live.readJsonLines(live.config().masksTopic(), FeatureMask.class));
+      } finally {
+        others.forEach(o -> o.close(Duration.ofSeconds(30)));
+      }
     }
   }
 }

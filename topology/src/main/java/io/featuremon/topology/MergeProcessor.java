@@ -74,12 +74,17 @@ final class MergeProcessor implements Processor<Bytes, byte[], String, SpecificR
   /** Merges and reports, in window order, every window of the group all partitions have closed. */
   private void mergeDue(byte[] group) {
     long frontier = Long.MAX_VALUE;
+    long ahead = Long.MIN_VALUE;
+    long[] frontiers = new long[partitions];
     for (int p = 0; p < partitions; p++) {
       byte[] bytes = merge.get(StateCodec.frontierKey(group, p));
-      if (bytes == null) {
-        return; // partition p has not closed a window of this group yet
-      }
-      frontier = Math.min(frontier, StateCodec.decodeLong(bytes));
+      frontiers[p] = bytes == null ? Long.MIN_VALUE : StateCodec.decodeLong(bytes); // none yet: before everything
+      frontier = Math.min(frontier, frontiers[p]);
+      ahead = Math.max(ahead, frontiers[p]);
+    }
+    reportWaiting(group, frontiers, ahead);
+    if (frontier == Long.MIN_VALUE) {
+      return;
     }
     Bytes mergedKey = StateCodec.groupKey(group, StateCodec.KIND_MERGED);
     byte[] mergedBytes = merge.get(mergedKey);
@@ -118,6 +123,53 @@ final class MergeProcessor implements Processor<Bytes, byte[], String, SpecificR
           WindowPartial.merge(parts, d.schema(), config.maxCategories()), d.time);
     }
     merge.put(mergedKey, StateCodec.encodeLong(frontier));
+  }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MergeProcessor.class);
+  /** Per group, the partitions holding its windows back, since when (wall time), and whether that was logged. */
+  private final Map<String, Waiting> waiting = new java.util.HashMap<>();
+
+  private record Waiting(java.util.Set<Integer> partitions, long sinceNanos, boolean logged) {}
+
+  /** How long partitions must hold a group back before it is logged: catching up, they do for seconds. */
+  static final long WAITING_LOG_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+
+  /**
+   * Logs which partitions hold a group's windows back, once they have for a minute of wall time (a partition more
+   * than one window behind the most advanced one, or with no events of the group at all, is idle for this group;
+   * the fix is upstream: events of the model on every partition, or input.spread.partitions=0); and when they
+   * catch up. Wall time decides only the log, never an output.
+   */
+  private void reportWaiting(byte[] group, long[] frontiers, long ahead) {
+    if (ahead == Long.MIN_VALUE) {
+      return; // nothing closed anywhere yet: nobody is behind
+    }
+    java.util.Set<Integer> behind = new java.util.TreeSet<>();
+    for (int p = 0; p < frontiers.length; p++) {
+      boolean late = ahead == Long.MAX_VALUE ? frontiers[p] != Long.MAX_VALUE
+          : frontiers[p] == Long.MIN_VALUE || frontiers[p] < ahead - sizeMs;
+      if (late) {
+        behind.add(p);
+      }
+    }
+    String name = GroupKey.fromBytes(java.util.Arrays.copyOfRange(group, 2, group.length)).outputKey();
+    Waiting before = waiting.get(name);
+    long now = System.nanoTime();
+    if (before == null || !before.partitions().equals(behind)) {
+      if (before != null && before.logged()) {
+        LOG.info("{}: input partitions {} caught up", name, before.partitions());
+      }
+      if (behind.isEmpty()) {
+        waiting.remove(name);
+      } else {
+        waiting.put(name, new Waiting(behind, now, false));
+      }
+    } else if (!before.logged() && now - before.sinceNanos() >= WAITING_LOG_NANOS) {
+      waiting.put(name, new Waiting(behind, before.sinceNanos(), true));
+      LOG.warn("{}: windows have been held back for a minute by input partition(s) {}, which have no events of it"
+          + " past the others' (a partition without events of a model holds its windows until it has some: produce"
+          + " its events to every partition, or set input.spread.partitions=0)", name, behind);
+    }
   }
 
   /** One report due: a window's partials of one schema. */

@@ -1,30 +1,9 @@
 package io.featuremon.topology;
 
-import io.featuremon.avro.Alert;
 import io.featuremon.avro.DeadLetter;
-import io.featuremon.avro.FeatureMask;
-import io.featuremon.avro.WindowStats;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.featuremon.alerts.AlertEngine;
-import io.featuremon.alerts.AlertState;
-import io.featuremon.alerts.AlertTransition;
 import io.featuremon.alerts.RuleSet;
-import io.featuremon.alerts.WindowContext;
 import io.featuremon.config.FeaturemonConfig;
 import io.featuremon.config.ReferenceRange;
-import io.featuremon.serdes.AvroJson;
-import io.featuremon.stats.BatchFold;
-import io.featuremon.stats.CoMoments;
-import io.featuremon.stats.Mask;
-import io.featuremon.stats.MaskInput;
-import io.featuremon.stats.MaskOptions;
-import io.featuremon.stats.MaskRule;
-import io.featuremon.stats.MaskStability;
-import io.featuremon.stats.MixedAssociations;
-import io.featuremon.stats.MomentsHeader;
-import io.featuremon.stats.Redundancy;
-import io.featuremon.stats.RedundancyReport;
-import io.featuremon.stats.Tiling;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +20,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The window stage: per (model, segment, type) group, event-time windows of exact co-moments kept in tiles in
  * RocksDB, closed on the group's own stream time.
  *
- * <p>Per event: append the row to {@code pending}; every {@code stats.fold.batch.size} rows of a pane, fold them
- * into the pane's tiles with one batched update. When the group's stream time reaches a window's end + grace:
- * fold what is pending, merge the window's panes, compute statistics, emit WindowStats, FeatureMask and alert
- * changes, delete the panes no later window needs.
+ * <p>Per event: decide its fate (its group's schema, a candidate shape, late, over a limit: {@link Panes} keeps
+ * what is accepted, {@link DeadLetters} the rest). When the group's stream time reaches a window's end + grace:
+ * collect the window's panes into a {@link WindowPartial} and hand it to {@link Closed} (the {@link
+ * WindowReporter} here, or the merge stage with spread input), delete the panes no later window needs.
  *
  * <p>Why it is deterministic: fold points, stream time and window closing depend only on the sequence of events of
  * the group (the order of their input partition), never on commit timing, caching or wall-clock time; and every

@@ -375,6 +375,19 @@ public final class LiveFeaturemon implements AutoCloseable {
     }
 
     /**
+     * Starts another instance of the same application (same id and settings, its own state directory), for tests
+     * of several instances; the caller closes it.
+     */
+    public KafkaStreams startAnotherInstance(Path stateDir) {
+        Map<String, String> withState = new HashMap<>(settings);
+        withState.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        FeaturemonConfig other = FeaturemonConfig.load(withState, null, Map.of());
+        KafkaStreams instance = FeaturemonApp.create(other, FeaturemonApp.registry(other));
+        instance.start();
+        return instance;
+    }
+
+    /**
      * Sends raw records as they are (each to its own partition, with its own timestamp, key and value), with a
      * producer that takes records up to 16 MiB (the broker's limit here is 8 MiB), and returns where each landed, in
      * order, once all are acknowledged.
