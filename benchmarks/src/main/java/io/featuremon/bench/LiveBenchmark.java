@@ -145,13 +145,23 @@ public final class LiveBenchmark {
   /** One live run. Times in nanoseconds from {@code KafkaStreams.start()}; bytes as written to the broker. */
   record LiveRun(String guarantee, long events, long firstNanos, long doneNanos, long closeNanos, long processed,
       long committed, long windows, long deadLetters, long inputBytes, long changelogBytes, long repartitionBytes,
-      long rocksDbBytes, long peakRssKb) {
+      long rocksDbBytes, long peakRssKb, long jvmCpuNanos, long streamCpuNanos) {
     double allInRate() {
       return events / (doneNanos / 1e9);
     }
 
     double steadyRate() {
       return events / (Math.max(1, doneNanos - firstNanos) / 1e9);
+    }
+
+    /** Cores this whole JVM kept busy from start to done: the app, the broker, the clients, GC, the harness. */
+    double jvmCores() {
+      return jvmCpuNanos / (double) doneNanos;
+    }
+
+    /** Cores the app's stream threads kept busy from start to done. */
+    double streamCores() {
+      return streamCpuNanos / (double) doneNanos;
     }
 
     double bytesRatio() {
@@ -393,6 +403,10 @@ public final class LiveBenchmark {
           Spread.of(runs.stream().mapToDouble(x -> x.rocksDbBytes() / 1e6).toArray(), "%.1f"));
       out.printf("  %-44s %s%n", "  peak RSS of the JVM (MB)",
           Spread.of(runs.stream().mapToDouble(x -> x.peakRssKb() / 1024.0).toArray(), "%.0f"));
+      out.printf("  %-44s %s%n", "  cores busy, whole JVM (of " + Runtime.getRuntime().availableProcessors() + ")",
+          Spread.of(runs.stream().mapToDouble(LiveRun::jvmCores).toArray(), "%.2f"));
+      out.printf("  %-44s %s%n", "  cores busy, the app's stream threads",
+          Spread.of(runs.stream().mapToDouble(LiveRun::streamCores).toArray(), "%.2f"));
       out.printf("  %-44s %s%n", "  close (commit, RocksDB) (s)",
           Spread.of(runs.stream().mapToDouble(x -> x.closeNanos() / 1e9).toArray(), "%.2f"));
       out.printf("  %-44s %d%n", "  windows emitted per run", runs.get(0).windows());
@@ -718,10 +732,13 @@ public final class LiveBenchmark {
       long doneSince = -1;
       long timeoutNanos = TimeUnit.SECONDS.toNanos(120) + n * TimeUnit.MILLISECONDS.toNanos(20);
       Rss.reset();
+      long cpu0 = Cpu.jvm();
       long t0 = System.nanoTime();
       long first = -1;
       long processed = 0;
       long done;
+      long jvmCpu;
+      long streamCpu;
       long peak;
       long closeNanos;
       try {
@@ -764,6 +781,8 @@ public final class LiveBenchmark {
           Thread.sleep(WATCH_MILLIS);
         }
         peak = Rss.peakKb();
+        jvmCpu = Cpu.jvm() - cpu0;
+        streamCpu = Cpu.streamThreads(appId);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
@@ -796,7 +815,7 @@ public final class LiveBenchmark {
       deleteTopics(topics);
       deleteRecursively(stateDir);
       return new LiveRun(guarantee, n, first, done, closeNanos, processed, committed, windows, deadLetters,
-          inputBytes, changelog, repartition, rocksDb, peak);
+          inputBytes, changelog, repartition, rocksDb, peak, jvmCpu, streamCpu);
     }
 
     /**
@@ -887,14 +906,29 @@ public final class LiveBenchmark {
    * (recorded at the default INFO level), looked up again when threads come and go.
    */
   private static final class ProcessCounter {
-    /** Records this client's producers sent to {@code topic} (their record-send-total). */
+    private List<Metric> sentMetrics = List.of();
+    private long sentLookedUp;
+
+    /**
+     * Records this client's producers sent to {@code topic} (their record-send-total). The metrics are looked up
+     * once a second, as in {@link #total}: listing them all every few milliseconds took a core's tenth from the app.
+     */
     long sent(String topic) {
-      double sum = 0;
-      for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
-        if (e.getKey().group().equals("producer-topic-metrics") && e.getKey().name().equals("record-send-total")
-            && topic.equals(e.getKey().tags().get("topic"))) {
-          sum += ((Number) e.getValue().metricValue()).doubleValue();
+      long now = System.nanoTime();
+      if (sentMetrics.isEmpty() || now - sentLookedUp > TimeUnit.SECONDS.toNanos(1)) {
+        List<Metric> found = new ArrayList<>();
+        for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
+          if (e.getKey().group().equals("producer-topic-metrics") && e.getKey().name().equals("record-send-total")
+              && topic.equals(e.getKey().tags().get("topic"))) {
+            found.add(e.getValue());
+          }
         }
+        sentMetrics = found;
+        sentLookedUp = now;
+      }
+      double sum = 0;
+      for (Metric m : sentMetrics) {
+        sum += ((Number) m.metricValue()).doubleValue();
       }
       return Math.round(sum);
     }
@@ -924,6 +958,27 @@ public final class LiveBenchmark {
         sum += ((Number) m.metricValue()).doubleValue();
       }
       return Math.round(sum);
+    }
+  }
+
+  /** CPU time of this JVM and of some of its threads (HotSpot's own accounting). */
+  static final class Cpu {
+    static long jvm() {
+      return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+          .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** CPU time of an application's stream threads ({@code <app id>-<uuid>-StreamThread-<n>}), all of their life. */
+    static long streamThreads(String appId) {
+      java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+      long sum = 0;
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        if (t.getName().startsWith(appId + "-") && t.getName().matches(".*-StreamThread-\\d+")) {
+          long cpu = bean.getThreadCpuTime(t.getId());
+          sum += Math.max(0, cpu);
+        }
+      }
+      return sum;
     }
   }
 
