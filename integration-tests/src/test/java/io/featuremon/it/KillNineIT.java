@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.featuremon.config.FeaturemonConfig;
 import io.featuremon.it.support.FeaturemonProcess;
 import io.featuremon.it.support.KafkaStack;
 import io.featuremon.it.support.OutputComparison;
@@ -56,6 +57,20 @@ class KillNineIT {
     @Test
     void shouldCommitExactlyTheOutputsOfACleanRunWhileInstancesAreKilledNineAndRestarted(KafkaStack stack)
             throws Exception {
+        killNine(stack, "kill9", false);
+    }
+
+    /**
+     * The same with spread input: every model's events round-robin over the partitions, statistics per partition
+     * and partials merged, so a kill can fall between a partial and its frontier, or in the merge stage.
+     */
+    @Test
+    void shouldCommitExactlyTheOutputsOfACleanRunWithSpreadInputWhileInstancesAreKilledNine(KafkaStack stack)
+            throws Exception {
+        killNine(stack, "kill9-spread", true);
+    }
+
+    private void killNine(KafkaStack stack, String name, boolean spread) throws Exception {
         long startNanos = System.nanoTime();
         SuiteSize size = SuiteSize.current();
         long seed = SuiteSize.seed();
@@ -72,7 +87,9 @@ class KillNineIT {
         int restarts = 0;
         int wipes = 0;
         List<String> schedule = new ArrayList<>();
-        try (TwinRuns runs = TwinRuns.create(stack.bootstrapServers(), stack.registryUrl(), "kill9", input, work, Map.of(),
+        Map<String, String> settings = spread
+                ? Map.of(FeaturemonConfig.INPUT_SPREAD_PARTITIONS, String.valueOf(TwinRuns.PARTITIONS)) : Map.of();
+        try (TwinRuns runs = TwinRuns.create(stack.bootstrapServers(), stack.registryUrl(), name, input, work, settings,
                 SuiteSize.faultySettings());
                 FeaturemonProcess a = runs.process(runs.faulty(), "a", logs);
                 FeaturemonProcess b = runs.process(runs.faulty(), "b", logs);
@@ -80,6 +97,9 @@ class KillNineIT {
             List<FeaturemonProcess> instances = List.of(a, b);
             Runnable bothAlive = TwinRuns.startAll(START_TIMEOUT, a, b);
 
+            if (spread) {
+                runs.spreadOverPartitions();
+            }
             CompletableFuture<Integer> producing = runs.produceOver(size.produceFor());
             // At least one restart from an empty state directory, at a kill chosen up front.
             int wipeAt = 1 + random.nextInt(size.minKills());
@@ -109,13 +129,14 @@ class KillNineIT {
             List<OutputComparison> comparisons = runs.finishAndCompare(DONE_TIMEOUT, bothAlive, clean, a, b);
             OutputComparison.Total total = OutputComparison.Total.of(comparisons);
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
-            String summary = String.format("KillNineIT summary: seed=%d size=%s kills=%d restarts=%d wiped=%d"
+            String summary = String.format("KillNineIT summary (" + name + "): seed=%d size=%s kills=%d restarts=%d wiped=%d"
                     + " compared=%d lost=%d duplicated=%d differing=%d reordered=%d (%s) in %d s", seed, size.name(),
                     kills, restarts, wipes, total.clean(), total.lost(), total.duplicated(), total.differing(),
                     total.reordered(), total.perTopic(), seconds);
             LOG.info(summary);
             System.out.println(summary);
 
+            assertThat(total.clean()).as("outputs of the clean run to compare").isPositive();
             runs.assertSameOutputs(comparisons);
             assertThat(kills).isGreaterThanOrEqualTo(size.minKills());
             assertThat(restarts).isEqualTo(kills);

@@ -91,7 +91,7 @@ public final class TwinRuns implements AutoCloseable {
     public record App(String name, FeaturemonConfig config, Path configFile) {
 
         public String repartitionTopic() {
-            return config.applicationId() + "-" + FeaturemonTopology.REPARTITION + "-repartition";
+            return config.applicationId() + "-" + FeaturemonTopology.repartitionTopic(config);
         }
 
         /** The four outputs, in the order of {@link #OUTPUTS}. */
@@ -293,7 +293,17 @@ public final class TwinRuns implements AutoCloseable {
         return done;
     }
 
+    /** Whether each model's events go round-robin over every partition (spread input), not by the model's key. */
+    private boolean spread;
+
+    /** Produces each model's events round-robin over every partition, as producers keyed by request do. */
+    public TwinRuns spreadOverPartitions() {
+        spread = true;
+        return this;
+    }
+
     private List<ProducerRecord<byte[], byte[]>> encode(List<String> lines) {
+        Map<String, Integer> perModel = new HashMap<>();
         Map<EventType, Serializer<SpecificRecord>> serializers = Map.of(
                 EventType.EMBEDDING, serializer(new AvroSerde<>(EmbeddingEvent.class, registry)),
                 EventType.FEATURES, serializer(new AvroSerde<>(FeatureEvent.class, registry)));
@@ -306,7 +316,8 @@ public final class TwinRuns implements AutoCloseable {
                 throw new IllegalArgumentException("not an event: " + line, e);
             }
             String topic = event.type() == EventType.EMBEDDING ? embeddingsTopic : featuresTopic;
-            records.add(new ProducerRecord<>(topic, null, event.recordTimestamp(),
+            Integer partition = spread ? perModel.merge(event.model(), 1, Integer::sum) % PARTITIONS : null;
+            records.add(new ProducerRecord<>(topic, partition, event.recordTimestamp(),
                     event.model().getBytes(StandardCharsets.UTF_8), serializers.get(event.type()).serialize(topic, event.avro())));
         }
         return records;
