@@ -5,7 +5,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The window stage's side of spread input ({@code input.spread.partitions}): each window it closes goes to the merge
@@ -16,7 +15,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class PartialSender implements WindowProcessor.Closed {
   private final ProcessorContext<String, SpecificRecord> context;
-  private final KeyValueStore<Bytes, byte[]> groups;
+  private final GroupState state;
   private final int partition;
   private final long sizeMs;
   private final long advanceMs;
@@ -24,7 +23,8 @@ final class PartialSender implements WindowProcessor.Closed {
 
   PartialSender(FeaturemonConfig config, ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
-    this.groups = context.getStateStore(FeaturemonTopology.GROUPS_STORE);
+    this.state = new GroupState(context.getStateStore(FeaturemonTopology.GROUPS_STORE),
+        context.getStateStore(FeaturemonTopology.PENDING_STORE));
     this.partition = context.taskId().partition();
     this.sizeMs = config.windowSize().toMillis();
     this.advanceMs = config.windowAdvance().toMillis();
@@ -40,10 +40,7 @@ final class PartialSender implements WindowProcessor.Closed {
   @Override
   public void accept(GroupKey key, byte[] group, StateCodec.Schema schema, long start, WindowPartial partial,
       long time) {
-    Bytes seqKey = StateCodec.groupKey(group, StateCodec.KIND_PARTIAL_SEQ);
-    byte[] seqBytes = groups.get(seqKey);
-    int seq = seqBytes == null ? 0 : (int) StateCodec.decodeLong(seqBytes);
-    groups.put(seqKey, StateCodec.encodeLong(seq + 1));
+    int seq = state.nextPartialSeq(group);
     Panes.write((k, v) -> send(k, v, time), StateCodec.partialPrefix(group, start, partition, seq), 0, schema, partial);
     send(StateCodec.partialIndexKey(group, start, partition, seq),
         StateCodec.encodePartialInfo(new StateCodec.PartialInfo(time, schema)), time);

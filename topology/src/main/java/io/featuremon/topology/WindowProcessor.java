@@ -58,8 +58,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   private StateCodec.Clock clock;
   /** Timestamp of the record being processed (the input record's, carried through the repartition topic). */
   private long recordTime;
-  private KeyValueStore<Bytes, byte[]> groups;
-  private KeyValueStore<Bytes, byte[]> pending;
+  private GroupState state;
   private Panes panes;
 
   /** The window stage that reports its own windows: every event of a group comes to its task. */
@@ -105,8 +104,9 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
-    this.groups = context.getStateStore(FeaturemonTopology.GROUPS_STORE);
-    this.pending = context.getStateStore(FeaturemonTopology.PENDING_STORE);
+    KeyValueStore<Bytes, byte[]> groups = context.getStateStore(FeaturemonTopology.GROUPS_STORE);
+    KeyValueStore<Bytes, byte[]> pending = context.getStateStore(FeaturemonTopology.PENDING_STORE);
+    this.state = new GroupState(groups, pending);
     this.panes = new Panes(config, referencePolicy.drift(), context.getStateStore(FeaturemonTopology.MOMENTS_STORE),
         pending);
     if (reporter != null) {
@@ -124,9 +124,8 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     GroupKey key = record.key();
     MonitoredEvent event = record.value();
     byte[] group = StateCodec.groupPrefix(key);
-    Bytes clockKey = StateCodec.groupKey(group, StateCodec.KIND_CLOCK);
-    byte[] clockBytes = groups.get(clockKey);
-    if (clockBytes == null) {
+    StateCodec.Clock saved = state.clock(group);
+    if (saved == null) {
       if (event.endOfInput() || event.rejection() != null) {
         return; // a group with no accepted event has nothing to close, and no window to count a refusal in
       }
@@ -136,7 +135,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         return;
       }
     }
-    clock = clockBytes == null ? StateCodec.Clock.initial() : StateCodec.decodeClock(clockBytes);
+    clock = saved == null ? StateCodec.Clock.initial() : saved;
     long before = clock.streamTime();
 
     if (event.endOfInput()) {
@@ -145,13 +144,13 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     } else if (event.rejection() != null) {
       // Already a dead letter; counted for its window's quality, but it moves no statistic and no stream time, so
       // valid events give the same results with or without bad ones around them.
-      countRejection(group, paneOf(event), event.rejection());
+      state.countRejection(group, paneOf(event), event.rejection());
     } else if (route(key, group, event)) {
       clock = clock.observe(clockTime(event), closeQuorum);
       settleCandidates(key, group, clock.streamTime());
       clock = closeDue(key, group, clock, clock.streamTime());
     }
-    groups.put(clockKey, StateCodec.encodeClock(clock));
+    state.saveClock(group, clock);
     if (clock.streamTime() != before) {
       closed.streamTimeMoved(group, before, clock.streamTime(), recordTime);
     }
@@ -163,13 +162,13 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
    * accepted or is awaiting confirmation).
    */
   private boolean route(GroupKey key, byte[] group, MonitoredEvent event) {
-    StateCodec.Schema schema = schema(group);
+    StateCodec.Schema schema = state.schema(group);
     if (schema == null && hasNulls(event)) {
       if (clock.shapesWaiting()) {
         // A shape is about to be confirmed: the row waits with it and is counted under that shape, in arrival order,
         // so its missing values count the same whenever the confirmation comes.
-        StateCodec.Candidates candidates = candidates(group);
-        pending.put(StateCodec.bufferedKey(group, StateCodec.FOLLOWERS, candidates.nextSeq()), event.toBytes());
+        StateCodec.Candidates candidates = state.candidates(group);
+        state.buffer(group, StateCodec.FOLLOWERS, candidates.nextSeq(), event);
         saveCandidates(group, new StateCodec.Candidates(candidates.nextId(), candidates.nextSeq() + 1,
             candidates.pending()));
         return true;
@@ -190,7 +189,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       }
       if (hasNulls(event)) {
         // With nulls its shape cannot be told, so it cannot start a candidate: it does not fit, and that is all.
-        countRejection(group, paneOf(event), event.type() == EventType.EMBEDDING ? "wrong-dimension" : "schema");
+        state.countRejection(group, paneOf(event), event.type() == EventType.EMBEDDING ? "wrong-dimension" : "schema");
         dead(key, event, reason[0]);
         return false;
       }
@@ -250,26 +249,20 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     return Math.floorDiv(event.timestamp(), paneMs) * paneMs;
   }
 
-  private StateCodec.Schema schema(byte[] group) {
-    byte[] bytes = groups.get(StateCodec.groupKey(group, StateCodec.KIND_SCHEMA));
-    return bytes == null ? null : StateCodec.decodeSchema(bytes);
-  }
-
   /**
    * Counts a new group against {@code limits.groups.per.partition}; returns why it is refused, or null. The count is
    * per task (one partition of the repartition topic), not per instance: which groups a partition holds is fixed by
    * their keys, while an instance's share depends on how many instances run, and the outputs must not.
    */
   private String admitGroup(GroupKey key) {
-    byte[] bytes = groups.get(StateCodec.GROUP_COUNT_KEY);
-    long count = bytes == null ? 0 : StateCodec.decodeLong(bytes);
+    long count = state.groupCount();
     if (count >= maxGroups) {
       return "limit: model '" + key.model() + "'" + (key.segment() == null ? "" : " segment '" + key.segment() + "'")
           + " would be group " + (count + 1) + " of partition " + context.taskId().partition()
           + ", more than limits.groups.per.partition=" + maxGroups
           + " (raise it, or spread the groups over more partitions)";
     }
-    groups.put(StateCodec.GROUP_COUNT_KEY, StateCodec.encodeLong(count + 1));
+    state.saveGroupCount(count + 1);
     return null;
   }
 
@@ -286,11 +279,11 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     StateCodec.Schema shape = schemaOf(event);
     String tooBig = budget.refusal(key, shape);
     if (tooBig != null) {
-      countRejection(group, paneOf(event), "limit");
+      state.countRejection(group, paneOf(event), "limit");
       dead(key, event, tooBig);
       return false;
     }
-    StateCodec.Candidates candidates = candidates(group);
+    StateCodec.Candidates candidates = state.candidates(group);
     StateCodec.Candidate mine = null;
     for (StateCodec.Candidate c : candidates.pending()) {
       if (c.shape().equals(shape)) {
@@ -309,7 +302,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       removeCandidate(group, weakest);
       refuse(key, group, weakest, schema, "it had the least support of the " + MAX_CANDIDATES
           + " shapes waiting when another new shape came");
-      candidates = candidates(group);
+      candidates = state.candidates(group);
     }
     List<StateCodec.Candidate> pending = new ArrayList<>(candidates.pending());
     int nextId = candidates.nextId();
@@ -319,12 +312,12 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     }
     pending.set(pending.indexOf(mine), mine = new StateCodec.Candidate(mine.id(), shape, mine.count() + 1,
         mine.rivals(), mine.firstTime()));
-    this.pending.put(StateCodec.bufferedKey(group, mine.id(), candidates.nextSeq()), event.toBytes());
+    state.buffer(group, mine.id(), candidates.nextSeq(), event);
     saveCandidates(group, new StateCodec.Candidates(nextId, candidates.nextSeq() + 1, pending));
     if (mine.count() >= shapeConfirmEvents && mine.count() > mine.rivals()) {
       adopt(key, group, schema, mine);
     }
-    candidatesSawAnotherShape(key, group, schema(group), shape);
+    candidatesSawAnotherShape(key, group, state.schema(group), shape);
     return true;
   }
 
@@ -337,12 +330,11 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     if (!clock.shapesWaiting()) {
       return;
     }
-    byte[] bytes = groups.get(StateCodec.groupKey(group, StateCodec.KIND_CANDIDATES));
-    if (bytes == null) {
+    StateCodec.Candidates candidates = state.candidates(group);
+    if (candidates.pending().isEmpty()) {
       clock = clock.withShapesWaiting(false);
       return;
     }
-    StateCodec.Candidates candidates = StateCodec.decodeCandidates(bytes);
     List<StateCodec.Candidate> kept = new ArrayList<>();
     for (StateCodec.Candidate c : candidates.pending()) {
       if (c.shape().equals(shape)) {
@@ -369,12 +361,11 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
    */
   private void settleCandidates(GroupKey key, byte[] group, long streamTime) {
     while (clock.shapesWaiting()) {
-      byte[] bytes = groups.get(StateCodec.groupKey(group, StateCodec.KIND_CANDIDATES));
-      if (bytes == null) {
+      StateCodec.Candidates candidates = state.candidates(group);
+      if (candidates.pending().isEmpty()) {
         clock = clock.withShapesWaiting(false);
         return;
       }
-      StateCodec.Candidates candidates = StateCodec.decodeCandidates(bytes);
       StateCodec.Candidate due = null;
       for (StateCodec.Candidate c : candidates.pending()) {
         long pane = Math.floorDiv(c.firstTime(), paneMs) * paneMs;
@@ -387,7 +378,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
       if (due == null) {
         return;
       }
-      StateCodec.Schema schema = schema(group);
+      StateCodec.Schema schema = state.schema(group);
       if (schema == null) {
         StateCodec.Candidate best = due;
         for (StateCodec.Candidate c : candidates.pending()) {
@@ -414,22 +405,21 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     if (old != null) {
       flushShape(key, group, old);
     }
-    groups.put(StateCodec.groupKey(group, StateCodec.KIND_SCHEMA), StateCodec.encodeSchema(candidate.shape()));
+    state.saveSchema(group, candidate.shape());
     adopting = true;
     try {
       // The shape's own events and the rows with nulls that came meanwhile, in arrival order.
-      List<KeyValue<Bytes, byte[]>> own = takeBuffered(group, candidate.id());
-      List<KeyValue<Bytes, byte[]>> followers = takeBuffered(group, StateCodec.FOLLOWERS);
+      List<KeyValue<Integer, MonitoredEvent>> own = state.takeBuffered(group, candidate.id());
+      List<KeyValue<Integer, MonitoredEvent>> followers = state.takeBuffered(group, StateCodec.FOLLOWERS);
       int i = 0;
       int j = 0;
       while (i < own.size() || j < followers.size()) {
-        boolean takeOwn = j >= followers.size()
-            || (i < own.size() && sequenceOf(own.get(i).key) < sequenceOf(followers.get(j).key));
-        MonitoredEvent event = MonitoredEvent.fromBytes((takeOwn ? own.get(i++) : followers.get(j++)).value);
+        boolean takeOwn = j >= followers.size() || (i < own.size() && own.get(i).key < followers.get(j).key);
+        MonitoredEvent event = (takeOwn ? own.get(i++) : followers.get(j++)).value;
         String[] reason = new String[1];
         byte[] row = toRow(event, candidate.shape(), key, reason);
         if (row == null) {
-          countRejection(group, paneOf(event), "schema");
+          state.countRejection(group, paneOf(event), "schema");
           dead(key, event, reason[0]);
         } else {
           accept(key, group, candidate.shape(), event, row);
@@ -440,25 +430,10 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     }
   }
 
-  /** Removes and returns, in arrival order, the events buffered under a candidate id (or the followers). */
-  private List<KeyValue<Bytes, byte[]>> takeBuffered(byte[] group, int id) {
-    List<KeyValue<Bytes, byte[]>> entries = new ArrayList<>();
-    try (var it = pending.range(StateCodec.bufferedKey(group, id, 0), StateCodec.bufferedKey(group, id, Integer.MAX_VALUE))) {
-      it.forEachRemaining(entries::add);
-    }
-    entries.forEach(kv -> pending.delete(kv.key));
-    return entries;
-  }
-
-  private static int sequenceOf(Bytes bufferedKey) {
-    byte[] k = bufferedKey.get();
-    return java.nio.ByteBuffer.wrap(k, k.length - 4, 4).getInt();
-  }
-
   /** Rows with nulls whose waiting shapes were all refused: counted as before any shape, in arrival order. */
   private void releaseFollowers(GroupKey key, byte[] group) {
-    for (KeyValue<Bytes, byte[]> kv : takeBuffered(group, StateCodec.FOLLOWERS)) {
-      accept(key, group, null, MonitoredEvent.fromBytes(kv.value), null);
+    for (KeyValue<Integer, MonitoredEvent> kv : state.takeBuffered(group, StateCodec.FOLLOWERS)) {
+      accept(key, group, null, kv.value, null);
     }
   }
 
@@ -469,12 +444,12 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   private void refuse(GroupKey key, byte[] group, StateCodec.Candidate candidate, StateCodec.Schema schema, String why) {
     String seen = "; its shape was seen in " + candidate.count() + (candidate.count() == 1 ? " event" : " events")
         + " and not confirmed: " + why;
-    for (KeyValue<Bytes, byte[]> kv : takeBuffered(group, candidate.id())) {
-      MonitoredEvent event = MonitoredEvent.fromBytes(kv.value);
+    for (KeyValue<Integer, MonitoredEvent> kv : state.takeBuffered(group, candidate.id())) {
+      MonitoredEvent event = kv.value;
       String reason = mismatch(key, group, event, schema) + seen;
       long pane = paneOf(event);
       if (!isClosed(Math.floorDiv(pane, advanceMs) * advanceMs, clock.streamTime())) {
-        countRejection(group, pane, event.type() == EventType.EMBEDDING ? "wrong-dimension" : "schema");
+        state.countRejection(group, pane, event.type() == EventType.EMBEDDING ? "wrong-dimension" : "schema");
       }
       dead(key, event, reason);
     }
@@ -489,7 +464,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     if (reference == null) {
       StateCodec.Schema shape = schemaOf(event);
       int most = 0;
-      for (StateCodec.Candidate c : candidates(group).pending()) {
+      for (StateCodec.Candidate c : state.candidates(group).pending()) {
         if (!c.shape().equals(shape) && c.count() > most) {
           most = c.count();
           reference = c.shape();
@@ -513,25 +488,14 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     return text.length() <= 300 ? text : text.substring(0, 300) + "...)";
   }
 
-  private StateCodec.Candidates candidates(byte[] group) {
-    byte[] bytes = groups.get(StateCodec.groupKey(group, StateCodec.KIND_CANDIDATES));
-    return bytes == null ? StateCodec.Candidates.none() : StateCodec.decodeCandidates(bytes);
-  }
-
+  /** Saves the candidates, and whether any wait in the clock (which spares most events a lookup). */
   private void saveCandidates(byte[] group, StateCodec.Candidates candidates) {
-    Bytes k = StateCodec.groupKey(group, StateCodec.KIND_CANDIDATES);
     clock = clock.withShapesWaiting(!candidates.pending().isEmpty());
-    if (candidates.pending().isEmpty()) {
-      if (groups.get(k) != null) {
-        groups.delete(k);
-      }
-    } else {
-      groups.put(k, StateCodec.encodeCandidates(candidates));
-    }
+    state.saveCandidates(group, candidates);
   }
 
   private void removeCandidate(byte[] group, StateCodec.Candidate candidate) {
-    StateCodec.Candidates candidates = candidates(group);
+    StateCodec.Candidates candidates = state.candidates(group);
     List<StateCodec.Candidate> kept = new ArrayList<>();
     for (StateCodec.Candidate c : candidates.pending()) {
       if (c.id() != candidate.id()) {
@@ -655,9 +619,9 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   private StateCodec.Clock closeDue(GroupKey key, byte[] group, StateCodec.Clock clock, long streamTime) {
     if (referenceRange != null && (streamTime == Long.MAX_VALUE || streamTime - graceMs >= referenceRange.to())
         && panes.exists(group, REFERENCE_PANE)) {
-      byte[] schemaBytes = groups.get(StateCodec.groupKey(group, StateCodec.KIND_SCHEMA));
-      if (schemaBytes != null) {
-        buildRangeReference(key, group, StateCodec.decodeSchema(schemaBytes));
+      StateCodec.Schema schema = state.schema(group);
+      if (schema != null) {
+        buildRangeReference(key, group, schema);
       }
     }
     TreeSet<Long> due = new TreeSet<>();
@@ -672,14 +636,14 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     if (due.isEmpty()) {
       return clock;
     }
-    byte[] schemaBytes = groups.get(StateCodec.groupKey(group, StateCodec.KIND_SCHEMA));
     // No schema yet means every row so far had a null: the windows hold counts only.
-    StateCodec.Schema schema = schemaBytes == null ? new StateCodec.Schema(0, List.of(), List.of()) : StateCodec.decodeSchema(schemaBytes);
+    StateCodec.Schema confirmed = state.schema(group);
+    StateCodec.Schema schema = confirmed == null ? new StateCodec.Schema(0, List.of(), List.of()) : confirmed;
     List<Long> open = new ArrayList<>(clock.openPanes());
     for (long start : due) {
       closeWindow(key, group, schema, open, start);
       long keepFrom = start + advanceMs;
-      rejections(group, 0, keepFrom, true);
+      state.rejections(group, 0, keepFrom, true);
       for (var it = open.iterator(); it.hasNext(); ) {
         long pane = it.next();
         if (pane < keepFrom) {
@@ -709,37 +673,9 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         windowPanes.add(pane);
       }
     }
-    WindowPartial partial = panes.collect(group, schema, windowPanes, rejections(group, Math.max(0, start), end, false));
+    WindowPartial partial = panes.collect(group, schema, windowPanes, state.rejections(group, Math.max(0, start), end, false));
     closed.accept(key, group, schema, start, partial, outputTime(end));
   }
-
-  private void countRejection(byte[] group, long pane, String code) {
-    Bytes key = StateCodec.rejectionKey(group, pane);
-    byte[] bytes = groups.get(key);
-    java.util.SortedMap<String, Long> counts = bytes == null ? new java.util.TreeMap<>() : StateCodec.decodeCounts(bytes);
-    counts.merge(code, 1L, Long::sum);
-    groups.put(key, StateCodec.encodeCounts(counts));
-  }
-
-  /** Refused events of the panes in [from, to), summed; with {@code delete}, their entries are removed. */
-  private java.util.SortedMap<String, Long> rejections(byte[] group, long from, long to, boolean delete) {
-    java.util.SortedMap<String, Long> total = new java.util.TreeMap<>();
-    if (from >= to) {
-      return total;
-    }
-    List<Bytes> seen = new ArrayList<>();
-    try (var it = groups.range(StateCodec.rejectionKey(group, from), StateCodec.rejectionKey(group, to - 1))) {
-      it.forEachRemaining(kv -> {
-        StateCodec.decodeCounts(kv.value).forEach((k, v) -> total.merge(k, v, Long::sum));
-        seen.add(kv.key);
-      });
-    }
-    if (delete) {
-      seen.forEach(groups::delete);
-    }
-    return total;
-  }
-
 
   private void dead(GroupKey key, MonitoredEvent event, String reason) {
     emit(DeadLetters.ofEvent(event, key, reason), Math.max(0, event.recordTimestamp()));
