@@ -21,6 +21,31 @@ record Reference(long start, long end, long count, double meanAbsCorr, double ef
     return StateCodec.groupKey(group, KIND_HEADER);
   }
 
+  /** The key of the reference window's WindowStats (as JSON), for the relative alert rules. */
+  static Bytes statsKey(byte[] group) {
+    return itemKey(group, (byte) 'J', 0);
+  }
+
+  /** The reference window's WindowStats JSON as stored: a format byte, then the UTF-8 JSON. */
+  static byte[] encodeStats(String json) {
+    byte[] text = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] bytes = new byte[text.length + 1];
+    bytes[0] = FORMAT;
+    System.arraycopy(text, 0, bytes, 1, text.length);
+    return bytes;
+  }
+
+  /** The JSON {@link #encodeStats} stored; state written before the format byte is the bare JSON object. */
+  static String decodeStats(byte[] bytes) {
+    if (bytes.length > 0 && bytes[0] == '{') {
+      return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+    if (bytes.length < 2 || bytes[0] != FORMAT) {
+      throw new IllegalStateException("unknown reference statistics format " + (bytes.length == 0 ? "(empty)" : bytes[0]));
+    }
+    return new String(bytes, 1, bytes.length - 1, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   static Bytes itemKey(byte[] group, byte kind, int index) {
     return Bytes.wrap(new BinaryWriter(group.length + 6).writeBytes(group).writeByte(kind).writeInt(index).toByteArray());
   }

@@ -87,7 +87,7 @@ final class WindowReporter {
       List<String> names = schema.allNames();
       WindowStats stats = WindowOutputs.stats(key, schema, names, range.from(), range.to(),
           c.events(), c.incomplete(), report, report, Mask.of(names.size(), List.of()), config.maskThreshold(), topPairs);
-      references.put(referenceStatsKey(group), AvroJson.toJsonLine(stats).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      references.put(Reference.statsKey(group), Reference.encodeStats(AvroJson.toJsonLine(stats)));
     }
   }
 
@@ -151,7 +151,7 @@ final class WindowReporter {
 
     io.featuremon.avro.Drift drift = null;
     Reference replacement = null;
-    byte[] referenceJson = null;
+    String referenceJson = null;
     if (driftEnabled) {
       DriftState sketches = collected.sketches();
       Reference reference = Reference.load(profile != null ? profile : references::get, group);
@@ -177,8 +177,7 @@ final class WindowReporter {
       // Sketches and statistics are replaced together, whether or not alert rules are configured now: rules added
       // on a restart must compare with the same window drift does.
       replacement.save(references, group);
-      references.put(referenceStatsKey(group), AvroJson.toJson(stats).toString()
-          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      references.put(Reference.statsKey(group), Reference.encodeStats(AvroJson.toJson(stats).toString()));
     }
     emit(outputKey, stats, time);
     if (enough && step.changed()) {
@@ -196,7 +195,7 @@ final class WindowReporter {
    * statistics of the reference drift compared with, or null): the engine's state per group lives in the alerts
    * store, so the lifecycle survives restarts and a replay fires exactly as live.
    */
-  private void evaluateAlerts(byte[] group, String outputKey, WindowStats stats, long time, byte[] referenceJson) {
+  private void evaluateAlerts(byte[] group, String outputKey, WindowStats stats, long time, String referenceJson) {
     if (alertRules.isEmpty()) {
       return;
     }
@@ -221,13 +220,11 @@ final class WindowReporter {
 
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-  private static Bytes referenceStatsKey(byte[] group) {
-    return Reference.itemKey(group, (byte) 'J', 0);
-  }
 
   /** The reference window's WindowStats JSON, from the profile or the reference store. */
-  private byte[] referenceStats(byte[] group) {
-    return profile != null ? profile.apply(referenceStatsKey(group)) : references.get(referenceStatsKey(group));
+  private String referenceStats(byte[] group) {
+    byte[] bytes = profile != null ? profile.apply(Reference.statsKey(group)) : references.get(Reference.statsKey(group));
+    return bytes == null ? null : Reference.decodeStats(bytes);
   }
 
   private static io.featuremon.avro.Quality quality(StateCodec.Schema schema, long events, long[] missing,
