@@ -287,6 +287,8 @@ public final class PipelineBenchmark {
     out.printf("acceptance (\"per-event cost with advance = size/%d is within 1.5x of tumbling\"): all-in ratio %.2f"
         + " [%.2f – %.2f] -> %s; ingest-only ratio %.2f%n", hops, ratio, Spread.min(sum.allInRatios()),
         Spread.max(sum.allInRatios()), ratio <= 1.5 ? "within" : "NOT within", Spread.median(sum.ingestRatios()));
+    out.println("  " + LiveBenchmark.targetLine(String.format("hopping (advance = size/%d) ÷ tumbling per-event cost,"
+        + " all-in, %,d events per window", hops, s.eventsPerWindow()), sum.allInRatios(), 1.3, false));
     // all-in per event at E events per window: A = iA + cA/E, B = iB + k·cB/E (B closes k windows per window length)
     double iA = Spread.median(a.stream().mapToDouble(Run::ingestMicrosPerEvent).toArray());
     double iB = Spread.median(b.stream().mapToDouble(Run::ingestMicrosPerEvent).toArray());
