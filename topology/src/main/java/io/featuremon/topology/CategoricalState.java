@@ -116,10 +116,6 @@ final class CategoricalState {
     }
   }
 
-  void save(KeyValueStore<Bytes, byte[]> store, byte[] group, long pane) {
-    save(store::put, group, pane);
-  }
-
   /** Writes the state as pane entries through {@code put}: into a store, or onto the partials topic. */
   void save(java.util.function.BiConsumer<Bytes, byte[]> put, byte[] group, long pane) {
     for (int j = 0; j < categorical; j++) {

@@ -70,7 +70,7 @@ final class DriftState {
       StateCodec.Backlog backlog) {
     DriftState state = load(store::get, group, pane, dimensions, k, backlog);
     if (backlog.chunks() > 0) {
-      state.save(store, group, pane);
+      state.save(store::put, group, pane);
       deleteBacklog(store, group, pane, backlog.chunks());
     }
     return state;
@@ -142,10 +142,6 @@ final class DriftState {
         sketches[i].update(columns[i - from], 0, counts[i - from]);
       }
     }
-  }
-
-  void save(KeyValueStore<Bytes, byte[]> store, byte[] group, long pane) {
-    save(store::put, group, pane);
   }
 
   /** Writes the sketches as pane entries through {@code put}: into a store, or onto the partials topic. */

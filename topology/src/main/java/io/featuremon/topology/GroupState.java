@@ -48,11 +48,6 @@ final class GroupState {
     return bytes == null ? StateCodec.Candidates.none() : StateCodec.decodeCandidates(bytes);
   }
 
-  /** Whether the candidates entry exists (a clock that says shapes wait may be from before it was deleted). */
-  boolean hasCandidates(byte[] group) {
-    return groups.get(StateCodec.groupKey(group, StateCodec.KIND_CANDIDATES)) != null;
-  }
-
   /** Saves the candidates; with none pending, deletes the entry. */
   void saveCandidates(byte[] group, StateCodec.Candidates candidates) {
     Bytes k = StateCodec.groupKey(group, StateCodec.KIND_CANDIDATES);

@@ -28,6 +28,7 @@ final class MergeProcessor implements Processor<Bytes, byte[], String, SpecificR
   private final FeaturemonConfig config;
   private final int partitions;
   private final long sizeMs;
+  private final ReferencePolicy referencePolicy;
   private final WindowReporter reporter;
   private KeyValueStore<Bytes, byte[]> partials;
   private KeyValueStore<Bytes, byte[]> merge;
@@ -37,16 +38,15 @@ final class MergeProcessor implements Processor<Bytes, byte[], String, SpecificR
     this.config = config;
     this.partitions = config.spreadPartitions();
     this.sizeMs = config.windowSize().toMillis();
-    this.reporter = new WindowReporter(config, new ReferencePolicy(config.referenceMode(), config.referenceRange()),
-        alertRules);
+    this.referencePolicy = ReferencePolicy.of(config);
+    this.reporter = new WindowReporter(config, referencePolicy, alertRules);
   }
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.partials = context.getStateStore(FeaturemonTopology.PARTIALS_STORE);
     this.merge = context.getStateStore(FeaturemonTopology.MERGE_STORE);
-    this.panes = new Panes(config, new ReferencePolicy(config.referenceMode(), config.referenceRange()).drift(),
-        partials, null);
+    this.panes = new Panes(config, referencePolicy.drift(), partials, null);
     reporter.init(context, merge);
   }
 
@@ -54,7 +54,15 @@ final class MergeProcessor implements Processor<Bytes, byte[], String, SpecificR
   public void process(Record<Bytes, byte[]> record) {
     byte[] key = record.key().get();
     int prefixLength = StateCodec.groupPrefixLength(key);
-    switch (key[prefixLength]) {
+    byte kind = key[prefixLength];
+    if ((kind == StateCodec.KIND_PARTIAL || kind == StateCodec.KIND_PARTIAL_INDEX)
+        && StateCodec.partialWindowStart(key, prefixLength) <= merged(java.util.Arrays.copyOf(key, prefixLength))) {
+      // A partial of a window already merged: only a replay after a crash under at-least-once sends one (under
+      // exactly-once the window stage's state rolls back with it). Stored, it would never be merged or deleted.
+      LOG.debug("dropped a partial of an already merged window");
+      return;
+    }
+    switch (kind) {
       case StateCodec.KIND_PARTIAL -> partials.put(record.key(), record.value());
       case StateCodec.KIND_PARTIAL_INDEX -> merge.put(record.key(), record.value());
       case StateCodec.KIND_FRONTIER -> {
@@ -86,9 +94,7 @@ final class MergeProcessor implements Processor<Bytes, byte[], String, SpecificR
     if (frontier == Long.MIN_VALUE) {
       return;
     }
-    Bytes mergedKey = StateCodec.groupKey(group, StateCodec.KIND_MERGED);
-    byte[] mergedBytes = merge.get(mergedKey);
-    if (mergedBytes != null && StateCodec.decodeLong(mergedBytes) >= frontier) {
+    if (merged(group) >= frontier) {
       return;
     }
     List<KeyValue<Bytes, byte[]>> index = new ArrayList<>();
@@ -122,7 +128,13 @@ final class MergeProcessor implements Processor<Bytes, byte[], String, SpecificR
       reporter.report(key, group, d.schema(), d.start(), d.start() + sizeMs,
           WindowPartial.merge(parts, d.schema(), config.maxCategories()), d.time);
     }
-    merge.put(mergedKey, StateCodec.encodeLong(frontier));
+    merge.put(StateCodec.groupKey(group, StateCodec.KIND_MERGED), StateCodec.encodeLong(frontier));
+  }
+
+  /** The start of the group's latest merged window (every earlier one is merged too), or MIN_VALUE. */
+  private long merged(byte[] group) {
+    byte[] bytes = merge.get(StateCodec.groupKey(group, StateCodec.KIND_MERGED));
+    return bytes == null ? Long.MIN_VALUE : StateCodec.decodeLong(bytes);
   }
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MergeProcessor.class);

@@ -198,7 +198,7 @@ final class Panes {
     for (StateCodec.Row row : rows) {
       state.add(row);
     }
-    state.save(moments, group, pane);
+    state.save(moments::put, group, pane);
   }
 
   /**

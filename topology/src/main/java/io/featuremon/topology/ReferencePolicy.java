@@ -17,6 +17,11 @@ final class ReferencePolicy {
     this.range = mode.drift() ? range : null;
   }
 
+  /** The policy {@code config} sets (reference.mode, reference.from/to). */
+  static ReferencePolicy of(io.featuremon.config.FeaturemonConfig config) {
+    return new ReferencePolicy(config.referenceMode(), config.referenceRange());
+  }
+
   ReferenceMode mode() {
     return mode;
   }

@@ -105,6 +105,11 @@ final class StateCodec {
     return new long[] {b.getLong() ^ Long.MIN_VALUE, b.getInt(), b.getInt()};
   }
 
+  /** The window start of a partial's entry or index key, whose group prefix is {@code prefixLength} long. */
+  static long partialWindowStart(byte[] key, int prefixLength) {
+    return java.nio.ByteBuffer.wrap(key, prefixLength + 1, 8).getLong() ^ Long.MIN_VALUE;
+  }
+
   static Bytes frontierKey(byte[] groupPrefix, int partition) {
     return Bytes.wrap(new BinaryWriter(groupPrefix.length + 5).writeBytes(groupPrefix).writeByte(KIND_FRONTIER)
         .writeInt(partition).toByteArray());

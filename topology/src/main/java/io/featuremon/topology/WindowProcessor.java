@@ -63,8 +63,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
 
   /** The window stage that reports its own windows: every event of a group comes to its task. */
   WindowProcessor(FeaturemonConfig config, RuleSet alertRules) {
-    this(config, new WindowReporter(config, new ReferencePolicy(config.referenceMode(), config.referenceRange()),
-        alertRules), null);
+    this(config, new WindowReporter(config, ReferencePolicy.of(config), alertRules), null);
   }
 
   /** The window stage of one input partition, which hands each window it closes to {@code closed}. */
@@ -80,7 +79,7 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     this.advanceMs = config.windowAdvance().toMillis();
     this.paneMs = gcd(sizeMs, advanceMs);
     this.graceMs = config.windowGrace().toMillis();
-    this.referencePolicy = new ReferencePolicy(config.referenceMode(), config.referenceRange());
+    this.referencePolicy = ReferencePolicy.of(config);
     this.referenceRange = referencePolicy.range();
     this.reporter = reporter;
     this.closedFactory = closedFactory;
