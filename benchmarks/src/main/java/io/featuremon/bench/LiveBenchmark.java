@@ -905,48 +905,52 @@ public final class LiveBenchmark {
    * Records processed by the application's stream threads: the sum of Streams' thread-level {@code process-total}
    * (recorded at the default INFO level), looked up again when threads come and go.
    */
+  /**
+   * Records the stream threads processed (their process-total) and records the client's producers sent to a topic
+   * (record-send-total), read while a run goes on.
+   */
   private static final class ProcessCounter {
-    private List<Metric> sentMetrics = List.of();
-    private long sentLookedUp;
-
-    /**
-     * Records this client's producers sent to {@code topic} (their record-send-total). The metrics are looked up
-     * once a second, as in {@link #total}: listing them all every few milliseconds took a core's tenth from the app.
-     */
-    long sent(String topic) {
-      long now = System.nanoTime();
-      if (sentMetrics.isEmpty() || now - sentLookedUp > TimeUnit.SECONDS.toNanos(1)) {
-        List<Metric> found = new ArrayList<>();
-        for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
-          if (e.getKey().group().equals("producer-topic-metrics") && e.getKey().name().equals("record-send-total")
-              && topic.equals(e.getKey().tags().get("topic"))) {
-            found.add(e.getValue());
-          }
-        }
-        sentMetrics = found;
-        sentLookedUp = now;
-      }
-      double sum = 0;
-      for (Metric m : sentMetrics) {
-        sum += ((Number) m.metricValue()).doubleValue();
-      }
-      return Math.round(sum);
-    }
-
+    private final MetricSum processed;
+    private final Map<String, MetricSum> sent = new HashMap<>();
     private final KafkaStreams streams;
-    private List<Metric> metrics = List.of();
-    private long lookedUp;
 
     ProcessCounter(KafkaStreams streams) {
       this.streams = streams;
+      this.processed = new MetricSum(streams,
+          n -> n.group().equals("stream-thread-metrics") && n.name().equals("process-total"));
     }
 
     long total() {
+      return processed.sum();
+    }
+
+    long sent(String topic) {
+      return sent.computeIfAbsent(topic, t -> new MetricSum(streams, n -> n.group().equals("producer-topic-metrics")
+          && n.name().equals("record-send-total") && t.equals(n.tags().get("topic")))).sum();
+    }
+  }
+
+  /**
+   * The sum of a client's metrics that match, looked up again once a second (threads and producers come and go);
+   * listing all of a client's metrics every few milliseconds took a tenth of a core from the application.
+   */
+  private static final class MetricSum {
+    private final KafkaStreams streams;
+    private final java.util.function.Predicate<MetricName> which;
+    private List<Metric> metrics = List.of();
+    private long lookedUp;
+
+    MetricSum(KafkaStreams streams, java.util.function.Predicate<MetricName> which) {
+      this.streams = streams;
+      this.which = which;
+    }
+
+    long sum() {
       long now = System.nanoTime();
       if (metrics.isEmpty() || now - lookedUp > TimeUnit.SECONDS.toNanos(1)) {
         List<Metric> found = new ArrayList<>();
         for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
-          if (e.getKey().group().equals("stream-thread-metrics") && e.getKey().name().equals("process-total")) {
+          if (which.test(e.getKey())) {
             found.add(e.getValue());
           }
         }
