@@ -193,6 +193,8 @@ public final class FoldVsPeak {
   private static final VectorSpecies<Double> S256 = DoubleVector.SPECIES_256;
   private static final VectorSpecies<Double> SMAX = DoubleVector.SPECIES_PREFERRED;
 
+  // Two copies of one burst, on purpose: the species must be a constant in each method for C2 to turn the vector
+  // calls into instructions; a species passed as an argument can leave them boxed and measure a peak far too low.
   private static double burst256(int iterations) {
     DoubleVector x = DoubleVector.broadcast(S256, 0.999_999);
     DoubleVector y = DoubleVector.broadcast(S256, 1e-9);
@@ -207,7 +209,6 @@ public final class FoldVsPeak {
     return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
         .reduceLanes(VectorOperators.ADD);
   }
-
 
   private static double burstPreferred(int iterations) {
     DoubleVector x = DoubleVector.broadcast(SMAX, 0.999_999);

@@ -449,16 +449,17 @@ public final class LiveBenchmark {
   }
 
   private static double[] threadsRatio(LayoutResult r) {
-    List<LiveRun> one = r.live().get("eos");
-    List<LiveRun> two = r.live().get("eos2");
-    double[] out = new double[one.size()];
+    return perRoundRatios(r.live().get("eos2"), r.live().get("eos"));
+  }
+
+  /** Per round, the steady rate of {@code a}'s run ÷ that of {@code b}'s (the runs of a round are interleaved). */
+  private static double[] perRoundRatios(List<LiveRun> a, List<LiveRun> b) {
+    double[] out = new double[a.size()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = two.get(i).steadyRate() / one.get(i).steadyRate();
+      out[i] = a.get(i).steadyRate() / b.get(i).steadyRate();
     }
     return out;
   }
-
-
 
   static String targetLine(String what, double[] values, Double target, boolean atLeast) {
     String measured = what + ": median " + Spread.of(values, "%.3f");
@@ -493,13 +494,7 @@ public final class LiveBenchmark {
   }
 
   private static double[] eosOverAlos(LayoutResult r) {
-    List<LiveRun> eos = r.live().get("eos");
-    List<LiveRun> alos = r.live().get("alos");
-    double[] out = new double[eos.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = eos.get(i).steadyRate() / alos.get(i).steadyRate();
-    }
-    return out;
+    return perRoundRatios(r.live().get("eos"), r.live().get("alos"));
   }
 
 
@@ -727,7 +722,7 @@ public final class LiveBenchmark {
       // by their producers, so known only once the window stages are done: the run is done at the first sample
       // where every record sent so far has been processed, and stays so for a second).
       boolean spreadInput = config.spreadPartitions() > 0;
-      String internalTopic = appId + "-" + FeaturemonTopology.repartitionTopic(config);
+      String internalTopic = FeaturemonTopology.repartitionTopic(config);
       long expected = 2 * n;
       long doneSince = -1;
       long timeoutNanos = TimeUnit.SECONDS.toNanos(120) + n * TimeUnit.MILLISECONDS.toNanos(20);

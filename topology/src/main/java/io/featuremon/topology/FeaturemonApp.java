@@ -153,7 +153,7 @@ public final class FeaturemonApp {
     List<NewTopic> topics = new ArrayList<>();
     // As Kafka Streams would create it: no time-based retention, or back-dated events (event time is the record
     // time here) would be deleted before the window stage reads them; Streams purges what it has consumed.
-    topics.add(new NewTopic(prefix + FeaturemonTopology.repartitionTopic(config), partitions, (short) 1)
+    topics.add(new NewTopic(FeaturemonTopology.repartitionTopic(config), partitions, (short) 1)
         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
             TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.SEGMENT_BYTES_CONFIG, "52428800")));
     for (String store : FeaturemonTopology.stores(config)) {

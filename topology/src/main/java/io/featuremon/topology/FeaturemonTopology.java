@@ -191,9 +191,12 @@ public final class FeaturemonTopology {
     return all;
   }
 
-  /** The repartition topic the topology {@code config} builds has (events by group, or partials by group). */
+  /**
+   * The repartition topic Kafka Streams creates for the topology {@code config} builds (events by group, or
+   * partials by group), named as on the cluster: under the application id.
+   */
   public static String repartitionTopic(FeaturemonConfig config) {
-    return (config.spreadPartitions() == 0 ? REPARTITION : PARTIALS) + "-repartition";
+    return config.applicationId() + "-" + (config.spreadPartitions() == 0 ? REPARTITION : PARTIALS) + "-repartition";
   }
 
   /**

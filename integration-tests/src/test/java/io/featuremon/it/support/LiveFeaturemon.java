@@ -109,7 +109,7 @@ public final class LiveFeaturemon implements AutoCloseable {
         serializers.put(EventType.EMBEDDING, serializer(new AvroSerde<>(EmbeddingEvent.class, registry)));
         serializers.put(EventType.FEATURES, serializer(new AvroSerde<>(FeatureEvent.class, registry)));
         this.inputTopics = List.of(config.embeddingsTopic(), config.featuresTopic());
-        this.repartitionTopic = config.applicationId() + "-" + FeaturemonTopology.repartitionTopic(config);
+        this.repartitionTopic = FeaturemonTopology.repartitionTopic(config);
     }
 
     @SuppressWarnings("unchecked")

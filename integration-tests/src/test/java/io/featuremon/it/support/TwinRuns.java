@@ -91,7 +91,7 @@ public final class TwinRuns implements AutoCloseable {
     public record App(String name, FeaturemonConfig config, Path configFile) {
 
         public String repartitionTopic() {
-            return config.applicationId() + "-" + FeaturemonTopology.repartitionTopic(config);
+            return FeaturemonTopology.repartitionTopic(config);
         }
 
         /** The four outputs, in the order of {@link #OUTPUTS}. */
