@@ -15,6 +15,7 @@ final class DeadLetters {
   static final String STAGE_DECODE = "decode";
   static final String STAGE_VALIDATE = "validate";
   static final String STAGE_WINDOW = "window";
+  static final String STAGE_MERGE = "merge";
 
   private DeadLetters() {}
 

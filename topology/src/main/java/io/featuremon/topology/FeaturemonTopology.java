@@ -78,6 +78,7 @@ public final class FeaturemonTopology {
   /** The node the window stage forwards partials to (the DSL names it after the repartition). */
   static final String PARTIALS_CHILD = PARTIALS + "-repartition-filter";
   static final String MERGE_STAGE = "merge-statistics";
+  static final String MERGE_DEAD_LETTERS_SINK = "merge-dead-letters-sink";
   /** The window stage's processor, and the sinks it forwards each output type to by name. */
   static final String WINDOW_STAGE = "window-statistics";
   static final String WINDOW_STATS_SINK = "window-stats-sink";
@@ -168,6 +169,10 @@ public final class FeaturemonTopology {
         reportStage);
     topology.addSink(WINDOW_DEAD_LETTERS_SINK, config.deadLettersTopic(), keys, deadLetterSerde.serializer(),
         WINDOW_STAGE);
+    if (spread) {
+      topology.addSink(MERGE_DEAD_LETTERS_SINK, config.deadLettersTopic(), keys, deadLetterSerde.serializer(),
+          MERGE_STAGE);
+    }
     return topology;
   }
 

@@ -30,6 +30,7 @@ final class MergeProcessor implements Processor<Bytes, byte[], String, SpecificR
   private final long sizeMs;
   private final ReferencePolicy referencePolicy;
   private final WindowReporter reporter;
+  private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<Bytes, byte[]> partials;
   private KeyValueStore<Bytes, byte[]> merge;
   private Panes panes;
@@ -44,6 +45,7 @@ final class MergeProcessor implements Processor<Bytes, byte[], String, SpecificR
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
+    this.context = context;
     this.partials = context.getStateStore(FeaturemonTopology.PARTIALS_STORE);
     this.merge = context.getStateStore(FeaturemonTopology.MERGE_STORE);
     this.panes = new Panes(config, referencePolicy.drift(), partials, null);
@@ -52,6 +54,11 @@ final class MergeProcessor implements Processor<Bytes, byte[], String, SpecificR
 
   @Override
   public void process(Record<Bytes, byte[]> record) {
+    String malformed = malformed(record);
+    if (malformed != null) {
+      refuse(record, malformed);
+      return;
+    }
     byte[] key = record.key().get();
     int prefixLength = StateCodec.groupPrefixLength(key);
     byte kind = key[prefixLength];
@@ -74,9 +81,74 @@ final class MergeProcessor implements Processor<Bytes, byte[], String, SpecificR
           mergeDue(group);
         }
       }
-      // The partials topic is internal and written only by the window stage: anything else is a bug, not data.
-      default -> throw new IllegalStateException("unknown partials record kind " + key[prefixLength]);
+      default -> throw new IllegalStateException("kind " + kind + " passed malformed()"); // it refuses others
     }
+  }
+
+  /**
+   * Why a record of the partials topic cannot be one the window stage wrote, or null. The topic is internal, but a
+   * record on it is still input: one written by hand or by another version must end as a dead letter, never stop
+   * a stream thread. The shape is checked here; a value that passes is decoded only by the codecs that wrote it.
+   */
+  private String malformed(Record<Bytes, byte[]> record) {
+    if (record.key() == null || record.value() == null) {
+      return "no key or no value";
+    }
+    byte[] key = record.key().get();
+    if (key.length < 3 || StateCodec.groupPrefixLength(key) >= key.length) {
+      return "key of " + key.length + " bytes does not hold a group and a kind";
+    }
+    int prefixLength = StateCodec.groupPrefixLength(key);
+    try {
+      GroupKey.fromBytes(java.util.Arrays.copyOfRange(key, 2, prefixLength));
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      return "unreadable group key: " + e.getMessage();
+    }
+    int rest = key.length - prefixLength;
+    switch (key[prefixLength]) {
+      case StateCodec.KIND_PARTIAL -> {
+        // kind, window, partition, seq, then a pane entry's pane start and kind at least
+        return rest >= 1 + 16 + 9 ? null : "partial entry key too short (" + key.length + " bytes)";
+      }
+      case StateCodec.KIND_PARTIAL_INDEX -> {
+        if (rest != 1 + 16) {
+          return "partial index key of " + key.length + " bytes";
+        }
+        try {
+          StateCodec.decodePartialInfo(record.value());
+          return null;
+        } catch (IllegalStateException | IllegalArgumentException e) {
+          return "unreadable partial index: " + e.getMessage();
+        }
+      }
+      case StateCodec.KIND_FRONTIER -> {
+        if (rest != 1 + 4) {
+          return "frontier key of " + key.length + " bytes";
+        }
+        int partition = java.nio.ByteBuffer.wrap(key, prefixLength + 1, 4).getInt();
+        if (partition < 0 || partition >= partitions) {
+          return "frontier of partition " + partition + ", outside input.spread.partitions=" + partitions;
+        }
+        try {
+          StateCodec.decodeLong(record.value());
+          return null;
+        } catch (IllegalStateException | IllegalArgumentException e) {
+          return "unreadable frontier: " + e.getMessage();
+        }
+      }
+      default -> {
+        return "unknown partials record kind " + key[prefixLength];
+      }
+    }
+  }
+
+  private void refuse(Record<Bytes, byte[]> record, String reason) {
+    var meta = context.recordMetadata().orElse(null);
+    context.forward(new Record<String, SpecificRecord>(null, DeadLetters.of(
+        meta == null ? "" : meta.topic(), meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(),
+        Math.max(0, record.timestamp()), DeadLetters.STAGE_MERGE, "not a partial the window stage wrote: " + reason,
+        null, null, record.key() == null ? null : record.key().get(), record.value()),
+        Math.max(0, record.timestamp())), FeaturemonTopology.MERGE_DEAD_LETTERS_SINK);
   }
 
   /** Merges and reports, in window order, every window of the group all partitions have closed. */
