@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.kll.KllSketch;
 import org.junit.jupiter.api.Test;
 
@@ -278,6 +279,40 @@ class NumericSketchTest {
     for (int i = 0; i < union.length; i += 101) {
       double truth = (double) upperBound(union, union[i]) / union.length;
       assertThat(merged.rank(union[i])).isCloseTo(truth, within(merged.rankError()));
+    }
+  }
+
+  /**
+   * The definition of a deterministic update is "seed the shared coin generator from the count, then update"; the
+   * fast path seeds only the updates that compact and copies the rest in as reversed runs. Both must give the same
+   * bytes, at both of featuremon's k, for single updates and for batches cut anywhere.
+   */
+  @Test
+  void shouldGiveTheBytesOfSeedingBeforeEveryUpdate() throws Exception {
+    Field field = KllSketch.class.getDeclaredField("random");
+    field.setAccessible(true);
+    Random shared = (Random) field.get(null);
+    double[] values = gaussian(11, 30_000);
+    for (int k : new int[] {NumericSketch.EMBEDDING_DEFAULT_K, NumericSketch.DEFAULT_K}) {
+      KllDoublesSketch definition = KllDoublesSketch.newHeapInstance(k);
+      for (double v : values) {
+        shared.setSeed(DeterministicKll.mix64(definition.getN() ^ DeterministicKll.UPDATE_SALT));
+        definition.update(v);
+      }
+      KllDoublesSketch single = KllDoublesSketch.newHeapInstance(k);
+      for (double v : values) {
+        DeterministicKll.update(single, v);
+      }
+      KllDoublesSketch batches = KllDoublesSketch.newHeapInstance(k);
+      Random cuts = new Random(k);
+      for (int from = 0; from < values.length; ) {
+        int to = Math.min(values.length, from + cuts.nextInt(3 * k));
+        DeterministicKll.update(batches, values, from, to);
+        from = to;
+      }
+      assertThat(definition.getNumRetained()).as("k=%d compacts", k).isLessThan(values.length);
+      assertThat(single.toByteArray()).as("k=%d, single updates", k).isEqualTo(definition.toByteArray());
+      assertThat(batches.toByteArray()).as("k=%d, batches", k).isEqualTo(definition.toByteArray());
     }
   }
 
