@@ -7,59 +7,45 @@ final class ScalarRowKernel implements RowKernel {
   private ScalarRowKernel() {}
 
   @Override
-  public void updateAndScatter(double[] a, int row, int from, int to, double[] u, double[] w, double ui, double wi,
-      double[] p, double vi) {
-    for (int j = from; j < to; j++) {
-      double v = a[row + j] - (ui * w[j] + wi * u[j]);
-      a[row + j] = v;
-      p[j] += v * vi;
+  public void updateScatterAndDot4(double[] a, int n, int j, int from, int to, double[] u, double[] w, double[] v,
+      double[] p, double[] sums) {
+    int ca = j * n;
+    int cb = ca + n;
+    int cc = cb + n;
+    int cd = cc + n;
+    double ua = -u[j];
+    double ub = -u[j + 1];
+    double uc = -u[j + 2];
+    double ud = -u[j + 3];
+    double wa = -w[j];
+    double wb = -w[j + 1];
+    double wc = -w[j + 2];
+    double wd = -w[j + 3];
+    for (int i = from; i < to; i++) {
+      double ea = a[ca + i] + (ua * w[i] + wa * u[i]);
+      double eb = a[cb + i] + (ub * w[i] + wb * u[i]);
+      double ec = a[cc + i] + (uc * w[i] + wc * u[i]);
+      double ed = a[cd + i] + (ud * w[i] + wd * u[i]);
+      a[ca + i] = ea;
+      a[cb + i] = eb;
+      a[cc + i] = ec;
+      a[cd + i] = ed;
+      p[i] = (((p[i] + ea * v[j]) + eb * v[j + 1]) + ec * v[j + 2]) + ed * v[j + 3];
+      int lane = i & 3;
+      sums[lane] += ea * v[i];
+      sums[4 + lane] += eb * v[i];
+      sums[8 + lane] += ec * v[i];
+      sums[12 + lane] += ed * v[i];
     }
   }
 
   @Override
-  public double scatterAndDot(double[] a, int row, int from, int to, double[] x, double xi, double[] p) {
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int j = from;
-    for (; j + 4 <= to; j += 4) {
-      double a0 = a[row + j];
-      double a1 = a[row + j + 1];
-      double a2 = a[row + j + 2];
-      double a3 = a[row + j + 3];
-      p[j] += a0 * xi;
-      p[j + 1] += a1 * xi;
-      p[j + 2] += a2 * xi;
-      p[j + 3] += a3 * xi;
-      s0 += a0 * x[j];
-      s1 += a1 * x[j + 1];
-      s2 += a2 * x[j + 2];
-      s3 += a3 * x[j + 3];
+  public void scatterAndDot(double[] a, int column, int from, int to, double[] x, double xc, double[] p,
+      double[] sums) {
+    for (int i = from; i < to; i++) {
+      double v = a[column + i];
+      p[i] += v * xc;
+      sums[i & 3] += v * x[i];
     }
-    for (; j < to; j++) {
-      p[j] += a[row + j] * xi;
-      s0 += a[row + j] * x[j];
-    }
-    return (s0 + s1) + (s2 + s3);
-  }
-
-  @Override
-  public double dot(double[] a, int row, double[] x, int from, int to) {
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int j = from;
-    for (; j + 4 <= to; j += 4) {
-      s0 += a[row + j] * x[j];
-      s1 += a[row + j + 1] * x[j + 1];
-      s2 += a[row + j + 2] * x[j + 2];
-      s3 += a[row + j + 3] * x[j + 3];
-    }
-    for (; j < to; j++) {
-      s0 += a[row + j] * x[j];
-    }
-    return (s0 + s1) + (s2 + s3);
   }
 }
