@@ -118,9 +118,10 @@ final class DriftState {
 
   /**
    * Adds every present numeric value of the rows, in order. The rows are transposed a block of dimensions at a time
-   * and each column goes to its sketch in one call: a dimension's values, read row by row, cost a cache miss each
-   * (its rows are separate arrays), and one call takes the sketches' lock once. Each sketch sees the same values in
-   * the same order as one update per value, so its bytes are the same.
+   * and the block's sketches take their columns together ({@link NumericSketch#updateColumns}): a dimension's values,
+   * read row by row, cost a cache miss each (its rows are separate arrays), and the sketches' exact moments overlap
+   * when updated side by side. Each sketch sees the same values in the same order as one update per value, so its
+   * bytes are the same.
    */
   void add(List<StateCodec.Row> rows) {
     int n = rows.size();
@@ -138,9 +139,7 @@ final class DriftState {
           }
         }
       }
-      for (int i = from; i < to; i++) {
-        sketches[i].update(columns[i - from], 0, counts[i - from]);
-      }
+      NumericSketch.updateColumns(sketches, from, columns, counts, to - from);
     }
   }
 

@@ -327,6 +327,34 @@ class NumericSketchTest {
   }
 
   @Test
+  void shouldUpdateABlockOfColumnsExactlyAsEachSketchAlone() {
+    int width = 5;
+    double[][] columns = new double[width][];
+    int[] counts = {3_000, 0, 1, 2_999, 700};
+    for (int c = 0; c < width; c++) {
+      columns[c] = Arrays.copyOf(gaussian(20 + c, Math.max(1, counts[c])), 3_000);
+    }
+    NumericSketch[] alone = new NumericSketch[width + 1];
+    NumericSketch[] together = new NumericSketch[width + 1];
+    for (int c = 0; c <= width; c++) {
+      alone[c] = NumericSketch.of(c, c + 0.5);
+      together[c] = NumericSketch.of(c, c + 0.5);
+    }
+    for (int c = 0; c < width; c++) {
+      alone[c + 1].update(columns[c], 0, counts[c]);
+    }
+    NumericSketch.updateColumns(together, 1, columns, counts, width);
+    for (int c = 0; c <= width; c++) {
+      assertThat(together[c].toBytes()).as("sketch %d", c).isEqualTo(alone[c].toBytes());
+    }
+    columns[3][2_000] = Double.NaN;
+    byte[] before = together[1].toBytes();
+    assertThatThrownBy(() -> NumericSketch.updateColumns(together, 1, columns, counts, width))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(together[1].toBytes()).as("refused before any sketch changes").isEqualTo(before);
+  }
+
+  @Test
   void shouldRejectNonFiniteValuesBadVersionsAndCorruptBytes() {
     NumericSketch s = NumericSketch.create();
     assertThatThrownBy(() -> s.update(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
