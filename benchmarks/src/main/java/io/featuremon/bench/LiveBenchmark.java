@@ -76,7 +76,11 @@ import org.apache.kafka.streams.StreamsConfig;
  *   <li><b>eos</b> / <b>alos</b>: a fresh featuremon application (new application.id, state directory, output and
  *       internal topics), built and started as {@code featuremon run} does ({@link FeaturemonApp#validate},
  *       {@link FeaturemonApp#create}), defaults otherwise (drift against the first window is on), with
- *       processing.guarantee exactly_once_v2 or at_least_once.</li>
+ *       processing.guarantee exactly_once_v2 or at_least_once;</li>
+ *   <li><b>floor</b> (with {@code --guarantee eos,alos,floor}): Kafka Streams alone, with the application's
+ *       settings under exactly_once_v2, reading every record, sending it through a repartition topic and reading it
+ *       again, and doing nothing else ({@link #floorTopology}): the most any application of featuremon's shape
+ *       (events repartitioned by model) can reach on this machine, so floor ÷ raw is the ceiling of live ÷ raw.</li>
  * </ul>
  *
  * <p><b>When a live run is done.</b> When its stream threads have processed 2N records: every input record once
@@ -223,9 +227,10 @@ public final class LiveBenchmark {
         case "--guarantee" -> {
           guarantees = v.equals("both") ? List.of("eos", "alos") : List.of(v.split(","));
           for (String g : guarantees) {
-            if (!g.matches("(eos|alos)[1-8]?")) {
+            if (!g.matches("(eos|alos)[1-8]?|floor")) {
               throw new IllegalArgumentException("--guarantee takes eos, alos, both, or a comma-separated list of runs"
-                  + " such as eos,eos2 (a digit: that many stream threads), not " + v);
+                  + " such as eos,eos2 (a digit: that many stream threads) or eos,floor (Kafka Streams' own floor),"
+                  + " not " + v);
             }
           }
         }
@@ -289,6 +294,11 @@ public final class LiveBenchmark {
         + " max.poll.records 1000), reads values' lengths only;");
     out.println("         eos / alos = fresh featuremon app as `featuremon run` builds it (1 stream thread, defaults,"
         + " drift on), processing.guarantee exactly_once_v2 / at_least_once;");
+    if (s.guarantees().contains("floor")) {
+      out.println("         floor = Kafka Streams alone with the app's settings (exactly_once_v2): "
+          + (s.spread() ? "read" : "read, repartition, read again") + ", nothing else: the ceiling of live ÷ raw"
+          + " for an app of that shape;");
+    }
     out.println("         done = the app's threads processed 2N records (N input + N repartition; Streams'"
         + " process-total), then close (commits) and check committed offsets = input end");
     out.println("rates:   all-in = N / (client start → done); after start-up = N / (first record → done)");
@@ -385,9 +395,10 @@ public final class LiveBenchmark {
     for (Map.Entry<String, List<LiveRun>> e : r.live().entrySet()) {
       String g = e.getKey();
       List<LiveRun> runs = e.getValue();
-      out.printf("  %-44s %s%n", "featuremon " + g + " events/s after start-up",
+      String who = g.equals("floor") ? "Kafka Streams floor" : "featuremon " + g;
+      out.printf("  %-44s %s%n", who + " events/s after start-up",
           Spread.of(runs.stream().mapToDouble(LiveRun::steadyRate).toArray(), "%,.0f"));
-      out.printf("  %-44s %s%n", "featuremon " + g + " events/s all-in",
+      out.printf("  %-44s %s%n", who + " events/s all-in",
           Spread.of(runs.stream().mapToDouble(LiveRun::allInRate).toArray(), "%,.0f"));
       out.printf("  %-44s %s%n", "  ratio " + g + " ÷ raw, after start-up", Spread.of(steadyRatios(r, g), "%.3f"));
       out.printf("  %-44s %s%n", "  ratio " + g + " ÷ raw, all-in", Spread.of(allInRatios(r, g), "%.3f"));
@@ -425,6 +436,13 @@ public final class LiveBenchmark {
     Double target = r.layout().equals("tabular") ? Double.valueOf(0.30)
         : r.dimensions() == 384 ? Double.valueOf(0.25) : r.dimensions() == 768 ? Double.valueOf(0.10) : null;
     for (String g : r.live().keySet()) {
+      if (g.equals("floor")) {
+        out.println("  " + targetLine("Kafka Streams floor (" + (r.settings().spread() ? "read"
+            : "read, repartition, read") + "; nothing else) ÷ raw consumer, " + name(r) + ", exactly_once_v2"
+            + (r.settings().spread() ? ", events over " + r.settings().partitions() + " partitions" : "")
+            + ": the ceiling of live ÷ raw", steadyRatios(r, g), null, true));
+        continue;
+      }
       String gName = (g.startsWith("eos") ? "exactly_once_v2" : "at_least_once")
           + (threads(g) > 1 ? ", " + threads(g) + " stream threads" : "")
           + (r.settings().spread() ? ", events over " + r.settings().partitions() + " partitions" : "");
@@ -440,6 +458,35 @@ public final class LiveBenchmark {
       out.println("  " + targetLine("one model over " + r.settings().partitions() + " partitions, 2 stream threads ÷ 1, "
           + name(r) + ", exactly_once_v2", threadsRatio(r), r.settings().spread() ? 1.7 : null, true));
     }
+  }
+
+  /** The floor run's repartition (its topic: application id + "-floor-repartition"). */
+  private static final String FLOOR_REPARTITION = "floor";
+
+  /**
+   * Kafka Streams' own floor for featuremon's shape: every input record read, sent through a repartition topic and
+   * read again (with spread input: read once), under the application's client settings
+   * ({@link FeaturemonApp#streamsProperties}, exactly_once_v2), and nothing else: no decode, no state, no statistics.
+   * Its rate ÷ the raw consumer's bounds live ÷ raw from above for any application of that shape, on this machine.
+   */
+  static org.apache.kafka.streams.Topology floorTopology(String inputTopic, boolean repartition) {
+    org.apache.kafka.streams.StreamsBuilder builder = new org.apache.kafka.streams.StreamsBuilder();
+    org.apache.kafka.common.serialization.Serde<byte[]> bytes = org.apache.kafka.common.serialization.Serdes.ByteArray();
+    org.apache.kafka.streams.kstream.KStream<byte[], byte[]> events = builder.stream(inputTopic,
+        org.apache.kafka.streams.kstream.Consumed.with(bytes, bytes).withName("floor-source"));
+    if (repartition) {
+      events = events.repartition(org.apache.kafka.streams.kstream.Repartitioned.with(bytes, bytes)
+          .withName(FLOOR_REPARTITION));
+    }
+    events.process(Nothing::new, org.apache.kafka.streams.kstream.Named.as("floor-nothing"));
+    return builder.build();
+  }
+
+  /** The floor's last processor: takes each record and does nothing with it. */
+  private static final class Nothing
+      implements org.apache.kafka.streams.processor.api.Processor<byte[], byte[], Void, Void> {
+    @Override
+    public void process(org.apache.kafka.streams.processor.api.Record<byte[], byte[]> record) {}
   }
 
   /** Stream threads of a run named like eos2 (no digit: 1). */
@@ -702,7 +749,7 @@ public final class LiveBenchmark {
       values.put(FeaturemonConfig.TOPIC_DEAD_LETTERS, appId + "-dead-letters");
       values.put(FeaturemonConfig.TOPIC_FEATURE_IMPORTANCE, appId + "-feature-importance");
       values.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
-          guarantee.startsWith("eos") ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+          guarantee.startsWith("alos") ? StreamsConfig.AT_LEAST_ONCE : StreamsConfig.EXACTLY_ONCE_V2);
       values.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads(guarantee)));
       values.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
       if (s.spread()) {
@@ -712,18 +759,22 @@ public final class LiveBenchmark {
       values.putAll(s.overrides());
       FeaturemonConfig config = FeaturemonConfig.load(Map.of(), null, values);
       FeaturemonApp.validate(config); // as `featuremon run` does before anything connects
-      List<String> topics = createTopics(config, inputTopic, s.partitions());
+      boolean floor = guarantee.equals("floor");
+      List<String> topics = floor ? createFloorTopics(appId, s.partitions(), s.spread())
+          : createTopics(config, inputTopic, s.partitions());
 
-      KafkaStreams streams = FeaturemonApp.create(config, FeaturemonApp.registry(config));
+      KafkaStreams streams = floor
+          ? new KafkaStreams(floorTopology(inputTopic, !s.spread()), FeaturemonApp.streamsProperties(config))
+          : FeaturemonApp.create(config, FeaturemonApp.registry(config));
       AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
       streams.setStateListener((now, before) -> state.set(now));
       // Records the stream threads take from topics: each input record, then what crossed the internal topic (every
       // event again when events are repartitioned; with spread input, the partials the window stages sent, counted
       // by their producers, so known only once the window stages are done: the run is done at the first sample
       // where every record sent so far has been processed, and stays so for a second).
-      boolean spreadInput = config.spreadPartitions() > 0;
+      boolean spreadInput = !floor && config.spreadPartitions() > 0;
       String internalTopic = FeaturemonTopology.repartitionTopic(config);
-      long expected = 2 * n;
+      long expected = floor && s.spread() ? n : 2 * n; // the spread floor has no internal topic
       long doneSince = -1;
       long timeoutNanos = TimeUnit.SECONDS.toNanos(120) + n * TimeUnit.MILLISECONDS.toNanos(20);
       Rss.reset();
@@ -794,8 +845,8 @@ public final class LiveBenchmark {
       if (committed != n) {
         throw new IllegalStateException(appId + " committed " + committed + " input offsets, expected " + n);
       }
-      long windows = countRecords(config.windowStatsTopic());
-      long deadLetters = countRecords(config.deadLettersTopic());
+      long windows = floor ? 0 : countRecords(config.windowStatsTopic());
+      long deadLetters = floor ? 0 : countRecords(config.deadLettersTopic());
       long changelog = 0;
       long repartition = 0;
       for (String t : topics) {
@@ -811,6 +862,16 @@ public final class LiveBenchmark {
       deleteRecursively(stateDir);
       return new LiveRun(guarantee, n, first, done, closeNanos, processed, committed, windows, deadLetters,
           inputBytes, changelog, repartition, rocksDb, peak, jvmCpu, streamCpu);
+    }
+
+    /** The floor's one internal topic (none for spread input), made up front as the application's are. */
+    private List<String> createFloorTopics(String appId, int partitions, boolean spread) {
+      if (spread) {
+        return List.of();
+      }
+      NewTopic topic = new NewTopic(appId + "-" + FLOOR_REPARTITION + "-repartition", partitions, (short) 1);
+      kafka.createTopics(List.of(topic));
+      return List.of(topic.name());
     }
 
     /**

@@ -54,6 +54,34 @@ class LiveBenchmarkTest {
         "target ≥ 0.30");
   }
 
+  /**
+   * The floor is Kafka Streams alone: it reads every record, sends it through its repartition topic and reads it
+   * again (with spread input it only reads), keeps no state and emits nothing; its line says it bounds live ÷ raw.
+   */
+  @Test
+  void shouldRunKafkaStreamsAloneAsTheFloorOfTheLiveRatio() {
+    for (boolean spread : new boolean[] {false, true}) {
+      LiveBenchmark.Settings settings = LiveBenchmark.parse(new String[] {"--events", "300", "--dimensions", "8",
+          "--layout", "embeddings", "--rate", "100", "--rounds", "1", "--warmup", "0", "--partitions", "2",
+          "--guarantee", "eos,floor", "--spread", String.valueOf(spread)});
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+      LiveBenchmark.LayoutResult result = LiveBenchmark.run(settings,
+          new PrintStream(bytes, true, StandardCharsets.UTF_8)).get(0);
+
+      assertThat(result.live().keySet()).containsExactly("eos", "floor");
+      assertThat(result.live().get("floor")).singleElement().satisfies(run -> {
+        assertThat(run.processed()).as("spread %s: records taken from topics", spread).isEqualTo(spread ? 300 : 600);
+        assertThat(run.committed()).isEqualTo(300);
+        assertThat(run.windows()).isZero();
+        assertThat(run.changelogBytes()).as("no state").isZero();
+        assertThat(run.repartitionBytes() > 0).as("spread %s: a repartition topic", spread).isEqualTo(!spread);
+      });
+      assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("Kafka Streams floor ("
+          + (spread ? "read;" : "read, repartition, read;") + " nothing else) ÷ raw consumer, d=8, exactly_once_v2");
+    }
+  }
+
   @Test
   void shouldSayWhetherATargetIsMet() {
     assertThat(LiveBenchmark.targetLine("x", new double[] {0.2, 0.3, 0.4}, 0.25, true)).endsWith("target ≥ 0.25: MET");

@@ -28,6 +28,7 @@ class RunAllSmokeIT {
         "live ÷ raw consumer, d=24, exactly_once_v2", "(changelog + repartition) ÷ input bytes",
         "exactly_once_v2 ÷ at_least_once", "one model over 4 partitions, 2 stream threads ÷ 1",
         "fold ÷ vector FMA peak", "fold ÷ numpy/OpenBLAS", "hopping (advance = size/6) ÷ tumbling",
-        "wide replay", "closing a d = 64 window");
+        "wide replay", "closing a d = 64 window", "Kafka Streams floor (read, repartition, read; nothing else)",
+        "Kafka Streams floor (read; nothing else)");
   }
 }
