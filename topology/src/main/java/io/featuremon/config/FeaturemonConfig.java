@@ -2,7 +2,6 @@ package io.featuremon.config;
 
 import io.featuremon.serdes.Redaction;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -335,16 +334,81 @@ public final class FeaturemonConfig extends AbstractConfig {
   public static FeaturemonConfig load(Map<String, String> defaults, Path file, Map<String, String> overrides) {
     Map<String, Object> values = new LinkedHashMap<>(defaults);
     if (file != null) {
-      Properties properties = new Properties();
-      try (InputStream in = Files.newInputStream(file)) {
-        properties.load(in);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read config file " + file + ": " + e.getMessage(), e);
-      }
-      properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k).trim()));
+      values.putAll(readFile(file));
     }
     values.putAll(overrides);
     return new FeaturemonConfig(values);
+  }
+
+  /**
+   * The settings of a {@code --config} file: YAML when it is named *.yaml or *.yml (nested keys joined with dots, so
+   * {@code window: {size: 1h}} is {@code window.size=1h}), else a Java properties file. A properties file whose lines
+   * are indented "key: value" pairs is YAML by mistake (properties would read each line as a key of its own), and
+   * is refused with what to do.
+   */
+  static Map<String, String> readFile(Path file) {
+    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    String text;
+    try {
+      text = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException | UncheckedIOException e) {
+      throw new UncheckedIOException("cannot read config file " + file + ": " + e.getMessage(),
+          e instanceof IOException io ? io : new IOException(e));
+    }
+    if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+      return readYaml(file, text);
+    }
+    for (String line : text.split("\\R")) {
+      if (line.matches("[ \\t]+[A-Za-z0-9_.-]+\\s*:.*") && !line.trim().startsWith("#")) {
+        throw new ConfigException("--config", file.toString(), "reads as a properties file (key=value lines), but the"
+            + " line '" + line.trim() + "' is indented like YAML: name the file *.yaml (nested keys are joined with"
+            + " dots) or write it as key=value lines");
+      }
+    }
+    Properties properties = new Properties();
+    try {
+      properties.load(new java.io.StringReader(text));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigException("--config", file.toString(), "is not a readable properties file: " + e.getMessage());
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k).trim()));
+    return values;
+  }
+
+  private static Map<String, String> readYaml(Path file, String text) {
+    com.fasterxml.jackson.databind.JsonNode root;
+    try {
+      root = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new ConfigException("--config", file.toString(), "is not valid YAML: " + e.getOriginalMessage());
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      return values;
+    }
+    if (!root.isObject()) {
+      throw new ConfigException("--config", file.toString(), "must be a YAML mapping of settings (key: value), not a "
+          + root.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+    }
+    flatten("", root, file, values);
+    return values;
+  }
+
+  private static void flatten(String prefix, com.fasterxml.jackson.databind.JsonNode node, Path file,
+      Map<String, String> values) {
+    node.fields().forEachRemaining(e -> {
+      String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+      com.fasterxml.jackson.databind.JsonNode v = e.getValue();
+      if (v.isObject()) {
+        flatten(key, v, file, values);
+      } else if (v.isArray()) {
+        throw new ConfigException(key, v.toString(), "a list in " + file + "; every featuremon and Kafka setting is"
+            + " one value (write a comma-separated string where a setting takes several)");
+      } else {
+        values.put(key, v.isNull() ? "" : v.asText().trim());
+      }
+    });
   }
 
   private static ConfigDef.Validator durationValidator(boolean allowEmptyOrZero) {

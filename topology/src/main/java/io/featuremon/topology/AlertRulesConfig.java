@@ -16,6 +16,11 @@ public final class AlertRulesConfig {
   public static RuleSet load(FeaturemonConfig config) {
     String file = config.alertRulesFile();
     if (!file.isBlank()) {
+      if (!java.nio.file.Files.isRegularFile(Path.of(file))) {
+        throw new org.apache.kafka.common.config.ConfigException(FeaturemonConfig.ALERT_RULES, file,
+            "no such file (relative paths start from " + Path.of("").toAbsolutePath() + "); unset it for the"
+            + " built-in rules, or `featuremon config --alert-rules` prints them as a file to start from");
+      }
       return AlertRules.load(Path.of(file));
     }
     return AlertRules.parse(builtIn(config), "built-in rules (alert.* settings)");

@@ -46,6 +46,59 @@ class ConfigCommandTest {
         .doesNotContain("s3cret", "token=abc");
   }
 
+  @Test
+  void checkShouldReadAYamlFileWithNestedKeys(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("featuremon.yaml");
+    Files.writeString(file, String.join("\n",
+        "window:",
+        "  size: 40d",
+        "mask:",
+        "  threshold: 0.9",
+        "processing.guarantee: at_least_once"));
+
+    Run run = run("config", "--check", "--config", file.toString());
+
+    assertThat(run.exit).as(run.err).isZero();
+    assertThat(run.out).contains("window.size=40d\n", "mask.threshold=0.9\n",
+        "processing.guarantee=at_least_once   (passed to Kafka)", "# alert rules: ", "settings valid");
+  }
+
+  @Test
+  void checkShouldRefuseYamlInAPropertiesFileAndAListInYaml(@TempDir Path dir) throws Exception {
+    Path properties = dir.resolve("featuremon.properties");
+    Files.writeString(properties, "window:\n  size: 40d\n");
+    Path yaml = dir.resolve("featuremon.yml");
+    Files.writeString(yaml, "topic:\n  embeddings: [a, b]\n");
+
+    Run indented = run("config", "--check", "--config", properties.toString());
+    Run list = run("config", "--check", "--config", yaml.toString());
+
+    assertThat(indented.exit).isEqualTo(2);
+    assertThat(indented.err).contains("--config", "'size: 40d'", "*.yaml");
+    assertThat(list.exit).isEqualTo(2);
+    assertThat(list.err).contains("topic.embeddings", "a list");
+  }
+
+  @Test
+  void checkShouldRefuseAMissingOrMalformedAlertRulesFile(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("no-such-rules.yaml");
+    Path malformed = dir.resolve("rules.yaml");
+    Files.writeString(malformed, "version: 1\nrules:\n  - name: Broken\n    metric: redundancy.meanAbsCorr\n");
+    Path good = dir.resolve("good.yaml");
+    Files.writeString(good, run("config", "--alert-rules").out);
+
+    Run none = run("config", "--check", "--set", "alert.rules=" + missing);
+    Run bad = run("config", "--check", "--set", "alert.rules=" + malformed);
+    Run ok = run("config", "--check", "--set", "alert.rules=" + good);
+
+    assertThat(none.exit).isEqualTo(2);
+    assertThat(none.err).contains("alert.rules", "no-such-rules.yaml", "no such file");
+    assertThat(bad.exit).isEqualTo(2);
+    assertThat(bad.err).contains("rules.yaml", "rules[0]", "level, relative, trend");
+    assertThat(ok.exit).as(ok.err).isZero();
+    assertThat(ok.out).contains("# alert rules: ", " from " + good);
+  }
+
   private record Run(int exit, String out, String err) {}
 
   private static Run run(String... args) {
