@@ -53,6 +53,53 @@ final class ReplayCommand implements Callable<Integer> {
     w.printf("  %-20s %,d%n", Replay.DEAD_LETTERS_FILE, s.deadLetters());
     w.printf("in %s%n", out.toAbsolutePath().normalize());
     w.flush();
+    if (s.events() == 0 && s.lines() > 0) {
+      // Every line failed to parse: a wrong file, not bad events. Say what it looks like, and fail the command.
+      spec.commandLine().getErr().println("featuremon: none of the " + s.lines() + " lines of " + input + " is an event: "
+          + likelyCause(input) + " (each line's reason is in " + out.resolve(Replay.DEAD_LETTERS_FILE) + ")");
+      return NOTHING_PARSED;
+    }
     return 0;
+  }
+
+  /** The exit status when no line of the input parsed: the input is the wrong kind of file. */
+  static final int NOTHING_PARSED = 3;
+
+  /** What the input's first non-blank line (its first 2,000 characters) suggests is wrong with it. */
+  static String likelyCause(Path input) {
+    String first = "";
+    try (java.io.BufferedReader reader = java.nio.file.Files.newBufferedReader(input,
+        java.nio.charset.StandardCharsets.UTF_8)) {
+      char[] buffer = new char[2_000];
+      int n = reader.read(buffer);
+      String start = n <= 0 ? "" : new String(buffer, 0, n);
+      for (String line : start.split("\\R")) {
+        if (!line.isBlank()) {
+          first = line.strip();
+          break;
+        }
+      }
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return "it could not be read again to say why (" + e.getMessage() + ")";
+    }
+    if (first.startsWith("[")) {
+      return "it starts with '[', a JSON array; replay reads JSON Lines, one event object per line";
+    }
+    if (!first.startsWith("{") && (first.contains(",") || first.contains(";") || first.contains("\t"))) {
+      return "its first line looks like a CSV header (" + abbreviate(first) + "); replay reads JSON Lines, one event"
+          + " object per line, e.g. " + EXAMPLE;
+    }
+    if (!first.startsWith("{")) {
+      return "its first line is not a JSON object (" + abbreviate(first) + "); replay reads JSON Lines, e.g. " + EXAMPLE;
+    }
+    return "the lines are JSON but not events; each needs type, model, timestamp and a vector or features, e.g. "
+        + EXAMPLE;
+  }
+
+  private static final String EXAMPLE =
+      "{\"type\":\"features\",\"model\":\"m\",\"timestamp\":1767225600000,\"features\":{\"age\":31}}";
+
+  private static String abbreviate(String line) {
+    return "'" + (line.length() <= 80 ? line : line.substring(0, 77) + "...") + "'";
   }
 }
