@@ -411,6 +411,109 @@ public final class FeaturemonConfig extends AbstractConfig {
     });
   }
 
+  /**
+   * One line per pass-through key that no Kafka Streams, client or registry setting is called (a typo passes
+   * through unchanged and does nothing), naming the nearest key when one is close. Keys under Kafka Streams' client
+   * prefixes (consumer., producer., admin., main.consumer., restore.consumer., global.consumer.) are checked without
+   * the prefix; keys under the registry client's prefixes (schema.registry., basic.auth., bearer.auth.) are taken
+   * as they are.
+   */
+  public List<String> passThroughWarnings() {
+    List<String> warnings = new ArrayList<>();
+    for (String key : passThrough.keySet()) {
+      if (KnownKeys.isKnown(key)) {
+        continue;
+      }
+      String nearest = KnownKeys.nearest(key);
+      warnings.add("'" + key + "' is not a Kafka Streams, Kafka client or schema-registry setting, so it does nothing"
+          + (nearest == null ? "" : " (did you mean " + nearest + "?)"));
+    }
+    return warnings;
+  }
+
+  /** The keys a pass-through key may be: Kafka Streams', the clients', and featuremon's own (for the nearest). */
+  private static final class KnownKeys {
+    private static final java.util.Set<String> KAFKA = kafka();
+    private static final List<String> CLIENT_PREFIXES = List.of("main.consumer.", "restore.consumer.",
+        "global.consumer.", "consumer.", "producer.", "admin.");
+    private static final List<String> REGISTRY_PREFIXES = List.of("schema.registry.", "basic.auth.", "bearer.auth.");
+
+    private static java.util.Set<String> kafka() {
+      java.util.Set<String> keys = new java.util.TreeSet<>();
+      keys.addAll(org.apache.kafka.streams.StreamsConfig.configDef().names());
+      keys.addAll(org.apache.kafka.clients.consumer.ConsumerConfig.configNames());
+      keys.addAll(org.apache.kafka.clients.producer.ProducerConfig.configNames());
+      keys.addAll(org.apache.kafka.clients.admin.AdminClientConfig.configNames());
+      keys.addAll(io.featuremon.serdes.SchemaRegistryConfig.CONFIG_DEF.names()); // the registry client and serde
+      return java.util.Collections.unmodifiableSet(keys);
+    }
+
+    static boolean isKnown(String key) {
+      if (KAFKA.contains(key) || REGISTRY_PREFIXES.stream().anyMatch(key::startsWith)) {
+        return true;
+      }
+      for (String prefix : CLIENT_PREFIXES) {
+        if (key.startsWith(prefix)) {
+          return KAFKA.contains(key.substring(prefix.length()));
+        }
+      }
+      return false;
+    }
+
+    /**
+     * The closest known key (featuremon's included) within an edit distance of 2, or a fifth of the key; or null.
+     * Under a client prefix, the closest client key, with the prefix.
+     */
+    static String nearest(String key) {
+      for (String prefix : CLIENT_PREFIXES) {
+        if (key.startsWith(prefix)) {
+          String rest = nearest(key.substring(prefix.length()));
+          return rest == null ? null : prefix + rest;
+        }
+      }
+      String best = null;
+      int bestDistance = Math.max(2, key.length() / 5) + 1;
+      List<String> candidates = new ArrayList<>(KAFKA);
+      candidates.addAll(new java.util.TreeSet<>(DEFINITION.names()));
+      for (String candidate : candidates) {
+        int d = editDistance(key, candidate, bestDistance);
+        if (d < bestDistance) {
+          bestDistance = d;
+          best = candidate;
+        }
+      }
+      return best;
+    }
+
+    /** Levenshtein distance, or {@code limit} when it is at least that. */
+    private static int editDistance(String a, String b, int limit) {
+      if (Math.abs(a.length() - b.length()) >= limit) {
+        return limit;
+      }
+      int[] previous = new int[b.length() + 1];
+      int[] current = new int[b.length() + 1];
+      for (int j = 0; j <= b.length(); j++) {
+        previous[j] = j;
+      }
+      for (int i = 1; i <= a.length(); i++) {
+        current[0] = i;
+        int rowMin = current[0];
+        for (int j = 1; j <= b.length(); j++) {
+          int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+          current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+          rowMin = Math.min(rowMin, current[j]);
+        }
+        if (rowMin >= limit) {
+          return limit;
+        }
+        int[] swap = previous;
+        previous = current;
+        current = swap;
+      }
+      return Math.min(previous[b.length()], limit);
+    }
+  }
+
   private static ConfigDef.Validator durationValidator(boolean allowEmptyOrZero) {
     return (name, value) -> {
       String text = value == null ? "" : value.toString().trim();

@@ -99,6 +99,26 @@ class ConfigCommandTest {
     assertThat(ok.out).contains("# alert rules: ", " from " + good);
   }
 
+  @Test
+  void aPassThroughKeyNoComponentKnowsShouldBeWarnedAboutWithTheNearestKey() {
+    Run run = run("config", "--check", "--set", "comit.interval.ms=5000", "--set", "consumer.max.pol.records=5",
+        "--set", "windw.size=1h", "--set", "zzz.unrelated=1",
+        // known: Kafka Streams, a client key under a Streams prefix, security, the registry client and serde
+        "--set", "num.stream.threads=2", "--set", "main.consumer.max.poll.records=500",
+        "--set", "security.protocol=PLAINTEXT", "--set", "basic.auth.user.info=a:b",
+        "--set", "auto.register.schemas=false", "--set", "schema.registry.request.timeout.ms=5000");
+
+    assertThat(run.exit).as(run.err).isZero();
+    assertThat(run.err)
+        .contains("'comit.interval.ms' is not a Kafka Streams, Kafka client or schema-registry setting, so it does"
+            + " nothing (did you mean commit.interval.ms?)")
+        .contains("'consumer.max.pol.records' is not", "(did you mean consumer.max.poll.records?)")
+        .contains("'windw.size' is not", "(did you mean window.size?)")
+        .contains("'zzz.unrelated' is not a Kafka Streams, Kafka client or schema-registry setting, so it does nothing\n")
+        .doesNotContain("num.stream.threads", "main.consumer.max.poll.records", "security.protocol",
+            "basic.auth.user.info", "auto.register.schemas", "schema.registry.request.timeout.ms");
+  }
+
   private record Run(int exit, String out, String err) {}
 
   private static Run run(String... args) {
