@@ -240,6 +240,12 @@ public final class AlertRules {
     if (metricText != null) {
       try {
         metric = MetricSelector.parse(metricText);
+        // A misspelt path would never fire: refuse it, naming the paths that exist.
+        String never = metric.problemIn(io.featuremon.avro.WindowStats.getClassSchema());
+        if (never != null) {
+          problems.add(path + ".metric", never);
+          metric = null;
+        }
       } catch (IllegalArgumentException e) {
         problems.add(path + ".metric", e.getMessage());
       }

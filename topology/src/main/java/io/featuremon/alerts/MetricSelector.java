@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.apache.avro.Schema;
 
 /**
  * A dotted path into the WindowStats JSON (as {@code io.featuremon.serdes.AvroJson} renders it), with at most one
@@ -90,6 +91,93 @@ public final class MetricSelector {
     List<String> concrete = new ArrayList<>(segments);
     concrete.set(wildcard, instance);
     return String.join(".", concrete);
+  }
+
+  /**
+   * Why this path can never give a value in records of {@code schema} (the WindowStats schema), or null when it can:
+   * a field that is not there, a path that goes on past a number, an index into something that is not an array, or
+   * a path that ends at an object, an array or a string. Each message names up to three of the nearest paths that do
+   * give values. Map keys (features, categories) and array indexes are the data's and are not checked; a * over a
+   * record's fields is not checked past it.
+   */
+  public String problemIn(Schema schema) {
+    Schema s = schema;
+    for (int i = 0; i < segments.size(); i++) {
+      s = withoutNull(s);
+      String segment = segments.get(i);
+      String at = i == 0 ? "WindowStats" : "\"" + String.join(".", segments.subList(0, i)) + "\"";
+      switch (s.getType()) {
+        case RECORD -> {
+          if (segment.equals("*")) {
+            return null;
+          }
+          Schema.Field field = s.getField(segment);
+          if (field == null) {
+            return at + " has no field \"" + segment + "\"" + nearestPaths(schema);
+          }
+          s = field.schema();
+        }
+        case MAP -> s = s.getValueType();
+        case ARRAY -> {
+          if (!isIndex(segment)) {
+            return at + " is an array: the next segment must be an index (0, 1, ...), not \"" + segment + "\""
+                + nearestPaths(schema);
+          }
+          s = s.getElementType();
+        }
+        default -> {
+          return at + " is a " + s.getType().getName() + " value; the path cannot go on past it" + nearestPaths(schema);
+        }
+      }
+    }
+    s = withoutNull(s);
+    return switch (s.getType()) {
+      case INT, LONG, FLOAT, DOUBLE, BOOLEAN, UNION -> null;
+      default -> "\"" + path + "\" is " + article(s.getType().getName()) + " " + s.getType().getName()
+          + ", not a number or a boolean, so it never gives a value" + nearestPaths(schema);
+    };
+  }
+
+  /** A union of null and one type is that type; other unions are left as they are (and accepted as values). */
+  private static Schema withoutNull(Schema s) {
+    if (s.getType() != Schema.Type.UNION) {
+      return s;
+    }
+    List<Schema> types = s.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).toList();
+    return types.size() == 1 ? types.get(0) : s;
+  }
+
+  private static String article(String word) {
+    return "aeiou".indexOf(word.charAt(0)) >= 0 ? "an" : "a";
+  }
+
+  /** Up to three paths that give values: under this one when it names an object, else the nearest by spelling. */
+  private String nearestPaths(Schema schema) {
+    List<String> known = new ArrayList<>();
+    valuePaths(schema, "", known, 0);
+    List<String> below = known.stream().filter(k -> k.startsWith(path + ".")).limit(3).toList();
+    List<String> nearest = !below.isEmpty() ? below
+        : io.featuremon.config.Nearest.of(path, known, 3, Math.max(4, path.length() / 2));
+    return nearest.isEmpty() ? "" : "; nearest paths that give values: " + String.join(", ", nearest);
+  }
+
+  /** Every path of the schema that gives a number or a boolean: map keys as *, array indexes as 0. */
+  private static void valuePaths(Schema schema, String prefix, List<String> out, int depth) {
+    Schema s = withoutNull(schema);
+    if (depth > 8) {
+      return;
+    }
+    switch (s.getType()) {
+      case RECORD -> s.getFields().forEach(f -> valuePaths(f.schema(), join(prefix, f.name()), out, depth + 1));
+      case MAP -> valuePaths(s.getValueType(), join(prefix, "*"), out, depth + 1);
+      case ARRAY -> valuePaths(s.getElementType(), join(prefix, "0"), out, depth + 1);
+      case INT, LONG, FLOAT, DOUBLE, BOOLEAN -> out.add(prefix);
+      default -> { }
+    }
+  }
+
+  private static String join(String prefix, String segment) {
+    return prefix.isEmpty() ? segment : prefix + "." + segment;
   }
 
   /**

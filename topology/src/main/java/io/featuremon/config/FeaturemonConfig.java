@@ -471,46 +471,10 @@ public final class FeaturemonConfig extends AbstractConfig {
           return rest == null ? null : prefix + rest;
         }
       }
-      String best = null;
-      int bestDistance = Math.max(2, key.length() / 5) + 1;
       List<String> candidates = new ArrayList<>(KAFKA);
       candidates.addAll(new java.util.TreeSet<>(DEFINITION.names()));
-      for (String candidate : candidates) {
-        int d = editDistance(key, candidate, bestDistance);
-        if (d < bestDistance) {
-          bestDistance = d;
-          best = candidate;
-        }
-      }
-      return best;
-    }
-
-    /** Levenshtein distance, or {@code limit} when it is at least that. */
-    private static int editDistance(String a, String b, int limit) {
-      if (Math.abs(a.length() - b.length()) >= limit) {
-        return limit;
-      }
-      int[] previous = new int[b.length() + 1];
-      int[] current = new int[b.length() + 1];
-      for (int j = 0; j <= b.length(); j++) {
-        previous[j] = j;
-      }
-      for (int i = 1; i <= a.length(); i++) {
-        current[0] = i;
-        int rowMin = current[0];
-        for (int j = 1; j <= b.length(); j++) {
-          int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-          current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-          rowMin = Math.min(rowMin, current[j]);
-        }
-        if (rowMin >= limit) {
-          return limit;
-        }
-        int[] swap = previous;
-        previous = current;
-        current = swap;
-      }
-      return Math.min(previous[b.length()], limit);
+      List<String> nearest = Nearest.of(key, candidates, 1, Math.max(2, key.length() / 5));
+      return nearest.isEmpty() ? null : nearest.get(0);
     }
   }
 

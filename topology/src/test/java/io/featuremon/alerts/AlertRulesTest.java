@@ -181,6 +181,42 @@ class AlertRulesTest {
         .hasMessageContaining("m.yaml: rules[2].metric: required");
   }
 
+  /** A path the WindowStats schema cannot give a value at would never fire: refused, with the paths that exist. */
+  @Test
+  void shouldRejectAMetricPathThatCanNeverGiveAValue() {
+    assertThatThrownBy(() -> AlertRules.parse("""
+        rules:
+          - {name: Typo, metric: "redundancy.meanAbsCor", level: {above: 0.9}}
+          - {name: Text, metric: "model", level: {above: 1}}
+          - {name: Past, metric: "count.more", level: {above: 1}}
+          - {name: NoIndex, metric: "redundancy.pairs.first.corr", level: {above: 1}}
+          - {name: Object, metric: "drift.embedding", level: {above: 1}}
+        """, "p.yaml"))
+        .hasMessageContaining("p.yaml: rules[0].metric: \"redundancy\" has no field \"meanAbsCor\"; nearest paths that"
+            + " give values: redundancy.meanAbsCorr")
+        .hasMessageContaining("p.yaml: rules[1].metric: \"model\" is a string, not a number or a boolean")
+        .hasMessageContaining("p.yaml: rules[2].metric: \"count\" is a long value; the path cannot go on past it")
+        .hasMessageContaining("p.yaml: rules[3].metric: \"redundancy.pairs\" is an array: the next segment must be an"
+            + " index")
+        .hasMessageContaining("p.yaml: rules[4].metric: \"drift.embedding\" is a record, not a number or a boolean,"
+            + " so it never gives a value; nearest paths that give values: drift.embedding.centroidCosine");
+  }
+
+  @Test
+  void shouldAcceptEveryKindOfPathTheSchemaGivesValuesAt() {
+    RuleSet rules = AlertRules.parse("""
+        rules:
+          - {name: Plain, metric: "redundancy.meanAbsCorr", level: {above: 0.9}}
+          - {name: PerFeature, metric: "drift.features.*.psi", level: {above: 0.2}}
+          - {name: Verdict, metric: "drift.embedding.drifted", level: {above: 1}}
+          - {name: Indexed, metric: "redundancy.pairs.0.corr", level: {above: 0.99}}
+          - {name: Quality, metric: "quality.missingRate.*", level: {above: 0.5}}
+          - {name: Count, metric: "count", level: {below: 10}}
+        """, "ok.yaml");
+
+    assertThat(rules.rules()).hasSize(6);
+  }
+
   @Test
   void shouldRejectDuplicateRuleNames() {
     assertThatThrownBy(() -> AlertRules.parse("""
