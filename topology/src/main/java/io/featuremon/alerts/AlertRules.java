@@ -718,39 +718,13 @@ public final class AlertRules {
         return a;
       }
     }
-    String best = null;
-    int bestDistance = 3;
-    for (String a : allowed) {
-      int d = editDistance(norm, normalize(a));
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = a;
-      }
-    }
-    return best;
+    List<String> normalized = allowed.stream().map(AlertRules::normalize).toList();
+    List<String> nearest = io.featuremon.config.Nearest.of(norm, normalized, 1, 2);
+    return nearest.isEmpty() ? null : allowed.get(normalized.indexOf(nearest.get(0)));
   }
 
   private static String normalize(String s) {
     return s.replace("_", "").replace("-", "").toLowerCase(Locale.ROOT);
-  }
-
-  private static int editDistance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 
   static String describe(JsonNode n) {

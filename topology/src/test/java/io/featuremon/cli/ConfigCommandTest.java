@@ -2,13 +2,10 @@ package io.featuremon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ConfigCommandTest {
 
@@ -24,10 +21,10 @@ class ConfigCommandTest {
         "basic.auth.credentials.source=USER_INFO",
         "basic.auth.user.info=alice:info-s3cret"));
 
-    Run run = run("config", "--check", "--config", file.toString());
+    CliRun run = CliRun.of("config", "--check", "--config", file.toString());
 
-    assertThat(run.exit).isZero();
-    assertThat(run.out)
+    assertThat(run.exit()).isZero();
+    assertThat(run.out())
         .contains("sasl.jaas.config=[hidden]   (passed to Kafka)")
         .contains("ssl.truststore.password=[hidden]   (passed to Kafka)")
         .contains("basic.auth.user.info=[hidden]   (passed to Kafka)")
@@ -39,10 +36,10 @@ class ConfigCommandTest {
 
   @Test
   void anErrorShouldNotShowCredentialsItQuotes() {
-    Run run = run("config", "--check", "--set", "window.size=https://alice:s3cret@127.0.0.1:1/?token=abc");
+    CliRun run = CliRun.of("config", "--check", "--set", "window.size=https://alice:s3cret@127.0.0.1:1/?token=abc");
 
-    assertThat(run.exit).isEqualTo(2);
-    assertThat(run.err).contains("window.size").contains("https://[hidden]@127.0.0.1:1/?token=[hidden]")
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("window.size").contains("https://[hidden]@127.0.0.1:1/?token=[hidden]")
         .doesNotContain("s3cret", "token=abc");
   }
 
@@ -56,10 +53,10 @@ class ConfigCommandTest {
         "  threshold: 0.9",
         "processing.guarantee: at_least_once"));
 
-    Run run = run("config", "--check", "--config", file.toString());
+    CliRun run = CliRun.of("config", "--check", "--config", file.toString());
 
-    assertThat(run.exit).as(run.err).isZero();
-    assertThat(run.out).contains("window.size=40d\n", "mask.threshold=0.9\n",
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out()).contains("window.size=40d\n", "mask.threshold=0.9\n",
         "processing.guarantee=at_least_once   (passed to Kafka)", "# alert rules: ", "settings valid");
   }
 
@@ -70,13 +67,13 @@ class ConfigCommandTest {
     Path yaml = dir.resolve("featuremon.yml");
     Files.writeString(yaml, "topic:\n  embeddings: [a, b]\n");
 
-    Run indented = run("config", "--check", "--config", properties.toString());
-    Run list = run("config", "--check", "--config", yaml.toString());
+    CliRun indented = CliRun.of("config", "--check", "--config", properties.toString());
+    CliRun list = CliRun.of("config", "--check", "--config", yaml.toString());
 
-    assertThat(indented.exit).isEqualTo(2);
-    assertThat(indented.err).contains("--config", "'size: 40d'", "*.yaml");
-    assertThat(list.exit).isEqualTo(2);
-    assertThat(list.err).contains("topic.embeddings", "a list");
+    assertThat(indented.exit()).isEqualTo(2);
+    assertThat(indented.err()).contains("--config", "'size: 40d'", "*.yaml");
+    assertThat(list.exit()).isEqualTo(2);
+    assertThat(list.err()).contains("topic.embeddings", "a list");
   }
 
   @Test
@@ -85,31 +82,31 @@ class ConfigCommandTest {
     Path malformed = dir.resolve("rules.yaml");
     Files.writeString(malformed, "version: 1\nrules:\n  - name: Broken\n    metric: redundancy.meanAbsCorr\n");
     Path good = dir.resolve("good.yaml");
-    Files.writeString(good, run("config", "--alert-rules").out);
+    Files.writeString(good, CliRun.of("config", "--alert-rules").out());
 
-    Run none = run("config", "--check", "--set", "alert.rules=" + missing);
-    Run bad = run("config", "--check", "--set", "alert.rules=" + malformed);
-    Run ok = run("config", "--check", "--set", "alert.rules=" + good);
+    CliRun none = CliRun.of("config", "--check", "--set", "alert.rules=" + missing);
+    CliRun bad = CliRun.of("config", "--check", "--set", "alert.rules=" + malformed);
+    CliRun ok = CliRun.of("config", "--check", "--set", "alert.rules=" + good);
 
-    assertThat(none.exit).isEqualTo(2);
-    assertThat(none.err).contains("alert.rules", "no-such-rules.yaml", "no such file");
-    assertThat(bad.exit).isEqualTo(2);
-    assertThat(bad.err).contains("rules.yaml", "rules[0]", "level, relative, trend");
-    assertThat(ok.exit).as(ok.err).isZero();
-    assertThat(ok.out).contains("# alert rules: ", " from " + good);
+    assertThat(none.exit()).isEqualTo(2);
+    assertThat(none.err()).contains("alert.rules", "no-such-rules.yaml", "no such file");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("rules.yaml", "rules[0]", "level, relative, trend");
+    assertThat(ok.exit()).as(ok.err()).isZero();
+    assertThat(ok.out()).contains("# alert rules: ", " from " + good);
   }
 
   @Test
   void aPassThroughKeyNoComponentKnowsShouldBeWarnedAboutWithTheNearestKey() {
-    Run run = run("config", "--check", "--set", "comit.interval.ms=5000", "--set", "consumer.max.pol.records=5",
+    CliRun run = CliRun.of("config", "--check", "--set", "comit.interval.ms=5000", "--set", "consumer.max.pol.records=5",
         "--set", "windw.size=1h", "--set", "zzz.unrelated=1",
         // known: Kafka Streams, a client key under a Streams prefix, security, the registry client and serde
         "--set", "num.stream.threads=2", "--set", "main.consumer.max.poll.records=500",
         "--set", "security.protocol=PLAINTEXT", "--set", "basic.auth.user.info=a:b",
         "--set", "auto.register.schemas=false", "--set", "schema.registry.request.timeout.ms=5000");
 
-    assertThat(run.exit).as(run.err).isZero();
-    assertThat(run.err)
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.err())
         .contains("'comit.interval.ms' is not a Kafka Streams, Kafka client or schema-registry setting, so it does"
             + " nothing (did you mean commit.interval.ms?)")
         .contains("'consumer.max.pol.records' is not", "(did you mean consumer.max.poll.records?)")
@@ -117,17 +114,5 @@ class ConfigCommandTest {
         .contains("'zzz.unrelated' is not a Kafka Streams, Kafka client or schema-registry setting, so it does nothing\n")
         .doesNotContain("num.stream.threads", "main.consumer.max.poll.records", "security.protocol",
             "basic.auth.user.info", "auto.register.schemas", "schema.registry.request.timeout.ms");
-  }
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString().replace(System.lineSeparator(), "\n"), err.toString());
   }
 }

@@ -2,13 +2,10 @@ package io.featuremon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code replay} over files that are not JSON Lines of events: a failing exit and a message with the likely cause. */
 class ReplayCommandTest {
@@ -18,10 +15,10 @@ class ReplayCommandTest {
     Path csv = dir.resolve("events.csv");
     Files.writeString(csv, "model,timestamp,age,country\nm,1767225600000,31,DE\nm,1767225660000,45,FR\n");
 
-    Run run = run("replay", "--input", csv.toString(), "--out", dir.resolve("out").toString());
+    CliRun run = CliRun.of("replay", "--input", csv.toString(), "--out", dir.resolve("out").toString());
 
-    assertThat(run.exit).isEqualTo(ReplayCommand.NOTHING_PARSED);
-    assertThat(run.err).contains("none of the 3 lines", "looks like a CSV header", "'model,timestamp,age,country'",
+    assertThat(run.exit()).isEqualTo(ReplayCommand.NOTHING_PARSED);
+    assertThat(run.err()).contains("none of the 3 lines", "looks like a CSV header", "'model,timestamp,age,country'",
         "JSON Lines", "dead-letters.jsonl");
     assertThat(Files.readAllLines(dir.resolve("out/dead-letters.jsonl"))).hasSize(3);
   }
@@ -33,13 +30,13 @@ class ReplayCommandTest {
     Path notEvents = dir.resolve("other.jsonl");
     Files.writeString(notEvents, "{\"hello\":\"world\"}\n");
 
-    Run a = run("replay", "--input", array.toString(), "--out", dir.resolve("a").toString());
-    Run b = run("replay", "--input", notEvents.toString(), "--out", dir.resolve("b").toString());
+    CliRun a = CliRun.of("replay", "--input", array.toString(), "--out", dir.resolve("a").toString());
+    CliRun b = CliRun.of("replay", "--input", notEvents.toString(), "--out", dir.resolve("b").toString());
 
-    assertThat(a.exit).isEqualTo(ReplayCommand.NOTHING_PARSED);
-    assertThat(a.err).contains("a JSON array");
-    assertThat(b.exit).isEqualTo(ReplayCommand.NOTHING_PARSED);
-    assertThat(b.err).contains("JSON but not events", "type, model, timestamp");
+    assertThat(a.exit()).isEqualTo(ReplayCommand.NOTHING_PARSED);
+    assertThat(a.err()).contains("a JSON array");
+    assertThat(b.exit()).isEqualTo(ReplayCommand.NOTHING_PARSED);
+    assertThat(b.err()).contains("JSON but not events", "type, model, timestamp");
   }
 
   @Test
@@ -48,21 +45,9 @@ class ReplayCommandTest {
     Files.writeString(mixed, "not json\n{\"type\":\"features\",\"model\":\"m\",\"timestamp\":1767225600000,"
         + "\"features\":{\"age\":31}}\n");
 
-    Run run = run("replay", "--input", mixed.toString(), "--out", dir.resolve("out").toString());
+    CliRun run = CliRun.of("replay", "--input", mixed.toString(), "--out", dir.resolve("out").toString());
 
-    assertThat(run.exit).as(run.err).isZero();
-    assertThat(run.out).contains("replayed 2 lines (1 events)");
-  }
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString().replace(System.lineSeparator(), "\n"), err.toString());
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out()).contains("replayed 2 lines (1 events)");
   }
 }
