@@ -20,8 +20,9 @@ import picocli.CommandLine.Command;
         ""},
     subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, ProfileCommand.class, ConfigCommand.class,
         CommandLine.HelpCommand.class},
-    footer = {"", "Start with:  ./featuremon demo        (embedded broker and registry, about 90 s)",
-        "Offline:     ./featuremon replay --input events.jsonl --out results/ --set window.size=1h"})
+    footer = {"", "Start with:  ./featuremon demo     (embedded broker and registry, ~2 minutes)",
+        "Offline:     ./featuremon replay --input events.jsonl --out results/ \\",
+        "                 --set window.size=1h"})
 public final class Main {
 
   public static void main(String[] args) {

@@ -25,7 +25,9 @@ import picocli.CommandLine.Model.CommandSpec;
         "",
         "Writes DIR/window-stats.jsonl, DIR/masks.jsonl, DIR/alerts.jsonl, DIR/dead-letters.jsonl.",
         ""},
-    footer = {"", "Example: featuremon replay --input ../shared/data/macrodata.jsonl --out out/macro --set window.size=40d"})
+    footer = {"", "Example, with a file in the repository:",
+        "  featuremon replay --input topology/src/test/resources/data/macrodata.jsonl \\",
+        "      --out out/macro --set window.size=40d"})
 final class ReplayCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
