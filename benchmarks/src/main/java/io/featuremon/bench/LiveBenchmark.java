@@ -54,10 +54,20 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * The live application against a plain consumer, on a real broker: what {@code featuremon run} sustains, as a share
@@ -469,24 +479,24 @@ public final class LiveBenchmark {
    * ({@link FeaturemonApp#streamsProperties}, exactly_once_v2), and nothing else: no decode, no state, no statistics.
    * Its rate ÷ the raw consumer's bounds live ÷ raw from above for any application of that shape, on this machine.
    */
-  static org.apache.kafka.streams.Topology floorTopology(String inputTopic, boolean repartition) {
-    org.apache.kafka.streams.StreamsBuilder builder = new org.apache.kafka.streams.StreamsBuilder();
-    org.apache.kafka.common.serialization.Serde<byte[]> bytes = org.apache.kafka.common.serialization.Serdes.ByteArray();
-    org.apache.kafka.streams.kstream.KStream<byte[], byte[]> events = builder.stream(inputTopic,
-        org.apache.kafka.streams.kstream.Consumed.with(bytes, bytes).withName("floor-source"));
+  static Topology floorTopology(String inputTopic, boolean repartition) {
+    StreamsBuilder builder = new StreamsBuilder();
+    Serde<byte[]> bytes = Serdes.ByteArray();
+    KStream<byte[], byte[]> events = builder.stream(inputTopic,
+        Consumed.with(bytes, bytes).withName("floor-source"));
     if (repartition) {
-      events = events.repartition(org.apache.kafka.streams.kstream.Repartitioned.with(bytes, bytes)
+      events = events.repartition(Repartitioned.with(bytes, bytes)
           .withName(FLOOR_REPARTITION));
     }
-    events.process(Nothing::new, org.apache.kafka.streams.kstream.Named.as("floor-nothing"));
+    events.process(Nothing::new, Named.as("floor-nothing"));
     return builder.build();
   }
 
   /** The floor's last processor: takes each record and does nothing with it. */
   private static final class Nothing
-      implements org.apache.kafka.streams.processor.api.Processor<byte[], byte[], Void, Void> {
+      implements Processor<byte[], byte[], Void, Void> {
     @Override
-    public void process(org.apache.kafka.streams.processor.api.Record<byte[], byte[]> record) {}
+    public void process(Record<byte[], byte[]> record) {}
   }
 
   /** Stream threads of a run named like eos2 (no digit: 1). */

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.featuremon.avro.WindowStats;
+import io.featuremon.config.Nearest;
 import io.featuremon.stats.drift.TrendTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -241,7 +243,7 @@ public final class AlertRules {
       try {
         metric = MetricSelector.parse(metricText);
         // A misspelt path would never fire: refuse it, naming the paths that exist.
-        String never = metric.problemIn(io.featuremon.avro.WindowStats.getClassSchema());
+        String never = metric.problemIn(WindowStats.getClassSchema());
         if (never != null) {
           problems.add(path + ".metric", never);
           metric = null;
@@ -719,7 +721,7 @@ public final class AlertRules {
       }
     }
     List<String> normalized = allowed.stream().map(AlertRules::normalize).toList();
-    List<String> nearest = io.featuremon.config.Nearest.of(norm, normalized, 1, 2);
+    List<String> nearest = Nearest.of(norm, normalized, 1, 2);
     return nearest.isEmpty() ? null : allowed.get(normalized.indexOf(nearest.get(0)));
   }
 

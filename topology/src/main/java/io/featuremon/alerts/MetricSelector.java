@@ -1,6 +1,7 @@
 package io.featuremon.alerts;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.featuremon.config.Nearest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -157,7 +158,7 @@ public final class MetricSelector {
     valuePaths(schema, "", known, 0);
     List<String> below = known.stream().filter(k -> k.startsWith(path + ".")).limit(3).toList();
     List<String> nearest = !below.isEmpty() ? below
-        : io.featuremon.config.Nearest.of(path, known, 3, Math.max(4, path.length() / 2));
+        : Nearest.of(path, known, 3, Math.max(4, path.length() / 2));
     return nearest.isEmpty() ? "" : "; nearest paths that give values: " + String.join(", ", nearest);
   }
 

@@ -1,14 +1,19 @@
 package io.featuremon.cli;
 
 import io.featuremon.replay.Replay;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "replay",
@@ -70,8 +75,7 @@ final class ReplayCommand implements Callable<Integer> {
   /** What the input's first non-blank line (its first 2,000 characters) suggests is wrong with it. */
   static String likelyCause(Path input) {
     String first = "";
-    try (java.io.BufferedReader reader = java.nio.file.Files.newBufferedReader(input,
-        java.nio.charset.StandardCharsets.UTF_8)) {
+    try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
       char[] buffer = new char[2_000];
       int n = reader.read(buffer);
       String start = n <= 0 ? "" : new String(buffer, 0, n);
@@ -81,7 +85,7 @@ final class ReplayCommand implements Callable<Integer> {
           break;
         }
       }
-    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       return "it could not be read again to say why (" + e.getMessage() + ")";
     }
     if (first.startsWith("[")) {

@@ -1,22 +1,36 @@
 package io.featuremon.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.featuremon.serdes.Redaction;
+import io.featuremon.serdes.SchemaRegistryConfig;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Every featuremon setting, declared once with type, default, validator and documentation, and parsed once into
@@ -347,10 +361,10 @@ public final class FeaturemonConfig extends AbstractConfig {
    * is refused with what to do.
    */
   static Map<String, String> readFile(Path file) {
-    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     String text;
     try {
-      text = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+      text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException | UncheckedIOException e) {
       throw new UncheckedIOException("cannot read config file " + file + ": " + e.getMessage(),
           e instanceof IOException io ? io : new IOException(e));
@@ -367,7 +381,7 @@ public final class FeaturemonConfig extends AbstractConfig {
     }
     Properties properties = new Properties();
     try {
-      properties.load(new java.io.StringReader(text));
+      properties.load(new StringReader(text));
     } catch (IOException | IllegalArgumentException e) {
       throw new ConfigException("--config", file.toString(), "is not a readable properties file: " + e.getMessage());
     }
@@ -377,10 +391,10 @@ public final class FeaturemonConfig extends AbstractConfig {
   }
 
   private static Map<String, String> readYaml(Path file, String text) {
-    com.fasterxml.jackson.databind.JsonNode root;
+    JsonNode root;
     try {
-      root = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(text);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      root = new YAMLMapper().readTree(text);
+    } catch (JsonProcessingException e) {
       throw new ConfigException("--config", file.toString(), "is not valid YAML: " + e.getOriginalMessage());
     }
     Map<String, String> values = new LinkedHashMap<>();
@@ -389,17 +403,17 @@ public final class FeaturemonConfig extends AbstractConfig {
     }
     if (!root.isObject()) {
       throw new ConfigException("--config", file.toString(), "must be a YAML mapping of settings (key: value), not a "
-          + root.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+          + root.getNodeType().toString().toLowerCase(Locale.ROOT));
     }
     flatten("", root, file, values);
     return values;
   }
 
-  private static void flatten(String prefix, com.fasterxml.jackson.databind.JsonNode node, Path file,
+  private static void flatten(String prefix, JsonNode node, Path file,
       Map<String, String> values) {
     node.fields().forEachRemaining(e -> {
       String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-      com.fasterxml.jackson.databind.JsonNode v = e.getValue();
+      JsonNode v = e.getValue();
       if (v.isObject()) {
         flatten(key, v, file, values);
       } else if (v.isArray()) {
@@ -433,19 +447,19 @@ public final class FeaturemonConfig extends AbstractConfig {
 
   /** The keys a pass-through key may be: Kafka Streams', the clients', and featuremon's own (for the nearest). */
   private static final class KnownKeys {
-    private static final java.util.Set<String> KAFKA = kafka();
+    private static final Set<String> KAFKA = kafka();
     private static final List<String> CLIENT_PREFIXES = List.of("main.consumer.", "restore.consumer.",
         "global.consumer.", "consumer.", "producer.", "admin.");
     private static final List<String> REGISTRY_PREFIXES = List.of("schema.registry.", "basic.auth.", "bearer.auth.");
 
-    private static java.util.Set<String> kafka() {
-      java.util.Set<String> keys = new java.util.TreeSet<>();
-      keys.addAll(org.apache.kafka.streams.StreamsConfig.configDef().names());
-      keys.addAll(org.apache.kafka.clients.consumer.ConsumerConfig.configNames());
-      keys.addAll(org.apache.kafka.clients.producer.ProducerConfig.configNames());
-      keys.addAll(org.apache.kafka.clients.admin.AdminClientConfig.configNames());
-      keys.addAll(io.featuremon.serdes.SchemaRegistryConfig.CONFIG_DEF.names()); // the registry client and serde
-      return java.util.Collections.unmodifiableSet(keys);
+    private static Set<String> kafka() {
+      Set<String> keys = new TreeSet<>();
+      keys.addAll(StreamsConfig.configDef().names());
+      keys.addAll(ConsumerConfig.configNames());
+      keys.addAll(ProducerConfig.configNames());
+      keys.addAll(AdminClientConfig.configNames());
+      keys.addAll(SchemaRegistryConfig.CONFIG_DEF.names()); // the registry client and serde
+      return Collections.unmodifiableSet(keys);
     }
 
     static boolean isKnown(String key) {
@@ -472,7 +486,7 @@ public final class FeaturemonConfig extends AbstractConfig {
         }
       }
       List<String> candidates = new ArrayList<>(KAFKA);
-      candidates.addAll(new java.util.TreeSet<>(DEFINITION.names()));
+      candidates.addAll(new TreeSet<>(DEFINITION.names()));
       List<String> nearest = Nearest.of(key, candidates, 1, Math.max(2, key.length() / 5));
       return nearest.isEmpty() ? null : nearest.get(0);
     }
