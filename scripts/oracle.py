@@ -5,7 +5,14 @@ Recomputes, with numpy only, every window's redundancy metrics and mask from the
 them with the replay's window-stats.jsonl and masks.jsonl.
 
     python3 scripts/oracle.py --input events.jsonl --out replay-dir --window-ms 3600000 [--advance-ms 600000]
-                              [--threshold 0.95] [--rtol 1e-9]
+                              [--threshold 0.95] [--hysteresis 0.05] [--stable-windows 2] [--no-linear]
+                              [--rtol 1e-9]
+
+The mask is checked against the rule's definition at featuremon's defaults: the dimensions serving keeps are
+visited before those the mask drops or the rule flagged in the window before, which are re-admitted only below
+threshold - hysteresis; a numeric dimension whose adjusted R² on the kept ones (numpy's least squares, not
+featuremon's Cholesky update; ten events per kept dimension at most) reaches threshold² is a linear combination;
+and the mask follows a verdict held for --stable-windows windows.
 
 Exit status 0 when every window matches, 1 otherwise (each mismatch printed).
 Covers tumbling and hopping windows of valid events (numeric features / embeddings); dead-lettered lines are skipped the same
@@ -59,7 +66,7 @@ def load(path):
     return groups
 
 
-def metrics(rows, names, threshold):
+def metrics(rows, names):
     x = np.vstack(rows)
     constant = [i for i in range(x.shape[1]) if np.min(x[:, i]) == np.max(x[:, i])] if len(rows) > 1 else list(range(x.shape[1]))
     keep = [i for i in range(x.shape[1]) if i not in constant]
@@ -67,7 +74,7 @@ def metrics(rows, names, threshold):
     out = {"count": len(rows), "constant": [names[i] for i in constant], "nonConstant": d}
     if d == 0:
         out.update(fretL1=0.0, meanAbsCorr=0.0, meanSqCorr=0.0, effectiveRank=0.0)
-        return out, {"kept": [], "dropped": [(names[i], "constant", None) for i in constant]}
+        return out, None, keep, None
     xc = x[:, keep] - x[:, keep].mean(axis=0)          # two-pass: mean first, then centred products
     cov = xc.T @ xc
     sd = np.sqrt(np.diag(cov))
@@ -81,18 +88,68 @@ def metrics(rows, names, threshold):
     out.update(fretL1=fret, meanAbsCorr=fret / pairs if d > 1 else 0.0,
                meanSqCorr=float((c[off] ** 2).sum()) / pairs if d > 1 else 0.0,
                effectiveRank=float(np.exp(-(p * np.log(p)).sum())) if d > 1 else 1.0)
-    # the mask rule, written from its definition
+    return out, c, keep, xc
+
+
+def mask_rule(c, keep, xc, names, constant, flagged_before, opts):
+    """The per-window rule, written from its definition; flagged_before: names dropped or flagged in the window before."""
+    d = len(keep)
+    n = xc.shape[0] if xc is not None else 0
+    dropped = [(names[i], "constant", None) for i in constant]
+    if d == 0:
+        return {"kept": [], "dropped": dropped}
     mean_abs = (np.abs(c).sum(axis=1) - 1) / (d - 1) if d > 1 else np.zeros(d)
-    order = sorted(range(d), key=lambda a: (mean_abs[a], a))
-    kept, dropped = [], [(names[i], "constant", None) for i in constant]
+    challenger = [names[keep[a]] in flagged_before for a in range(d)]
+    order = sorted(range(d), key=lambda a: (challenger[a], mean_abs[a], a))
+    kept, basis = [], []
     for a in order:
-        hits = [(abs(c[a, k]), -k, k) for k in kept if abs(c[a, k]) >= threshold]
+        drop_at = opts.threshold - opts.hysteresis if challenger[a] else opts.threshold
+        hits = [(abs(c[a, k]), -k, k) for k in kept if abs(c[a, k]) >= drop_at]
         if hits:
-            k = max(hits)[2]
-            dropped.append((names[keep[a]], "redundant", names[keep[k]]))
-        else:
-            kept.append(a)
-    return out, {"kept": sorted(names[keep[a]] for a in kept), "dropped": dropped}
+            dropped.append((names[keep[a]], "redundant", names[keep[max(hits)[2]]]))
+            continue
+        if opts.linear and basis:
+            # least squares of the standardised column on the standardised kept columns: R² = 1 - |residual|² / |y|²
+            # (standardised because a real MiniLM dimension has values near 1e-33, where unscaled lstsq loses R²)
+            z = xc / np.sqrt(np.sum(xc ** 2, axis=0))
+            X, y = z[:, basis], z[:, a]
+            beta = np.linalg.lstsq(X, y, rcond=None)[0]
+            r2 = min(1.0, 1 - float(np.sum((y - X @ beta) ** 2)) / float(np.sum(y ** 2)))
+            adjusted = 1 - (1 - r2) * (n - 1) / (n - len(basis) - 1)
+            if adjusted >= drop_at ** 2:
+                strongest = max((abs(c[a, k]), -k, k) for k in basis)[2]
+                dropped.append((names[keep[a]], "redundant", names[keep[strongest]]))
+                continue
+        kept.append(a)
+        if opts.linear and n - 1 >= 10 * (len(basis) + 1):   # ten events per regressor
+            basis.append(a)
+    return {"kept": sorted(names[keep[a]] for a in kept), "dropped": dropped}
+
+
+class Stability:
+    """The mask follows a verdict only after it held for stable-windows windows (featuremon's MaskStability)."""
+
+    def __init__(self, stable):
+        self.stable, self.dropped, self.streak, self.evidence = stable, set(), defaultdict(int), {}
+        self.started = False   # the first window has no mask to keep stable: its verdicts are the first mask
+
+    def flagged_before(self):
+        """Out or on the way out: dropped by the mask, or flagged by the rule last window (a running streak)."""
+        return set(self.dropped) | {f for f, n in self.streak.items() if n > 0}
+
+    def step(self, names, rule):
+        flagged = {f: (r, w) for f, r, w in rule["dropped"]}
+        first = not self.started
+        self.started = True
+        for f in names:
+            if f in flagged:
+                self.evidence[f] = flagged[f]
+            self.streak[f] = self.streak[f] + 1 if (f in flagged) != (f in self.dropped) else 0
+            if first or self.streak[f] >= self.stable:
+                (self.dropped.add if f in flagged else self.dropped.discard)(f)
+                self.streak[f] = 0
+        return {"kept": sorted(f for f in names if f not in self.dropped),
+                "dropped": [(f, *self.evidence[f]) for f in sorted(self.dropped)]}
 
 
 def close(a, b, rtol):
@@ -106,6 +163,10 @@ def main():
     ap.add_argument("--window-ms", type=int, required=True)
     ap.add_argument("--advance-ms", type=int, default=None, help="hop between window starts (default: tumbling)")
     ap.add_argument("--threshold", type=float, default=0.95)
+    ap.add_argument("--hysteresis", type=float, default=0.05)
+    ap.add_argument("--stable-windows", type=int, default=2)
+    ap.add_argument("--no-linear", dest="linear", action="store_false", help="mask.linearCombinations=false")
+    ap.add_argument("--min-events", type=int, default=10, help="a window with fewer events decides no mask")
     ap.add_argument("--rtol", type=float, default=1e-9)
     args = ap.parse_args()
 
@@ -138,10 +199,12 @@ def main():
         print(f"window sets differ: featuremon {sorted(stats)} vs oracle {sorted(windows)}")
         failures += 1
     previous = {}   # group -> the last published verdicts: a mask is published only when they change
+    stability = defaultdict(lambda: Stability(args.stable_windows))
     for wkey in sorted(windows, key=lambda w: (str(w[0]), w[1])):
         if wkey not in stats:
             continue
-        expected, mask = metrics(windows[wkey], names_of[wkey], args.threshold)
+        names = names_of[wkey]
+        expected, c, keep, xc = metrics(windows[wkey], names)
         got = stats[wkey]
         red = got["redundancy"]
         if got["count"] != expected["count"] or red["nonConstant"] != expected["nonConstant"] \
@@ -155,6 +218,12 @@ def main():
             if not close(a, b, args.rtol):
                 print(f"{wkey}: {m} featuremon {a!r} oracle {b!r} (relative {rel:.2e})")
                 failures += 1
+        if expected["count"] < args.min_events:
+            continue
+        group = stability[wkey[0]]
+        constant = [names.index(f) for f in expected["constant"]]
+        rule = mask_rule(c, keep, xc, names, constant, group.flagged_before(), args)
+        mask = group.step(names, rule)
         verdicts = sorted((f, r) for f, r, _ in mask["dropped"])
         changed = previous.get(wkey[0]) != verdicts
         previous[wkey[0]] = verdicts

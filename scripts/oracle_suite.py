@@ -669,21 +669,27 @@ def check_window(table, regime, wid, got, events, exact):
     return {"red": red, "assoc": assoc, "x": x, "numeric": numeric, "categorical": categorical, "cats_used": cats_used}
 
 
-def check_mask(table, regime, wid, mask, ctx):
-    """A published mask: each redundant drop's correlation (pairwise or multiple R) against the reference."""
+def check_mask(table, regime, wid, mask, ctx, dropped_before):
+    """A published mask: each redundant drop's correlation (pairwise or multiple R) against the reference.
+
+    Replays run with mask.stableWindows=1, so the rule's memory is the last published mask: the features it dropped
+    are visited after the others (featuremon's incumbent preference)."""
     assoc, red, x, numeric = ctx["assoc"], ctx["red"], ctx["x"], ctx["numeric"]
     feats = sorted(set(red["names"]) | set(ctx["cats_used"]))
-    # the rule's visiting order: mean association with every other non-constant feature, ascending (ties by name)
+    # the rule's visiting order: the features serving keeps first, then by mean association with every other
+    # non-constant feature, ascending (ties by name)
     mean = {f: np.mean([assoc.get(tuple(sorted((f, g))), (0.0, ""))[0] for g in feats if g != f]) if len(feats) > 1 else 0
             for f in feats}
-    order = sorted(feats, key=lambda f: (mean[f], f))
+    order = sorted(feats, key=lambda f: (f in dropped_before, mean[f], f))
     kept = set(mask["kept"])
+    n = x.shape[0]
     for d in mask["dropped"]:
         if d["reason"] != "redundant":
             continue
         f, w = d["feature"], d["redundantWith"]
         if d["measure"] == "multiple":
             before = [k for k in order[:order.index(f)] if k in kept and k in red["names"]] if f in order else []
+            before = before[:(n - 1) // 10]   # the regression takes ten events per kept feature at most
             cols = [numeric.index(k) for k in before]
             if not cols:
                 table.count("mask multiple R", regime, wid, True, f"{wid} {f}: no kept numeric feature before it")
@@ -691,7 +697,8 @@ def check_mask(table, regime, wid, mask, ctx):
             y = x[:, numeric.index(f)]
             lr = LinearRegression().fit(x[:, cols], y)
             r2 = lr.score(x[:, cols], y)
-            table.value("mask multiple R", regime, wid, abs(d["corr"]), math.sqrt(max(0.0, r2)), where=f"{wid} {f}")
+            adjusted = 1 - (1 - r2) * (n - 1) / (n - len(cols) - 1)
+            table.value("mask multiple R", regime, wid, abs(d["corr"]), math.sqrt(max(0.0, adjusted)), where=f"{wid} {f}")
         else:
             key = tuple(sorted((f, w)))
             if key in assoc:
@@ -889,7 +896,8 @@ def check_replay(table, inp, out, size, advance, regime_of, truth_of, exact_of):
         got_starts = sorted(s["windowStart"] for s in by_group[key])
         table.count("window set", regime, "all", got_starts != sorted(starts), f"{key}: {got_starts} vs {sorted(starts)}")
         first = min(starts)
-        for s in by_group[key]:
+        previous = {}   # model -> features the last published mask dropped
+        for s in sorted(by_group[key], key=lambda s: s["windowStart"]):
             start = s["windowStart"]
             wid = f"{key[0]}@{(start - T0) / HOUR:g}h"
             ev = window_events(events, start, start + size)
@@ -904,7 +912,8 @@ def check_replay(table, inp, out, size, advance, regime_of, truth_of, exact_of):
                 continue
             ctx = check_window(table, regime, wid, s, ev, exact_of(key[0]))
             if (key[0], start) in masks:
-                check_mask(table, regime, wid, masks[(key[0], start)], ctx)
+                check_mask(table, regime, wid, masks[(key[0], start)], ctx, previous.get(key[0], set()))
+                previous[key[0]] = {d["feature"] for d in masks[(key[0], start)]["dropped"]}
             d = s.get("drift")
             if d:
                 ref_ev = window_events(events, d["referenceStart"], d["referenceEnd"])
@@ -984,7 +993,7 @@ def main():
         gen = os.path.join(work, "generated.jsonl")
         write_generated(gen, regs, args.seed)
         t = replay(args.featuremon, gen, os.path.join(work, "generated"),
-                   {"window.size": "1h", "mask.linearCombinations": "true"})
+                   {"window.size": "1h", "mask.linearCombinations": "true", "mask.stableWindows": "1"})
         print(f"replayed generated regimes in {t:.1f} s", file=sys.stderr)
         check_replay(table, gen, os.path.join(work, "generated"), HOUR, HOUR, lambda m: m,
                      lambda m: by_name[m].truth, lambda m: by_name[m].exact)
@@ -994,7 +1003,8 @@ def main():
         hop = os.path.join(work, "hopping.jsonl")
         write_generated(hop, hop_regs, args.seed + 1)
         t = replay(args.featuremon, hop, os.path.join(work, "hopping"),
-                   {"window.size": "1h", "window.advance": "20m", "mask.linearCombinations": "true"})
+                   {"window.size": "1h", "window.advance": "20m", "mask.linearCombinations": "true",
+                    "mask.stableWindows": "1"})
         print(f"replayed hopping windows in {t:.1f} s", file=sys.stderr)
         check_replay(table, hop, os.path.join(work, "hopping"), HOUR, HOUR // 3, lambda m: "hopping",
                      lambda m: (lambda w, f: False), lambda m: False)
@@ -1003,7 +1013,7 @@ def main():
                                     ("minilm-utils-then-net", HOUR, "1h")):
             inp = os.path.join(args.data, f"{name}.jsonl")
             out = os.path.join(work, name)
-            t = replay(args.featuremon, inp, out, {"window.size": size})
+            t = replay(args.featuremon, inp, out, {"window.size": size, "mask.stableWindows": "1"})
             print(f"replayed {name} in {t:.1f} s", file=sys.stderr)
             check_replay(table, inp, out, size_ms, size_ms, lambda m, n=name: "real:" + n.split("-")[0],
                          lambda m: None, lambda m: False)

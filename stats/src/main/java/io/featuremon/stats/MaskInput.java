@@ -16,6 +16,12 @@ public interface MaskInput {
   /** Association between the a-th and b-th non-constant features (positions in {@link #nonConstant()}). */
   double corrAt(int a, int b);
 
+  /**
+   * Events behind the numeric correlations (complete rows): the sample size of the linear-combination test, whose R²
+   * is adjusted for the number of kept dimensions.
+   */
+  long count();
+
   /** Whether the a-th non-constant feature is numeric (its associations with numeric features are Pearson ρ). */
   default boolean isNumeric(int a) {
     return true;

@@ -1,6 +1,7 @@
 package io.featuremon.stats;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -9,13 +10,30 @@ import java.util.List;
  *
  * <p>Constant dimensions are dropped, then dead ones (active in fewer than {@code deadMaxActiveShare} of events).
  * The others are visited in priority order: protected dimensions first, then by importance when one is given
- * (highest first), otherwise by their mean |ρ| with all other non-constant dimensions, ascending — the least
- * entangled first, so each redundant group keeps its most independent member (ties: lower index, which is name order
- * for tabular features). Each visited dimension is kept unless its |ρ| with an already kept one reaches the
- * threshold; then it is dropped as redundant with the kept dimension of largest |ρ| (ties: lower index). Protected
- * dimensions are always kept. The result is unit-free, so features of different scales compare fairly.
+ * (highest first), then the dimensions serving keeps ahead of those the mask drops or the rule flagged in the
+ * window before, then by their
+ * mean |ρ| with all other non-constant dimensions, ascending — the least entangled first, so each redundant group
+ * keeps its most independent member (ties: lower index, which is name order for tabular features). Each visited
+ * dimension is kept unless its |ρ| with an already kept one reaches the threshold; then it is dropped as redundant
+ * with the kept dimension of largest |ρ| (ties: lower index). Protected dimensions are always kept. The result is
+ * unit-free, so features of different scales compare fairly.
+ *
+ * <p><b>Why the window before takes part.</b> Members of a redundant group are near-copies, so their mean |ρ| with
+ * the rest differ by noise, and ordering by it alone re-draws the kept member every window (the demo's income_eur and
+ * income_keur swapped in 6 of 8 windows). The incumbent is therefore visited first: among near-equals the member
+ * serving keeps stays kept, and the group still keeps exactly one member. And a dimension that is dropped or was
+ * flagged in the window before stays flagged until its association falls below {@code threshold - hysteresis}, so a
+ * pair whose |ρ| wanders around the threshold changes its verdict once, not every window. Both depend only on the
+ * mask state ({@link MaskStability.State#previouslyFlagged()}), so a replay decides exactly what the live run
+ * decided.
  */
 public final class MaskRule {
+  /**
+   * Events a window needs per kept dimension in the linear-combination test (the common rule of thumb for a
+   * regression): a window of n events looks for combinations of at most (n - 1)/10 kept numeric dimensions.
+   */
+  static final int EVENTS_PER_REGRESSOR = 10;
+
   private MaskRule() {}
 
   /** The walking-skeleton rule: threshold only. */
@@ -27,6 +45,15 @@ public final class MaskRule {
    * @param activeShare per dimension (all d), or null when dead-dimension detection is not wanted
    */
   public static Mask apply(MaskInput report, double[] activeShare, MaskOptions options) {
+    return apply(report, activeShare, options, null);
+  }
+
+  /**
+   * @param activeShare per dimension (all d), or null when dead-dimension detection is not wanted
+   * @param flaggedBefore per dimension (all d): whether the mask drops it or the rule flagged it in the window
+   *     before; null when there was none (every dimension is then an incumbent, judged at the plain threshold)
+   */
+  public static Mask apply(MaskInput report, double[] activeShare, MaskOptions options, boolean[] flaggedBefore) {
     int[] nonConstant = report.nonConstant();
     int n = nonConstant.length;
     double[] meanAbs = new double[n];
@@ -39,9 +66,14 @@ public final class MaskRule {
       }
       meanAbs[a] = n < 2 ? 0 : sum / (n - 1);
     }
+    boolean[] challenger = new boolean[n];
+    double[] dropAt = new double[n];
+    for (int a = 0; a < n; a++) {
+      challenger[a] = flaggedBefore != null && flaggedBefore[nonConstant[a]];
+      dropAt[a] = challenger[a] ? options.readmitThreshold() : options.threshold();
+    }
 
     List<Mask.Drop> dropped = new ArrayList<>();
-    boolean[] kept = new boolean[n];
     for (int c : report.constant()) {
       if (!options.isProtected(c)) {
         dropped.add(new Mask.Drop(c, Mask.Reason.CONSTANT, -1, Double.NaN, share(activeShare, c)));
@@ -61,6 +93,7 @@ public final class MaskRule {
     candidates.sort(Comparator
         .comparing((Integer a) -> !options.isProtected(nonConstant[a]))
         .thenComparingDouble(a -> importance == null ? 0 : -importance[nonConstant[a]])
+        .thenComparing(a -> challenger[a])
         .thenComparingDouble(a -> meanAbs[a])
         .thenComparingInt(a -> a));
 
@@ -75,26 +108,30 @@ public final class MaskRule {
         for (int k : keptPositions) {
           double r = report.corrAt(a, k);
           double abs = Math.abs(r);
-          if (abs >= options.threshold()
+          if (abs >= dropAt[a]
               && (partner < 0 || abs > Math.abs(partnerCorr) || (abs == Math.abs(partnerCorr) && k < partner))) {
             partner = k;
             partnerCorr = r;
           }
         }
       }
-      if (partner < 0 && basis != null && report.isNumeric(a)) {
+      boolean testable = basis != null && report.isNumeric(a) && basis.size() > 0;
+      if (partner < 0 && testable) {
         projection = basis.project(report, a);
-        double r2 = basis.squaredNorm(projection);
-        if (!options.isProtected(nonConstant[a]) && r2 >= options.threshold() * options.threshold()) {
+        double r2 = adjustedR2(basis.squaredNorm(projection), report.count(), basis.size());
+        if (!options.isProtected(nonConstant[a]) && r2 >= dropAt[a] * dropAt[a]) {
           partner = basis.strongest(report, a);
           partnerCorr = Math.sqrt(Math.min(1, r2));
           multiple = true;
         }
       }
       if (partner < 0) {
-        kept[a] = true;
         keptPositions.add(a);
-        if (basis != null && report.isNumeric(a)) {
+        // The basis grows only while the window has EVENTS_PER_REGRESSOR events for each of its dimensions: near
+        // n regressors any further dimension is a combination of them by chance (R² → 1 at n - 1), and the
+        // adjustment corrects R²'s mean there but not its spread, so verdicts would be drawn at random each window.
+        if (basis != null && report.isNumeric(a)
+            && report.count() - 1 >= (long) EVENTS_PER_REGRESSOR * (basis.size() + 1)) {
           basis.add(a, projection == null ? basis.project(report, a) : projection);
         }
       } else {
@@ -103,6 +140,15 @@ public final class MaskRule {
       }
     }
     return Mask.of(report.constant().length + n, dropped);
+  }
+
+  /**
+   * R² adjusted for {@code k} regressors over {@code n} events (Ezekiel's): 1 − (1 − R²)(n − 1)/(n − k − 1). The
+   * sample R² of k unrelated regressors is about k/(n − 1) on average, so the plain R² would call a dimension of an
+   * 768-wide embedding a combination of 700 kept ones in a window of 1,000 events; the adjusted one is about 0 there.
+   */
+  static double adjustedR2(double r2, long n, int k) {
+    return 1 - (1 - Math.min(1, r2)) * (n - 1) / (double) (n - k - 1);
   }
 
   /**
@@ -143,6 +189,10 @@ public final class MaskRule {
       return sum;
     }
 
+    int size() {
+      return size;
+    }
+
     /** The kept numeric dimension with the largest |ρ| with a (ties: lower position). */
     int strongest(MaskInput input, int a) {
       int best = members[0];
@@ -158,7 +208,7 @@ public final class MaskRule {
     }
 
     void add(int a, double[] projection) {
-      double[] row = java.util.Arrays.copyOf(projection, size + 1);
+      double[] row = Arrays.copyOf(projection, size + 1);
       row[size] = Math.sqrt(Math.max(1e-12, 1 - squaredNorm(projection)));
       members[size] = a;
       rows[size++] = row;

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Hysteresis for masks, so that serving does not flap: a dimension is dropped only after the per-window rule has
  * flagged it for {@code stableWindows} consecutive windows, and re-admitted only after as many consecutive windows
- * without a flag. With {@code stableWindows = 1} the mask is exactly the per-window rule. The budget is applied last,
+ * without a flag; the first window, with no mask before it, is published as the rule decided. With {@code
+ * stableWindows = 1} the mask is exactly the per-window rule. The budget is applied last,
  * so a published mask never exceeds it. A new mask is published only when its verdicts change; its version then
  * increases by one.
  */
@@ -26,6 +27,20 @@ public final class MaskStability {
     public static State initial(int dimensions) {
       return new State(new boolean[dimensions], new int[dimensions], new Mask.Drop[dimensions], null, 0);
     }
+
+    /**
+     * Per dimension, whether it is out or on its way out: dropped by the published mask, or flagged by the rule in the
+     * last window it judged (a running streak on a kept dimension). {@link MaskRule} visits these after the others
+     * and re-admits them only below its lower threshold, so among near-equals the mask serving applies stays as it
+     * is, and a copy that appeared keeps being flagged until the mask follows.
+     */
+    public boolean[] previouslyFlagged() {
+      boolean[] flagged = new boolean[dropped.length];
+      for (int i = 0; i < flagged.length; i++) {
+        flagged[i] = dropped[i] || streak[i] > 0;
+      }
+      return flagged;
+    }
   }
 
   /** The mask to publish for this window (null when unchanged) and the state to remember. */
@@ -38,13 +53,15 @@ public final class MaskStability {
     Mask.Drop[] evidence = state.evidence().clone();
     Mask.Drop[] flagged = new Mask.Drop[d];
     rule.dropped().forEach(drop -> flagged[drop.dimension()] = drop);
+    // The first window has no mask serving could be applying, so its verdicts are the first mask as they stand.
+    boolean first = state.published() == null;
     for (int i = 0; i < d; i++) {
       boolean flag = flagged[i] != null;
       if (flag) {
         evidence[i] = flagged[i];
       }
       streak[i] = flag != dropped[i] ? streak[i] + 1 : 0;
-      if (streak[i] >= options.stableWindows()) {
+      if (first || streak[i] >= options.stableWindows()) {
         dropped[i] = flag;
         streak[i] = 0;
       }

@@ -15,9 +15,10 @@ import java.util.List;
  * two categories occurred.
  *
  * @param measures per pair of non-constant positions (row-major): "pearson", "ami" or "eta"
+ * @param count events behind the numeric correlations (rows complete in every numeric feature)
  */
 public record MixedAssociations(int[] constant, int[] nonConstant, double[] signed, String[] measures,
-    boolean[] numeric) implements MaskInput {
+    boolean[] numeric, long count) implements MaskInput {
 
   public static final String PEARSON = "pearson";
   public static final String AMI = "ami";
@@ -123,7 +124,7 @@ public record MixedAssociations(int[] constant, int[] nonConstant, double[] sign
       }
     }
     return new MixedAssociations(constant.stream().mapToInt(Integer::intValue).toArray(),
-        others.stream().mapToInt(Integer::intValue).toArray(), signed, measures, isNumeric);
+        others.stream().mapToInt(Integer::intValue).toArray(), signed, measures, isNumeric, numeric.count());
   }
 
   private static void set(double[] signed, String[] measures, int n, int a, int b, double value, String measure) {

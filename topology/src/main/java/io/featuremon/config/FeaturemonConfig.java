@@ -64,6 +64,7 @@ public final class FeaturemonConfig extends AbstractConfig {
   public static final String MASK_MAX_DROP_FRACTION = "mask.maxDropFraction";
   public static final String MASK_MIN_KEPT = "mask.minKept";
   public static final String MASK_STABLE_WINDOWS = "mask.stableWindows";
+  public static final String MASK_HYSTERESIS = "mask.hysteresis";
   public static final String MASK_MODE = "mask.mode";
   public static final String MASK_LINEAR_COMBINATIONS = "mask.linearCombinations";
   public static final String MASK_IMPORTANCE = "mask.importance";
@@ -153,13 +154,20 @@ public final class FeaturemonConfig extends AbstractConfig {
               + " (constant are safest, then dead, then redundant by strongest association).")
       .define(MASK_MIN_KEPT, Type.INT, 1, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
           "At least this many dimensions are kept.")
-      .define(MASK_STABLE_WINDOWS, Type.INT, 1, ConfigDef.Range.between(1, 1000), Importance.MEDIUM,
+      .define(MASK_HYSTERESIS, Type.DOUBLE, 0.05, finiteRange(0.0, 1.0), Importance.MEDIUM,
+          "A feature flagged as redundant stays flagged until its association falls below mask.threshold minus"
+              + " this, so an association wandering around the threshold changes the verdict once, not every window."
+              + " 0.05 is ten times the sampling error of a correlation of 0.95 over 100 events. 0: no band.")
+      .define(MASK_STABLE_WINDOWS, Type.INT, 2, ConfigDef.Range.between(1, 1000), Importance.MEDIUM,
           "A feature is dropped only after it was flagged in this many consecutive windows, and re-admitted only"
-              + " after as many windows without a flag. 1: the mask follows every window.")
-      .define(MASK_LINEAR_COMBINATIONS, Type.BOOLEAN, false, Importance.MEDIUM,
+              + " after as many windows without a flag: 2 lets one odd window (a burst of unusual traffic) pass"
+              + " without changing serving's inputs, at the cost of one window of delay. 1: the mask follows every"
+              + " window.")
+      .define(MASK_LINEAR_COMBINATIONS, Type.BOOLEAN, true, Importance.MEDIUM,
           "Also drop a numeric feature whose multiple correlation R with the kept numeric features reaches"
               + " mask.threshold (a linear combination of several, e.g. total = a + b), naming the kept feature with"
-              + " the largest |rho|. Off by default: the plain pairwise rule.")
+              + " the largest |rho|. R^2 is adjusted for the number of kept features, so a window with fewer events"
+              + " than features cannot manufacture combinations. false: the plain pairwise rule.")
       .define(MASK_MODE, Type.STRING, "hard", ConfigDef.ValidString.in("hard", "soft"), Importance.MEDIUM,
           "hard: drop the listed features; soft: also publish a weight in [0, 1] per feature (importance / max"
               + " importance for kept features, 0 for dropped), for models that scale rather than drop.")
@@ -306,6 +314,10 @@ public final class FeaturemonConfig extends AbstractConfig {
     this.maxFuture = Durations.parse(getString(INPUT_MAX_FUTURE));
     this.unknownSchemaRetry = optionalDuration(INPUT_UNKNOWN_SCHEMA_RETRY, Duration.ZERO);
     this.softMasks = "soft".equals(getString(MASK_MODE));
+    if (maskHysteresis() > maskThreshold()) {
+      throw new ConfigException(MASK_HYSTERESIS, maskHysteresis(), "must not exceed mask.threshold ("
+          + maskThreshold() + "): a flagged feature is re-admitted below mask.threshold - mask.hysteresis");
+    }
     validateWindows();
     this.importance = parseImportance(); // validated at start-up, not at the first window
     this.referenceMode = ReferenceMode.parse(REFERENCE_MODE, getString(REFERENCE_MODE));
@@ -634,6 +646,10 @@ public final class FeaturemonConfig extends AbstractConfig {
 
   public int stableWindows() {
     return getInt(MASK_STABLE_WINDOWS);
+  }
+
+  public double maskHysteresis() {
+    return getDouble(MASK_HYSTERESIS);
   }
 
   public boolean linearCombinations() {

@@ -136,11 +136,11 @@ final class WindowReporter {
           window.pairs, window.grouped);
     }
     MaskOptions options = maskOptions(key, names);
-    Mask verdicts = MaskRule.apply(maskInput, activeShare, options);
     Bytes maskKey = StateCodec.groupKey(group, StateCodec.KIND_MASK);
     byte[] maskBytes = maskStates.get(maskKey);
     MaskStability.State maskState = maskBytes == null || StateCodec.maskDimensions(maskBytes) != names.size()
         ? MaskStability.State.initial(names.size()) : StateCodec.decodeMaskState(maskBytes);
+    Mask verdicts = MaskRule.apply(maskInput, activeShare, options, maskState.previouslyFlagged());
     // A window with too few events still reports its statistics, but decides nothing: no mask change, no
     // reference, no alert evaluation (three events make any two features look redundant).
     boolean enough = merged.count() + incomplete >= minEvents;
@@ -264,8 +264,8 @@ final class WindowReporter {
         }
       }
     }
-    return new MaskOptions(config.maskThreshold(), config.deadMaxActiveShare(), protectedDims, weights,
-        config.maxDropFraction(), config.minKept(), config.stableWindows(), config.linearCombinations());
+    return new MaskOptions(config.maskThreshold(), config.maskHysteresis(), config.deadMaxActiveShare(), protectedDims,
+        weights, config.maxDropFraction(), config.minKept(), config.stableWindows(), config.linearCombinations());
   }
 
   // ---- outputs: each type goes to its own sink, chosen by the overload at compile time; there is no other way out
