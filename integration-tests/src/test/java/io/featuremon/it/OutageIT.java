@@ -172,6 +172,10 @@ class OutageIT {
 
             runs.assertSameOutputs(comparisons);
             assertThat(minColdRetries).as("failed registry calls of each instance restarted into an outage").isPositive();
+            // run's status line: input flowing and windows counted, read back from the committed outputs
+            assertThat(clean.logLinesContaining(" events/s, input lag ")).as("status lines of the clean run").isPositive();
+            assertThat(clean.logLinesMatching(".* since start: [1-9][0-9,]* windows.*")).as("status lines counting windows")
+                    .isPositive();
         }
     }
 

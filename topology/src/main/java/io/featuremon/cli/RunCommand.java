@@ -1,6 +1,9 @@
 package io.featuremon.cli;
 
+import io.featuremon.config.Durations;
 import io.featuremon.config.FeaturemonConfig;
+import io.featuremon.serdes.SchemaRegistryClient;
+import java.time.Duration;
 import io.featuremon.topology.FeaturemonApp;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -9,6 +12,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -37,6 +41,11 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--replication-factor", defaultValue = "3", description = "Replication factor of created topics (default ${DEFAULT-VALUE}).")
   short replication;
 
+  @Option(names = "--status-every", defaultValue = "30s", paramLabel = "DURATION",
+      description = "Print a one-line status this often: events/s, input lag, windows closed, dead letters by reason,"
+          + " and a warning naming models with late events (default ${DEFAULT-VALUE}; 0 turns it off).")
+  String statusEvery;
+
   @Override
   public Integer call() throws Exception {
     FeaturemonConfig cfg = config.load(Map.of());
@@ -44,7 +53,10 @@ final class RunCommand implements Callable<Integer> {
     FeaturemonApp.validate(cfg);
     spec.commandLine().getErr().println("featuremon: checking topics on " + cfg.bootstrapServers() + " ...");
     FeaturemonApp.ensureTopics(cfg, createTopics, partitions, replication);
-    KafkaStreams streams = FeaturemonApp.create(cfg, FeaturemonApp.registry(cfg));
+    Duration status = statusInterval();
+    SchemaRegistryClient registry = FeaturemonApp.registry(cfg);
+    KafkaStreams streams = FeaturemonApp.create(cfg, registry);
+    StatusLine statusLine = new StatusLine(cfg, registry, streams::metrics, spec.commandLine().getErr(), status);
     CountDownLatch stopped = new CountDownLatch(1);
     streams.setStateListener((now, before) -> {
       spec.commandLine().getErr().println("featuremon: " + before + " -> " + now);
@@ -57,7 +69,24 @@ final class RunCommand implements Callable<Integer> {
       stopped.countDown();
     }, "featuremon-shutdown"));
     streams.start();
+    if (!status.isZero()) {
+      statusLine.start();
+    }
     stopped.await();
+    statusLine.close();
     return streams.state() == KafkaStreams.State.ERROR ? 1 : 0;
+  }
+
+  private Duration statusInterval() {
+    try {
+      Duration d = statusEvery.trim().equals("0") ? Duration.ZERO : Durations.parse(statusEvery);
+      if (d.isNegative()) {
+        throw new IllegalArgumentException("negative");
+      }
+      return d;
+    } catch (RuntimeException e) {
+      throw new ParameterException(spec.commandLine(), "Invalid value for --status-every: '" + statusEvery
+          + "' (a duration such as 30s, 1m or 0 to turn the status line off)");
+    }
   }
 }

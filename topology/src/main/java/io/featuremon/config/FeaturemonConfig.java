@@ -65,6 +65,8 @@ public final class FeaturemonConfig extends AbstractConfig {
   public static final String MASK_MIN_KEPT = "mask.minKept";
   public static final String MASK_STABLE_WINDOWS = "mask.stableWindows";
   public static final String MASK_HYSTERESIS = "mask.hysteresis";
+  /** window.grace when unset: the Kafka producer's default delivery.timeout.ms (see the key's documentation). */
+  static final Duration DEFAULT_GRACE = Duration.ofMinutes(2);
   public static final String MASK_MODE = "mask.mode";
   public static final String MASK_LINEAR_COMBINATIONS = "mask.linearCombinations";
   public static final String MASK_IMPORTANCE = "mask.importance";
@@ -136,10 +138,13 @@ public final class FeaturemonConfig extends AbstractConfig {
       .define(WINDOW_ADVANCE, Type.STRING, "", durationValidator(true), Importance.MEDIUM,
           "Hop between window starts; empty means window.size (tumbling windows). Must divide into window.size"
               + " a whole number of times.")
-      .define(WINDOW_GRACE, Type.STRING, "0s", durationValidator(true), Importance.MEDIUM,
+      .define(WINDOW_GRACE, Type.STRING, "", durationValidator(true), Importance.MEDIUM,
           "How long after a window's end (in event time) late events are still accepted. A window closes and"
               + " emits when the stream time of its (model, segment, type) reaches end + grace; later events for it"
-              + " go to the dead-letter topic with reason 'late'.")
+              + " go to the dead-letter topic with reason 'late' and are counted in the next window's"
+              + " quality.rejected.late. Empty (the default): 2 minutes, the Kafka producer's default"
+              + " delivery.timeout.ms, so an event held back by a producer's retries or by a partition read behind"
+              + " another still counts; but at most window.size, so a short window closes within twice its length.")
       .define(MASK_THRESHOLD, Type.DOUBLE, 0.95, finiteRange(0.0, 1.0), Importance.HIGH,
           "|Pearson correlation| at or above which a dimension is redundant with an already kept one.")
       .define(MASK_DEAD_EPSILON, Type.DOUBLE, 0.0, finiteRange(0.0, Double.MAX_VALUE), Importance.MEDIUM,
@@ -310,7 +315,7 @@ public final class FeaturemonConfig extends AbstractConfig {
     this.passThrough = rest;
     this.windowSize = Durations.parse(getString(WINDOW_SIZE));
     this.windowAdvance = optionalDuration(WINDOW_ADVANCE, windowSize);
-    this.windowGrace = optionalDuration(WINDOW_GRACE, Duration.ZERO);
+    this.windowGrace = optionalDuration(WINDOW_GRACE, DEFAULT_GRACE.compareTo(windowSize) < 0 ? DEFAULT_GRACE : windowSize);
     this.maxFuture = Durations.parse(getString(INPUT_MAX_FUTURE));
     this.unknownSchemaRetry = optionalDuration(INPUT_UNKNOWN_SCHEMA_RETRY, Duration.ZERO);
     this.softMasks = "soft".equals(getString(MASK_MODE));

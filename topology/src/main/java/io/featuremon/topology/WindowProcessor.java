@@ -41,6 +41,8 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   private final long sizeMs;
   private final long advanceMs;
   private final long paneMs;
+  /** The reason code of late events in {@code quality.rejected}. */
+  static final String LATE = "late";
   private final long graceMs;
   private final ReferencePolicy referencePolicy;
   /** The configured reference range, or null. */
@@ -209,6 +211,9 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     boolean late = adopting ? lastWindowStart <= clock.lastClosedWindowStart()
         : clock.streamTime() != Long.MIN_VALUE && isClosed(lastWindowStart, clock.streamTime());
     if (late) {
+      // Counted in the pane of the group's stream time, so that the next window emitted reports it: its own window
+      // has been emitted already.
+      state.countRejection(group, Math.floorDiv(clock.streamTime(), paneMs) * paneMs, LATE);
       dead(key, event, "late: its window [" + lastWindowStart + ", " + (lastWindowStart + sizeMs)
           + ") closed when the stream time of this model reached " + clock.streamTime() + " (window.grace="
           + graceMs + " ms)");

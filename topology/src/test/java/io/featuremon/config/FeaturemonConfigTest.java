@@ -43,7 +43,11 @@ class FeaturemonConfigTest {
     assertThat(config.referenceRange()).isNull();
     // Parsed once: the same objects on every call, not a new parse per use.
     assertThat(config.windowSize()).isSameAs(config.windowSize()).isEqualTo(Duration.ofHours(2));
-    assertThat(config.windowGrace()).isEqualTo(Duration.ZERO);
+    // Empty grace: the default, 2 minutes (the producer's default delivery.timeout.ms), at most the window size.
+    assertThat(config.windowGrace()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(FeaturemonConfig.load(Map.of(), null, Map.of("window.size", "10s")).windowGrace())
+        .isEqualTo(Duration.ofSeconds(10));
+    assertThat(FeaturemonConfig.load(Map.of(), null, Map.of("window.grace", "0s")).windowGrace()).isZero();
     assertThat(config.maxFuture()).isSameAs(config.maxFuture()).isEqualTo(Duration.ofMinutes(5));
     assertThat(config.importance()).isSameAs(config.importance());
 

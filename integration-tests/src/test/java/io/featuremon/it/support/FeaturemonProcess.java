@@ -95,6 +95,7 @@ public final class FeaturemonProcess implements AutoCloseable {
                 "-cp", classpath,
                 "io.featuremon.cli.Main", "run",
                 "--config", configFile.toString(),
+                "--status-every", "2s", // the operator's status line, checked by OutageIT
                 "--set", "state.dir=" + stateDir));
         try {
             Files.createDirectories(stateDir);
@@ -171,6 +172,11 @@ public final class FeaturemonProcess implements AutoCloseable {
     /** Lines of the current incarnation's log that contain {@code text}. */
     public synchronized long logLinesContaining(String text) {
         return readLog().lines().filter(line -> line.contains(text)).count();
+    }
+
+    /** Lines of the current incarnation's log that match {@code regex} as a whole. */
+    public synchronized long logLinesMatching(String regex) {
+        return readLog().lines().filter(line -> line.matches(regex)).count();
     }
 
     /** Waits until the current incarnation reports RUNNING; fails at once if it exits. */
