@@ -44,8 +44,8 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The whole pipeline on one machine: an embedded KRaft broker and a real Apicurio registry on 127.0.0.1, the
- * featuremon application (exactly-once), a generator whose embeddings grow more redundant, and a console that
- * prints windows, masks, alerts and dead letters as they arrive.
+ * featuremon application (exactly-once), a generator whose embeddings grow more redundant and whose tabular basket
+ * sizes shift halfway, and a console that prints windows, masks, alerts and dead letters as they arrive.
  */
 public final class Demo implements AutoCloseable {
   /** The demo's own defaults: short windows so that something happens every few seconds. */
@@ -149,7 +149,7 @@ public final class Demo implements AutoCloseable {
           sent++;
         }
         for (int i = 0; i < 3; i++) {
-          features.send(new ProducerRecord<>(config.featuresTopic(), null, now, DemoGenerator.TABULAR_MODEL, generator.features(now)));
+          features.send(new ProducerRecord<>(config.featuresTopic(), null, now, DemoGenerator.TABULAR_MODEL, generator.features(now, progress)));
           sent++;
         }
         tick++;
