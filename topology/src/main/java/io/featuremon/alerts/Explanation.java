@@ -96,19 +96,20 @@ final class Explanation {
     return vars;
   }
 
-  /** "the reference window [a, b) of n events", "the window before [a, b) ...", "the profile [a, b) ...", or "". */
+  /** "the reference window [a, b) of n events", "the window before [a, b) ...", "the reference profile of n events", or "". */
   static String referenceWindow(JsonNode drift) {
     if (!drift.isObject()) {
       return "";
     }
-    String what = switch (drift.path("referenceMode").asText("")) {
-      case "previous" -> "the window before";
-      case "profile" -> "the profile";
-      default -> "the reference window";
-    };
-    return what + " [" + AlertTransition.rfc3339(drift.path("referenceStart").asLong()) + ", "
-        + AlertTransition.rfc3339(drift.path("referenceEnd").asLong()) + ") of "
-        + drift.path("referenceCount").asLong() + " events";
+    String events = " of " + drift.path("referenceCount").asLong() + " events";
+    String mode = drift.path("referenceMode").asText("");
+    if (mode.equals("profile")) {
+      // A profile covers its whole training file; its start and end are not a window's.
+      return "the reference profile" + events;
+    }
+    return (mode.equals("previous") ? "the window before" : "the reference window") + " ["
+        + AlertTransition.rfc3339(drift.path("referenceStart").asLong()) + ", "
+        + AlertTransition.rfc3339(drift.path("referenceEnd").asLong()) + ")" + events;
   }
 
   /** Numeric: "KS 0.41, W1/σ 0.83, PSI 1.2, JS 0.3"; categorical: "χ² p 1e-9, PSI 0.5, JS 0.3, unseen 0.1 ...". */

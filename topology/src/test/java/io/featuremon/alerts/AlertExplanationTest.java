@@ -82,6 +82,21 @@ class AlertExplanationTest {
   }
 
   @Test
+  void theReferenceIsNamedAsDriftComparedWithIt() {
+    Windows w = window(3);
+    ObjectNode drift = drift(w);
+    assertThat(Explanation.referenceWindow(drift)).isEqualTo("the reference window [2026-01-01T00:00:00Z, "
+        + "2026-01-01T01:00:00Z) of 500 events");
+    drift.put("referenceMode", "previous").put("referenceStart", start(2)).put("referenceEnd", end(2));
+    assertThat(Explanation.referenceWindow(drift)).isEqualTo("the window before [2026-01-01T02:00:00Z, "
+        + "2026-01-01T03:00:00Z) of 500 events");
+    // A profile spans its training file: no window bounds to give.
+    drift.put("referenceMode", "profile").put("referenceStart", 0L).put("referenceEnd", Long.MAX_VALUE / 8);
+    assertThat(Explanation.referenceWindow(drift)).isEqualTo("the reference profile of 500 events");
+    assertThat(Explanation.referenceWindow(window(3).json().path("drift"))).isEmpty();
+  }
+
+  @Test
   void anEmbeddingDriftAlertGivesTheDriftedShareAndTheDimensionsBehindIt() {
     RuleSet rules = rules("rules:\n  - {name: EmbeddingDrift, metric: drift.embedding.drifted, level: {above: 1}}\n");
     Windows w = window(1);
