@@ -842,18 +842,35 @@ def check_embedding_drift(table, regime, wid, got, events, ref_events):
     b = np.array([e["vector"] for e in events], dtype=np.float32).astype(float)
     table.value("drift.embedding.centroidCosine", regime, wid, drift["embedding"]["centroidCosine"],
                 float(distance.cosine(a.mean(axis=0), b.mean(axis=0))), where=wid)
-    # driftedShare: dimensions with W1/sigma > 0.1; a dimension within the sketch's W1 bound of 0.1 may go either way
+    # driftedShare: dimensions with W1/sigma > 0.1 and a KS test significant at alpha, the verdict's own criteria.
+    # Through the sketches a dimension may go either way when its exact W1/sigma lies within the sketch's W1 bound
+    # of 0.1, or its exact D within the sketch's rank error of the critical value: D_sketch is within eps of D and
+    # featuremon's critical value adds eps, so exact D in (c, c + 2 eps] is the undecided band.
     eps = ks_bounds(a[:, 0], b[:, 0], EMBEDDING_SKETCH_K, EMBEDDING_SKETCH_EPS)
-    over = ambiguous = 0
+    n, m = len(a), len(b)
+    critical = math.sqrt(-0.5 * math.log(ALPHA / 2)) * math.sqrt((n + m) / (n * m))
+    sure = possible = 0
+    exact = {}
     for j in range(a.shape[1]):
         sd = float(np.std(a[:, j]))
         w = float(stats.wasserstein_distance(a[:, j], b[:, j])) / sd
+        d = float(stats.ks_2samp(a[:, j], b[:, j]).statistic)
         bound = eps * (max(a[:, j].max(), b[:, j].max()) - min(a[:, j].min(), b[:, j].min())) / sd
-        over += w > 0.1
-        ambiguous += abs(w - 0.1) <= bound
-    share = over / a.shape[1]
-    table.value("drift.embedding.driftedShare (sketch)", regime, wid, drift["embedding"]["driftedShare"], share,
-                bound=ambiguous / a.shape[1], kind="abs-bound", where=wid)
+        exact[j] = (w, d, bound)
+        w_yes, w_maybe = w > 0.1 + bound, w > 0.1 - bound
+        d_yes, d_maybe = d > critical + 2 * eps, d > critical
+        sure += w_yes and d_yes
+        possible += w_maybe and d_maybe
+    dims = a.shape[1]
+    table.value("drift.embedding.driftedShare (sketch)", regime, wid, drift["embedding"]["driftedShare"],
+                (sure + possible) / 2 / dims, bound=(possible - sure) / 2 / dims, kind="abs-bound", where=wid)
+    # The dimensions named to explain the verdict carry their own statistics, within the same sketch bounds.
+    for top in drift["embedding"]["topDimensions"]:
+        w, d, bound = exact[top["dimension"]]
+        table.value("drift.embedding.topDimensions.wasserstein (sketch)", regime, wid, top["wasserstein"], w,
+                    bound=max(bound, 1e-12 * w), kind="abs-bound", where=f"{wid} dim {top['dimension']}")
+        table.value("drift.embedding.topDimensions.ks (sketch)", regime, wid, top["ks"], d,
+                    bound=max(eps, 1e-12), kind="abs-bound", where=f"{wid} dim {top['dimension']}")
 
 
 # ----------------------------------------------------------------------------------------------------------------

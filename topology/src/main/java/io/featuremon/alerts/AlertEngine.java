@@ -299,12 +299,14 @@ public final class AlertEngine {
         double value, double threshold, long activeAt, long startsAt, Long endsAt, SortedMap<String, String> labels,
         String metric, Map<String, String> extra) {
       Map<String, String> vars = new TreeMap<>(labels);
+      vars.putAll(Explanation.variables(rule, ctx, instance));
       vars.putAll(extra);
-      vars.put("value", format(value));
+      boolean verdict = rule.booleanMetric() && !(rule.condition() instanceof Trend) && (value == 0 || value == 1);
+      vars.put("value", verdict ? Boolean.toString(value == 1) : format(value));
       vars.put("threshold", format(threshold));
       vars.put("metric", metric);
       vars.put("target", target(labels));
-      vars.put("condition", rule.describe(severity));
+      vars.put("condition", rule.describe(severity, metric));
       vars.put("windowStart", Instant.ofEpochMilli(ctx.windowStart()).toString());
       vars.put("windowEnd", Instant.ofEpochMilli(ctx.windowEnd()).toString());
       vars.put("activeAt", Instant.ofEpochMilli(activeAt).toString());

@@ -96,9 +96,10 @@ public final class AlertRule {
   private final List<Glob> segmentGlobs;
   private final List<Glob> typeGlobs;
   private final List<Glob> featureGlobs;
+  private final boolean booleanMetric;
 
   AlertRule(int index, String name, MetricSelector metric, Condition condition, int forWindows, int keepFiringFor,
-      Match match, Map<String, String> labels, Map<String, Template> annotations) {
+      Match match, Map<String, String> labels, Map<String, Template> annotations, boolean booleanMetric) {
     this.index = index;
     this.name = Objects.requireNonNull(name);
     this.metric = Objects.requireNonNull(metric);
@@ -112,6 +113,17 @@ public final class AlertRule {
     this.segmentGlobs = match.segment().stream().map(Glob::of).toList();
     this.typeGlobs = match.type().stream().map(Glob::of).toList();
     this.featureGlobs = match.feature().stream().map(Glob::of).toList();
+    this.booleanMetric = booleanMetric;
+  }
+
+  /** Whether the metric is a boolean field (a verdict): its value renders as true or false in annotations. */
+  public boolean booleanMetric() {
+    return booleanMetric;
+  }
+
+  /** Which statistics explain the metric in annotations. */
+  Explanation.Family family() {
+    return Explanation.Family.of(metric);
   }
 
   /** Position in the rules file, from 0: rules are evaluated and reported in this order. */
@@ -175,16 +187,28 @@ public final class AlertRule {
 
   /** A one-line statement of the condition for one severity, e.g. {@code redundancy.meanAbsCorr >= 0.7}. */
   public String describe(Severity severity) {
+    return describe(severity, metric.path());
+  }
+
+  /**
+   * The condition for one severity, stated on a concrete path ({@link MetricSelector#pathOf}): {@code
+   * drift.features.age.psi >= 0.2}; for a boolean metric with a level in (0, 1] above, {@code ... is true}.
+   */
+  public String describe(Severity severity, String path) {
     if (condition instanceof Level level) {
-      return metric.path() + (level.above() ? " >= " : " <= ") + level.levels().get(severity);
+      double at = level.levels().get(severity);
+      if (booleanMetric && level.above() && at > 0 && at <= 1) {
+        return path + " is true";
+      }
+      return path + (level.above() ? " >= " : " <= ") + AlertEngine.format(at);
     } else if (condition instanceof Relative relative) {
-      return metric.path() + (relative.atLeast() ? " >= " : " <= ") + relative.ratios().get(severity)
+      return path + (relative.atLeast() ? " >= " : " <= ") + AlertEngine.format(relative.ratios().get(severity))
           + " x reference";
     } else {
       Trend trend = (Trend) condition;
-      return metric.path() + (trend.rising() ? " rising" : " falling") + " (Mann-Kendall over " + trend.windows()
-          + " windows, alpha " + trend.alpha() + (trend.minSlope() > 0 ? ", |Sen slope| >= " + trend.minSlope() : "")
-          + ")";
+      return path + (trend.rising() ? " rising" : " falling") + " (Mann-Kendall over " + trend.windows()
+          + " windows, alpha " + AlertEngine.format(trend.alpha()) + (trend.minSlope() > 0 ? ", |Sen slope| >= "
+          + AlertEngine.format(trend.minSlope()) : "") + ")";
     }
   }
 

@@ -12,6 +12,8 @@ import io.featuremon.avro.WindowStats;
 import io.featuremon.config.Nearest;
 import io.featuremon.stats.drift.TrendTest;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,12 +81,18 @@ import java.util.regex.Pattern;
  *   <li>{@code labels}: names {@code [A-Za-z_][A-Za-z0-9_]*}, not starting with {@code __}, not one of the labels
  *       the engine sets ({@code alertname, model, segment, type, feature, severity}) nor a template variable;
  *       values strings (integers and booleans are taken as their text).</li>
- *   <li>{@code annotations}: name → template; {@code summary} and {@code description} get a default when absent.
- *       Template variables: every label, {@code value}, {@code threshold}, {@code metric} (the concrete path),
- *       {@code target} ({@code model=m segment=s type=t feature=f}), {@code condition}, {@code windowStart},
- *       {@code windowEnd}, {@code activeAt}, {@code startsAt} (ISO-8601 instants); relative rules add
- *       {@code reference}, {@code ratio}; trend rules add {@code slope}, {@code pValue}, {@code current} (the
- *       latest value), {@code windows}, {@code alpha}. Numbers render with 4 significant digits.</li>
+ *   <li>{@code annotations}: name → template; {@code summary} and {@code description} get a default when absent
+ *       ({@link #defaultSummary}, {@link #defaultDescription}); {@code runbook_url} must be an absolute http(s) URL
+ *       (placeholders allowed). Written as rule keys instead, these three are errors that say where they go.
+ *       Template variables: every label, {@code value} (true/false for a boolean metric), {@code threshold},
+ *       {@code metric} (the concrete path), {@code target} ({@code model=m segment=s type=t feature=f}),
+ *       {@code condition}, {@code windowStart}, {@code windowEnd}, {@code activeAt}, {@code startsAt} (RFC 3339
+ *       instants), {@code events} (the window's count), {@code reference} (the metric in the reference window, empty
+ *       without one), {@code referenceWindow} (which reference drift compared with, empty without drift),
+ *       {@code details} and {@code top} (the statistics behind the value and the features, dimensions or pairs that
+ *       explain it; see {@link Explanation}); relative rules add {@code ratio}; trend rules add {@code slope},
+ *       {@code pValue}, {@code current} (the latest value), {@code windows}, {@code alpha}. Numbers render with 4
+ *       significant digits.</li>
  * </ul>
  * Unknown keys are errors (with a "did you mean" when close), so are duplicate keys, duplicate rule names, a rule
  * with none or several of level/relative/trend, and a file with more than one YAML document. Numbers may be written
@@ -104,8 +112,10 @@ public final class AlertRules {
   static final Set<String> RESERVED_LABELS =
       Set.of("alertname", "model", "segment", "type", "feature", "severity");
   static final Set<String> COMMON_VARIABLES = Set.of("value", "threshold", "metric", "target", "condition",
-      "windowStart", "windowEnd", "activeAt", "startsAt");
-  static final Set<String> RELATIVE_VARIABLES = Set.of("reference", "ratio");
+      "windowStart", "windowEnd", "activeAt", "startsAt", "events", "reference", "referenceWindow", "details", "top");
+  static final Set<String> RELATIVE_VARIABLES = Set.of("ratio");
+  /** Annotations written as rule keys by mistake: they belong under {@code annotations}, as in Prometheus rules. */
+  private static final List<String> ANNOTATION_KEYS = List.of("summary", "description", "runbook_url");
   static final Set<String> TREND_VARIABLES = Set.of("slope", "pValue", "current", "windows", "alpha");
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -223,7 +233,13 @@ public final class AlertRules {
       return null;
     }
     int before = problems.size();
-    checkKeys(node, path, RULE_KEYS, problems);
+    checkKeys(node, path, RULE_KEYS, ANNOTATION_KEYS, problems);
+    for (String key : ANNOTATION_KEYS) {
+      if (node.has(key)) {
+        problems.add(path + "." + key, "is an annotation: write it under annotations (annotations: {" + key
+            + ": ...}), as in Prometheus alerting rules");
+      }
+    }
 
     String name = requiredString(node, path, "name", problems);
     if (name != null) {
@@ -316,13 +332,16 @@ public final class AlertRules {
     }
     Map<String, String> labels = parseLabels(node.get("labels"), path + ".labels", problems);
     variables.addAll(labels.keySet());
-    Map<String, Template> annotations =
-        parseAnnotations(node.get("annotations"), path + ".annotations", variables, condition, problems);
+    boolean booleanMetric = metric != null && metric.isBooleanIn(WindowStats.getClassSchema());
+    Map<String, Template> annotations = parseAnnotations(node.get("annotations"), path + ".annotations", variables,
+        condition, metric == null ? Explanation.Family.OTHER : Explanation.Family.of(metric), booleanMetric,
+        problems);
 
     if (problems.size() > before || metric == null || condition == null || name == null) {
       return null;
     }
-    return new AlertRule(index, name, metric, condition, forWindows, keepFiringFor, match, labels, annotations);
+    return new AlertRule(index, name, metric, condition, forWindows, keepFiringFor, match, labels, annotations,
+        booleanMetric);
   }
 
   /** True when the condition mapping's (only) direction key holds a single number rather than a severity map. */
@@ -572,7 +591,7 @@ public final class AlertRules {
   }
 
   private static Map<String, Template> parseAnnotations(JsonNode node, String path, Set<String> variables,
-      AlertRule.Condition condition, Problems problems) {
+      AlertRule.Condition condition, Explanation.Family family, boolean booleanMetric, Problems problems) {
     Map<String, Template> out = new TreeMap<>();
     if (node != null) {
       if (!node.isObject()) {
@@ -606,28 +625,77 @@ public final class AlertRules {
                 + unknown.stream().map(v -> "{{" + v + "}}").toList() + "; this rule has " + variables);
             continue;
           }
+          if (e.getKey().equals(RUNBOOK_URL)) {
+            String problem = runbookProblem(t);
+            if (problem != null) {
+              problems.add(kpath, problem);
+              continue;
+            }
+          }
           out.put(e.getKey(), t);
         }
       }
     }
     if (condition != null) {
-      out.putIfAbsent("summary", Template.parse(defaultSummary(condition)));
-      out.putIfAbsent("description", Template.parse("{{condition}} in window [{{windowStart}}, {{windowEnd}})"));
+      out.putIfAbsent("summary", Template.parse(defaultSummary(condition, family, booleanMetric)));
+      out.putIfAbsent("description", Template.parse(defaultDescription(condition, family)));
     }
     return out;
   }
 
-  private static String defaultSummary(AlertRule.Condition condition) {
-    if (condition instanceof AlertRule.Level) {
-      return "{{alertname}} {{target}}: {{metric}} = {{value}} (threshold {{threshold}})";
-    } else if (condition instanceof AlertRule.Relative) {
-      return "{{alertname}} {{target}}: {{metric}} = {{value}}, {{ratio}} x the reference {{reference}} "
-          + "(threshold {{threshold}})";
+  /** The annotation Alertmanager users put a link to the runbook in (Prometheus' convention). */
+  static final String RUNBOOK_URL = "runbook_url";
+
+  /** Why a runbook_url template cannot give an absolute http(s) URL, or null when it can. */
+  private static String runbookProblem(Template t) {
+    String probe = t.text().replaceAll("\\{\\{[^}]*}}", "x");
+    String why = null;
+    try {
+      URI uri = new URI(probe);
+      if (uri.getScheme() == null || !List.of("http", "https").contains(uri.getScheme().toLowerCase(Locale.ROOT))
+          || uri.getHost() == null) {
+        why = "";
+      }
+    } catch (URISyntaxException e) {
+      why = " (" + e.getReason() + ")";
     }
-    boolean rising = ((AlertRule.Trend) condition).rising();
-    return "{{alertname}} {{target}}: {{metric}} is " + (rising ? "rising" : "falling")
-        + ", Sen slope {{slope}} per window over the last {{windows}} windows (Mann-Kendall p = {{pValue}}, "
-        + "alpha {{alpha}}); now {{current}}";
+    return why == null ? null : "must be an absolute http:// or https:// URL ({{name}} placeholders allowed)"
+        + why + ", got \"" + t.text() + "\"";
+  }
+
+  /**
+   * The summary a rule gets when it gives none: the metric, its value and the threshold (a verdict, true or false,
+   * needs no threshold) and, for drift and redundancy metrics, the statistics behind it ({{details}}).
+   */
+  static String defaultSummary(AlertRule.Condition condition, Explanation.Family family, boolean booleanMetric) {
+    String text;
+    if (condition instanceof AlertRule.Level) {
+      text = "{{alertname}} {{target}}: {{metric}} = {{value}}" + (booleanMetric ? "" : " (threshold {{threshold}})");
+    } else if (condition instanceof AlertRule.Relative) {
+      text = "{{alertname}} {{target}}: {{metric}} = {{value}}, {{ratio}} x the reference {{reference}} "
+          + "(threshold {{threshold}})";
+    } else {
+      boolean rising = ((AlertRule.Trend) condition).rising();
+      return "{{alertname}} {{target}}: {{metric}} is " + (rising ? "rising" : "falling")
+          + ", Sen slope {{slope}} per window over the last {{windows}} windows (Mann-Kendall p = {{pValue}}, "
+          + "alpha {{alpha}}); now {{current}}";
+    }
+    return family == Explanation.Family.OTHER ? text : text + "; {{details}}";
+  }
+
+  /**
+   * The description a rule gets when it gives none: the condition, the window and its events, for drift the
+   * reference it was measured against, and the features, dimensions or pairs that explain it ({{top}}).
+   */
+  static String defaultDescription(AlertRule.Condition condition, Explanation.Family family) {
+    boolean trend = condition instanceof AlertRule.Trend;
+    String text = "In window [{{windowStart}}, {{windowEnd}}) of {{events}} events"
+        + (family.drift() ? " against {{referenceWindow}}" : "") + ", {{metric}} = "
+        + (trend ? "{{current}}" : "{{value}}") + "; the alert fires while {{condition}}.";
+    if (family == Explanation.Family.OTHER) {
+      return text;
+    }
+    return text + (trend ? " {{details}}. {{top}}." : " {{top}}.");
   }
 
   // ---- small readers ------------------------------------------------------------------------------------------
@@ -698,9 +766,15 @@ public final class AlertRules {
   }
 
   private static void checkKeys(JsonNode node, String path, List<String> allowed, Problems problems) {
+    checkKeys(node, path, allowed, List.of(), problems);
+  }
+
+  /** As above, leaving alone the keys in {@code reportedElsewhere} (the caller says what is wrong with them). */
+  private static void checkKeys(JsonNode node, String path, List<String> allowed, List<String> reportedElsewhere,
+      Problems problems) {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
-      if (!allowed.contains(key)) {
+      if (!allowed.contains(key) && !reportedElsewhere.contains(key)) {
         String hint = suggestion(key, allowed);
         problems.add((path.isEmpty() ? key : path + keySuffix(key)), "unknown key"
             + (hint == null ? "" : " (did you mean '" + hint + "'?)") + "; allowed: " + String.join(", ", allowed));

@@ -75,7 +75,17 @@ public record AlertTransition(String fingerprint, Status status, String rule, St
         .setEndsAt(endsAt)
         .setLabels(new LinkedHashMap<>(labels))
         .setAnnotations(new LinkedHashMap<>(annotations))
+        .setStartsAtRfc3339(rfc3339(startsAt))
+        .setEndsAtRfc3339(endsAt == null ? null : rfc3339(endsAt))
         .build();
+  }
+
+  /**
+   * An epoch-millisecond instant as RFC 3339 in UTC, {@code 2026-01-01T01:00:00Z} (milliseconds shown only when not
+   * zero): {@link Instant#toString()}, which depends on nothing but the number.
+   */
+  public static String rfc3339(long epochMillis) {
+    return Instant.ofEpochMilli(epochMillis).toString();
   }
 
   /**
@@ -91,9 +101,9 @@ public record AlertTransition(String fingerprint, Status status, String rule, St
     labels.forEach(l::put);
     ObjectNode a = json.putObject("annotations");
     annotations.forEach(a::put);
-    json.put("startsAt", Instant.ofEpochMilli(startsAt).toString());
+    json.put("startsAt", rfc3339(startsAt));
     if (endsAt != null) {
-      json.put("endsAt", Instant.ofEpochMilli(endsAt).toString());
+      json.put("endsAt", rfc3339(endsAt));
     }
     return json;
   }

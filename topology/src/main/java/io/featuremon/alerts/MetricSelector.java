@@ -94,6 +94,39 @@ public final class MetricSelector {
     return String.join(".", concrete);
   }
 
+  /** The segments of {@link #pathOf}: the {@code *} replaced by its key, which may itself contain dots. */
+  List<String> segmentsOf(String instance) {
+    if (wildcard < 0) {
+      return segments;
+    }
+    List<String> concrete = new ArrayList<>(segments);
+    concrete.set(wildcard, instance);
+    return List.copyOf(concrete);
+  }
+
+  /** Whether the path ends at a boolean field of {@code schema} (a verdict such as {@code drifted}). */
+  public boolean isBooleanIn(Schema schema) {
+    Schema s = schema;
+    for (String segment : segments) {
+      s = withoutNull(s);
+      switch (s.getType()) {
+        case RECORD -> {
+          Schema.Field field = segment.equals("*") ? null : s.getField(segment);
+          if (field == null) {
+            return false;
+          }
+          s = field.schema();
+        }
+        case MAP -> s = s.getValueType();
+        case ARRAY -> s = s.getElementType();
+        default -> {
+          return false;
+        }
+      }
+    }
+    return withoutNull(s).getType() == Schema.Type.BOOLEAN;
+  }
+
   /**
    * Why this path can never give a value in records of {@code schema} (the WindowStats schema), or null when it can:
    * a field that is not there, a path that goes on past a number, an index into something that is not an array, or

@@ -1,12 +1,17 @@
 package io.featuremon.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.featuremon.alerts.AlertText;
 import io.featuremon.replay.Replay;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,7 +33,8 @@ import picocli.CommandLine.Spec;
         "timestamp: epoch ms or ISO-8601. Optional ingestTime: the Kafka record time (default: the event time).",
         "A malformed line is written to dead-letters.jsonl with its line number, not a crash.",
         "",
-        "Writes DIR/window-stats.jsonl, DIR/masks.jsonl, DIR/alerts.jsonl, DIR/dead-letters.jsonl.",
+        "Writes DIR/window-stats.jsonl, DIR/masks.jsonl, DIR/alerts.jsonl, DIR/dead-letters.jsonl,",
+        "and prints the first " + ReplayCommand.ALERTS_SHOWN + " alerts with their summary and description.",
         ""},
     footer = {"", "Example, with a file in the repository:",
         "  featuremon replay --input topology/src/test/resources/data/macrodata.jsonl \\",
@@ -59,6 +65,7 @@ final class ReplayCommand implements Callable<Integer> {
     w.printf("  %-20s %,d%n", Replay.ALERTS_FILE, s.alerts());
     w.printf("  %-20s %,d%n", Replay.DEAD_LETTERS_FILE, s.deadLetters());
     w.printf("in %s%n", out.toAbsolutePath().normalize());
+    printAlerts(w, out.resolve(Replay.ALERTS_FILE), s.alerts());
     w.flush();
     if (s.events() == 0 && s.lines() > 0) {
       // Every line failed to parse: a wrong file, not bad events. Say what it looks like, and fail the command.
@@ -68,6 +75,34 @@ final class ReplayCommand implements Callable<Integer> {
     }
     return 0;
   }
+
+  /** How many alert records the command prints; the rest are only in alerts.jsonl. */
+  static final int ALERTS_SHOWN = 20;
+
+  /**
+   * The first {@link #ALERTS_SHOWN} alert records as the demo console prints them (the summary, then the description
+   * and runbook link indented), each at the event time it changed state.
+   */
+  private static void printAlerts(PrintWriter w, Path file, long count) throws IOException {
+    if (count == 0) {
+      return;
+    }
+    w.printf("%nalerts%s:%n", count > ALERTS_SHOWN ? " (the first " + ALERTS_SHOWN + " of " + count + ")" : "");
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      for (int shown = 0; shown < ALERTS_SHOWN && (line = reader.readLine()) != null; shown++) {
+        JsonNode alert = JSON.readTree(line);
+        String time = AlertText.time(alert);
+        List<String> lines = AlertText.lines(alert);
+        w.printf("  %s %s%n", time, lines.get(0));
+        for (String more : lines.subList(1, lines.size())) {
+          w.printf("  %" + time.length() + "s %9s%s%n", "", "", more);
+        }
+      }
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The exit status when no line of the input parsed: the input is the wrong kind of file. */
   static final int NOTHING_PARSED = 3;

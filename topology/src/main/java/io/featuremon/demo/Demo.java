@@ -1,5 +1,6 @@
 package io.featuremon.demo;
 
+import io.featuremon.alerts.AlertText;
 import io.featuremon.avro.Alert;
 import io.featuremon.avro.DeadLetter;
 import io.featuremon.avro.DroppedFeature;
@@ -43,8 +44,8 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The whole pipeline on one machine: an embedded KRaft broker and a real Apicurio registry on 127.0.0.1, the
- * featuremon application (exactly-once), a generator whose embeddings grow more redundant, and a console that
- * prints windows, masks, alerts and dead letters as they arrive.
+ * featuremon application (exactly-once), a generator whose embeddings grow more redundant and whose tabular basket
+ * sizes shift halfway, and a console that prints windows, masks, alerts and dead letters as they arrive.
  */
 public final class Demo implements AutoCloseable {
   /** The demo's own defaults: short windows so that something happens every few seconds. */
@@ -148,7 +149,7 @@ public final class Demo implements AutoCloseable {
           sent++;
         }
         for (int i = 0; i < 3; i++) {
-          features.send(new ProducerRecord<>(config.featuresTopic(), null, now, DemoGenerator.TABULAR_MODEL, generator.features(now)));
+          features.send(new ProducerRecord<>(config.featuresTopic(), null, now, DemoGenerator.TABULAR_MODEL, generator.features(now, progress)));
           sent++;
         }
         tick++;
@@ -227,9 +228,13 @@ public final class Demo implements AutoCloseable {
         } else {
           resolved++;
         }
-        out.printf("%s ALERT  %-8s %s %s: %s = %.3f (threshold %.2f) [%s]%n", CLOCK.format(Instant.now()),
-            a.getStatus().toUpperCase(), a.getRule(), a.getModel(), a.getMetric(), a.getValue(), a.getThreshold(),
-            a.getFingerprint());
+        // The summary and description say what fired and why (the values, the threshold or the reference, the
+        // features, dimensions or pairs behind it); indented under the time so the window lines stay readable.
+        List<String> lines = AlertText.lines(a);
+        out.printf("%s ALERT  %s%n", CLOCK.format(Instant.now()), lines.get(0));
+        for (String line : lines.subList(1, lines.size())) {
+          out.printf("%25s%s%n", "", line);
+        }
       } else if (value instanceof DeadLetter d) {
         dead++;
         out.printf("%s dead letter %s/%d@%d (%s): %s%n", CLOCK.format(Instant.now()), d.getSourceTopic(),

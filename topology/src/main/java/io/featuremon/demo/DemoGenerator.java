@@ -12,6 +12,8 @@ import java.util.Random;
  * Synthetic traffic whose redundancy climbs: embeddings mix a growing share of one common factor into every
  * dimension (pairwise ρ ≈ share), as FRET observes when an encoder meets a shifted domain. One dimension is dead
  * (always 0) and the tabular model logs the same income twice in different units, so masks have something to drop.
+ * Halfway through, the tabular model's basket sizes shift from 1–6 to 3–9 items while everything else stays as it
+ * was, so drift has one real change to find (and a feature-drift alert to explain) among stable features.
  */
 final class DemoGenerator {
   static final String EMBEDDING_MODEL = "demo-encoder";
@@ -38,7 +40,10 @@ final class DemoGenerator {
         .setRequestId("e" + sequence++).setVector(vector).build();
   }
 
-  FeatureEvent features(long timestamp) {
+  /** Progress from which basket sizes are larger: a shift that drift must see. */
+  static final double BASKET_SHIFT_AT = 0.5;
+
+  FeatureEvent features(long timestamp, double progress) {
     double income = 30_000 + 20_000 * Math.abs(random.nextGaussian());
     double age = 20 + 50 * random.nextDouble();
     Map<String, Object> values = new LinkedHashMap<>();
@@ -46,7 +51,8 @@ final class DemoGenerator {
     values.put("income_eur", income);
     values.put("income_keur", income / 1000 + 0.001 * random.nextGaussian());
     values.put("tenure_months", Math.rint(age * 3 + 12 * random.nextGaussian()));
-    values.put("basket_size", Math.rint(1 + 5 * random.nextDouble()));
+    values.put("basket_size", progress < BASKET_SHIFT_AT ? Math.rint(1 + 5 * random.nextDouble())
+        : Math.rint(3 + 6 * random.nextDouble()));
     values.put("country", new String[] {"DE", "FR", "NL"}[random.nextInt(3)]);
     return FeatureEvent.newBuilder().setModel(TABULAR_MODEL).setTimestamp(timestamp)
         .setRequestId("f" + sequence++).setFeatures(values).build();

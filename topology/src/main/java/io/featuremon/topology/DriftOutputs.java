@@ -1,5 +1,6 @@
 package io.featuremon.topology;
 
+import io.featuremon.avro.DimensionDrift;
 import io.featuremon.avro.Drift;
 import io.featuremon.avro.EmbeddingDriftStats;
 import io.featuremon.avro.FeatureDrift;
@@ -36,7 +37,8 @@ final class DriftOutputs {
       EmbeddingDrift.Result r = EmbeddingDrift.compare(Arrays.asList(reference.sketches()),
           Arrays.asList(current.sketches), embeddingSettings);
       embedding = new EmbeddingDriftStats(EmbeddingDrift.centroidCosineDistance(reference.mean(), mean),
-          r.driftedShare(), r.significantShare(), r.drifted());
+          r.driftedShare(), r.drifted(), r.top().stream().map(t -> new DimensionDrift(t.index(), t.wasserstein(),
+              t.ks(), t.psi(), t.drifted())).toList());
     } else {
       for (int k = 0; k < d; k++) {
         NumericSketch ref = reference.sketches()[k];

@@ -218,7 +218,8 @@ class AlertEngineTest {
     assertThat(f.threshold()).isCloseTo(0.52, within(1e-12));
     assertThat(f.annotations().get("summary"))
         .isEqualTo("AboveReference model=m type=embedding: redundancy.meanAbsCorr = 0.53, 1.3 x the reference 0.4 "
-            + "(threshold 0.52)");
+            + "(threshold 0.52); meanAbsCorr 0.53 (reference 0.4), meanSqCorr 0 (reference 0), effectiveRank 6 "
+            + "(reference 6) over 8 non-constant dimensions");
   }
 
   @Test
@@ -317,14 +318,16 @@ class AlertEngineTest {
     assertThat(f.annotations().get("summary")).isEqualTo("m/embedding 0.7123 >= 0.5 (warning, ml-platform)");
     assertThat(f.annotations().get("runbook_url")).isEqualTo("https://runbooks/RedundancyHigh");
     assertThat(f.annotations().get("description")).isEqualTo(
-        "redundancy.meanAbsCorr >= 0.5 in window [2026-01-01T00:00:00Z, 2026-01-01T01:00:00Z)");
+        "In window [2026-01-01T00:00:00Z, 2026-01-01T01:00:00Z) of 1000 events, redundancy.meanAbsCorr = 0.7123; "
+            + "the alert fires while redundancy.meanAbsCorr >= 0.5. No correlated pairs in this window.");
     assertThat(f.labels()).containsEntry("team", "ml-platform");
 
     ObjectMapper json = new ObjectMapper();
     assertThat(json.writeValueAsString(f.toAlertmanagerJson())).isEqualTo("{\"labels\":{\"alertname\":"
         + "\"RedundancyHigh\",\"model\":\"m\",\"severity\":\"warning\",\"team\":\"ml-platform\",\"type\":"
-        + "\"embedding\"},\"annotations\":{\"description\":\"redundancy.meanAbsCorr >= 0.5 in window "
-        + "[2026-01-01T00:00:00Z, 2026-01-01T01:00:00Z)\",\"runbook_url\":\"https://runbooks/RedundancyHigh\","
+        + "\"embedding\"},\"annotations\":{\"description\":\"In window [2026-01-01T00:00:00Z, "
+        + "2026-01-01T01:00:00Z) of 1000 events, redundancy.meanAbsCorr = 0.7123; the alert fires while "
+        + "redundancy.meanAbsCorr >= 0.5. No correlated pairs in this window.\",\"runbook_url\":\"https://runbooks/RedundancyHigh\","
         + "\"summary\":\"m/embedding 0.7123 >= 0.5 (warning, ml-platform)\"},\"startsAt\":\"2026-01-01T01:00:00Z\"}");
     assertThat(res.toAlertmanagerJson().get("endsAt").asText()).isEqualTo("2026-01-01T02:00:00Z");
 

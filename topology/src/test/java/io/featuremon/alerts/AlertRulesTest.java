@@ -62,9 +62,10 @@ class AlertRulesTest {
     assertThat(plain.condition().severities()).containsExactly(Severity.WARNING);
     assertThat(plain.match()).isEqualTo(AlertRule.Match.ALL);
     assertThat(plain.annotationTemplates().get("summary"))
-        .isEqualTo("{{alertname}} {{target}}: {{metric}} = {{value}} (threshold {{threshold}})");
+        .isEqualTo("{{alertname}} {{target}}: {{metric}} = {{value}} (threshold {{threshold}}); {{details}}");
     assertThat(plain.annotationTemplates().get("description"))
-        .isEqualTo("{{condition}} in window [{{windowStart}}, {{windowEnd}})");
+        .isEqualTo("In window [{{windowStart}}, {{windowEnd}}) of {{events}} events, {{metric}} = {{value}}; the "
+            + "alert fires while {{condition}}. {{top}}.");
     assertThat(rules.source()).endsWith("rules.yaml");
   }
 

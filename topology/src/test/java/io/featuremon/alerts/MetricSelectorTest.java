@@ -94,4 +94,21 @@ class MetricSelectorTest {
     assertThatThrownBy(() -> MetricSelector.parse("*.psi")).hasMessageContaining("starts with *");
     assertThatThrownBy(() -> MetricSelector.parse("drift.f*.psi")).hasMessageContaining("\"f*\"");
   }
+
+  @Test
+  void shouldKnowWhichPathsAreVerdictsAndWhichEmbeddingShareIsPublished() {
+    org.apache.avro.Schema schema = io.featuremon.avro.WindowStats.getClassSchema();
+    assertThat(MetricSelector.parse("drift.features.*.drifted").isBooleanIn(schema)).isTrue();
+    assertThat(MetricSelector.parse("drift.embedding.drifted").isBooleanIn(schema)).isTrue();
+    assertThat(MetricSelector.parse("drift.embedding.topDimensions.0.drifted").isBooleanIn(schema)).isTrue();
+    assertThat(MetricSelector.parse("drift.embedding.driftedShare").isBooleanIn(schema)).isFalse();
+    assertThat(MetricSelector.parse("redundancy.meanAbsCorr").isBooleanIn(schema)).isFalse();
+    assertThat(MetricSelector.parse("drift.nothing").isBooleanIn(schema)).isFalse();
+    // driftedShare is the verdict's share; the untested ratio and significantShare are gone, and a rule that still
+    // names the old field is refused at start-up, pointing at the one that is there.
+    assertThat(MetricSelector.parse("drift.embedding.driftedShare").problemIn(schema)).isNull();
+    assertThat(MetricSelector.parse("drift.embedding.topDimensions.0.wasserstein").problemIn(schema)).isNull();
+    assertThat(MetricSelector.parse("drift.embedding.significantShare").problemIn(schema))
+        .contains("has no field \"significantShare\"", "drift.embedding.driftedShare");
+  }
 }

@@ -2,6 +2,8 @@ package io.featuremon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.featuremon.alerts.AlertRules;
+import io.featuremon.alerts.RuleSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -94,6 +96,23 @@ class ConfigCommandTest {
     assertThat(bad.err()).contains("rules.yaml", "rules[0]", "level, relative, trend");
     assertThat(ok.exit()).as(ok.err()).isZero();
     assertThat(ok.out()).contains("# alert rules: ", " from " + good);
+  }
+
+  @Test
+  void theBuiltInRulesShowTheirAnnotationsAndWhereTheRunbookLinkGoes(@TempDir Path dir) throws Exception {
+    String builtIn = CliRun.of("config", "--alert-rules").out();
+    assertThat(builtIn).contains("    annotations:\n      summary: \"", "{{details}}", "{{top}}", "{{referenceWindow}}")
+        .contains("      # runbook_url: \"https://runbooks.example.com/featuremon/FeatureDrift\"");
+
+    // Uncommented, the printed file is a rules file whose every alert carries its runbook link.
+    Path withRunbooks = dir.resolve("rules.yaml");
+    Files.writeString(withRunbooks, builtIn.replaceAll("# (runbook_url: \"[^\"]*\").*", "$1"));
+    CliRun ok = CliRun.of("config", "--check", "--set", "alert.rules=" + withRunbooks);
+    assertThat(ok.exit()).as(ok.err()).isZero();
+    RuleSet rules = AlertRules.load(withRunbooks);
+    assertThat(rules.rules()).isNotEmpty().allSatisfy(r -> assertThat(r.annotationTemplates())
+        .containsEntry("runbook_url", "https://runbooks.example.com/featuremon/" + r.name())
+        .containsKeys("summary", "description"));
   }
 
   @Test

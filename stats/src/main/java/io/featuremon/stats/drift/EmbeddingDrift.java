@@ -1,5 +1,7 @@
 package io.featuremon.stats.drift;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -8,23 +10,30 @@ import java.util.List;
  * <h2>Measures</h2>
  * <ul>
  *   <li><b>centroidCosineDistance</b>: 1 − cos(μ_r, μ_c) between the exact mean vectors (the sketches' means).
- *   <li><b>driftedShare</b>: Evidently's "ratio" method — the share of dimensions whose normalised Wasserstein
- *       distance W1/σ_ref ({@link NumericDrift#normalisedWasserstein}) exceeds {@link Settings#dimensionThreshold()}
- *       (default 0.1).
- *   <li><b>significantShare</b>: the share of dimensions that exceed that threshold <em>and</em> whose sketch-aware
- *       KS test ({@link NumericDrift}) rejects at {@link Settings#alpha()}.
+ *   <li><b>driftedShare</b>: the share of dimensions that drifted by the verdict's own criteria: normalised
+ *       Wasserstein distance W1/σ_ref ({@link NumericDrift#normalisedWasserstein}) above
+ *       {@link Settings#dimensionThreshold()} (default 0.1) <em>and</em> a sketch-aware KS test ({@link NumericDrift})
+ *       that rejects at {@link Settings#alpha()} (only the first when {@link Settings#requireSignificance()} is off).
+ *       Near 0 when nothing moved, whatever the window size.
+ *   <li><b>effectShare</b>: the share whose W1/σ_ref exceeds the threshold, tested or not: Evidently's "ratio"
+ *       method. Not a drift measure on its own (see below), so featuremon does not publish it in WindowStats.
+ *   <li><b>top</b>: the {@link #TOP} dimensions that explain the verdict: drifted ones first, then by W1/σ, each
+ *       with its W1/σ, KS D and PSI.
  * </ul>
  *
  * <h2>The verdict</h2>
- * {@code drifted} = significantShare &gt; {@link Settings#shareThreshold()} (default 0.2), or driftedShare when
- * {@link Settings#requireSignificance()} is off (Evidently's rule as published). The ratio method alone is not
- * sample-size aware: on the real MiniLM embeddings of {@code minilm-utils-then-net.jsonl}, two random halves of
- * the same 500-event hour (250 each) have W1/σ &gt; 0.1 on 53–59% of the dimensions by chance alone, a certain
- * false alarm, while only 0–1% of them also pass the KS test. The real shift between hour 00 and hour 01 keeps 66%
- * (90% by the ratio alone). With 100,000 events per window both rules agree; the per-dimension tests are not
- * corrected for multiplicity because the 20% share threshold sits far above their 5% level.
+ * {@code drifted} = driftedShare &gt; {@link Settings#shareThreshold()} (default 0.2). With
+ * {@link Settings#requireSignificance()} off that is Evidently's rule as published, which is not sample-size aware:
+ * on the real MiniLM embeddings of {@code minilm-utils-then-net.jsonl}, two random halves of the same 500-event
+ * hour (250 each) have W1/σ &gt; 0.1 on 53–59% of the dimensions by chance alone (effectShare), a certain false
+ * alarm, while only 0–1% of them also pass the KS test (driftedShare). The real shift between hour 00 and hour 01
+ * keeps 66% (90% by the ratio alone). With 100,000 events per window both rules agree; the per-dimension tests are
+ * not corrected for multiplicity because the 20% share threshold sits far above their 5% level.
  */
 public final class EmbeddingDrift {
+  /** How many dimensions {@link Result#top()} names. */
+  public static final int TOP = 5;
+
   private EmbeddingDrift() {}
 
   /**
@@ -46,8 +55,30 @@ public final class EmbeddingDrift {
     }
   }
 
-  public record Result(int dimensions, double centroidCosineDistance, int driftedDimensions, double driftedShare,
-      int significantDimensions, double significantShare, boolean drifted) {}
+  /**
+   * One dimension's comparison.
+   *
+   * @param index the dimension, from 0
+   * @param wasserstein W1/σ_ref
+   * @param ks the KS statistic D
+   * @param psi the population stability index over the reference deciles
+   * @param drifted whether it counts in {@link Result#driftedShare()}
+   */
+  public record Dimension(int index, double wasserstein, double ks, double psi, boolean drifted) {}
+
+  /**
+   * @param effectDimensions dimensions whose W1/σ_ref exceeds the threshold, significant or not
+   * @param effectShare effectDimensions / dimensions (Evidently's ratio; not a verdict)
+   * @param driftedDimensions dimensions that meet the verdict's criteria
+   * @param driftedShare driftedDimensions / dimensions; {@code drifted} is this above the share threshold
+   * @param top up to {@link #TOP} dimensions: drifted ones first, then by W1/σ (largest first), then by index
+   */
+  public record Result(int dimensions, double centroidCosineDistance, int effectDimensions, double effectShare,
+      int driftedDimensions, double driftedShare, boolean drifted, List<Dimension> top) {
+    public Result {
+      top = List.copyOf(top);
+    }
+  }
 
   /** {@link #compare(List, List, Settings)} with {@link Settings#DEFAULTS}. */
   public static Result compare(List<NumericSketch> reference, List<NumericSketch> current) {
@@ -67,26 +98,28 @@ public final class EmbeddingDrift {
     NumericDrift.Settings ks = new NumericDrift.Settings(settings.alpha(), 0, 0);
     double[] referenceMean = new double[d];
     double[] currentMean = new double[d];
+    int effect = 0;
     int drifted = 0;
-    int significant = 0;
+    List<Dimension> all = new ArrayList<>(d);
     for (int j = 0; j < d; j++) {
       NumericSketch r = reference.get(j);
       NumericSketch c = current.get(j);
       referenceMean[j] = r.mean();
       currentMean[j] = c.mean();
       NumericDrift.Result dimension = NumericDrift.compare(r, c, ks);
-      if (dimension.wasserstein() > settings.dimensionThreshold()) {
-        drifted++;
-        if (dimension.significant()) {
-          significant++;
-        }
-      }
+      boolean large = dimension.wasserstein() > settings.dimensionThreshold();
+      boolean counts = large && (dimension.significant() || !settings.requireSignificance());
+      effect += large ? 1 : 0;
+      drifted += counts ? 1 : 0;
+      all.add(new Dimension(j, dimension.wasserstein(), dimension.ks(), dimension.psi(), counts));
     }
+    // Drifted first, then the largest W1/σ (an infinite one, a constant reference that moved, first), then by index.
+    all.sort(Comparator.comparing((Dimension x) -> !x.drifted())
+        .thenComparing(Dimension::wasserstein, Comparator.reverseOrder())
+        .thenComparingInt(Dimension::index));
     double driftedShare = (double) drifted / d;
-    double significantShare = (double) significant / d;
-    double share = settings.requireSignificance() ? significantShare : driftedShare;
-    return new Result(d, centroidCosineDistance(referenceMean, currentMean), drifted, driftedShare, significant,
-        significantShare, share > settings.shareThreshold());
+    return new Result(d, centroidCosineDistance(referenceMean, currentMean), effect, (double) effect / d, drifted,
+        driftedShare, driftedShare > settings.shareThreshold(), all.subList(0, Math.min(TOP, d)));
   }
 
   /**
