@@ -2,6 +2,7 @@ package io.featuremon.replay;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,8 +20,8 @@ public record CsvOptions(String model, Map<String, Kind> columns, Set<String> mi
   public static final CsvOptions DEFAULT = new CsvOptions(null, Map.of(), Set.of(), null);
 
   public CsvOptions {
-    columns = new LinkedHashMap<>(columns);
-    missing = new LinkedHashSet<>(missing);
+    columns = Collections.unmodifiableMap(new LinkedHashMap<>(columns));
+    missing = Collections.unmodifiableSet(new LinkedHashSet<>(missing));
   }
 
   /** True when nothing is given (so the options can apply to a JSON Lines input too). */
