@@ -1,6 +1,9 @@
 package io.featuremon.cli;
 
+import io.featuremon.config.FeaturemonConfig;
 import io.featuremon.replay.Replay;
+import io.featuremon.replay.ReplayInput;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,18 +18,23 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "profile",
     mixinStandardHelpOptions = true,
     description = {
-        "Build a reference profile from a training file (JSON Lines, the replay format): per (model, segment, type),",
-        "the statistics a window keeps (quantile sketches, category counts, mean vector, redundancy) over the whole",
-        "file. Use it with --set reference.mode=profile --set reference.profile=FILE in run or replay.",
+        "Build a reference profile from a training file, JSON Lines or CSV, read as",
+        "replay reads them (see replay --help): per (model, segment, type), the",
+        "statistics a window keeps (quantile sketches, category counts, mean vector,",
+        "redundancy) over the whole file. Use it with --set reference.mode=profile",
+        "--set reference.profile=FILE in run or replay. When no line is an event, or",
+        "none is accepted, profile exits 3, writes no profile and says why.",
         ""},
-    footer = {"", "Example: featuremon profile --input train.jsonl --out train.profile",
-        "         featuremon replay --input live.jsonl --out out/ --set reference.mode=profile --set reference.profile=train.profile"})
+    footer = {"", "Example:",
+        "  featuremon profile --input train.csv --model churn --out train.profile",
+        "  featuremon replay --input live.csv --model churn --out out/ \\",
+        "      --set reference.mode=profile --set reference.profile=train.profile"})
 final class ProfileCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--input", required = true, paramLabel = "FILE.jsonl", description = "Training events, one JSON object per line.")
-  Path input;
+  @Mixin
+  InputOptions input;
 
   @Option(names = "--out", required = true, paramLabel = "PROFILE", description = "Profile file to write.")
   Path out;
@@ -36,9 +44,19 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LineProgress progress = new LineProgress(spec.commandLine().getErr());
-    Replay.Summary s = Replay.profile(config.load(Map.of()), LineProgress.readable(input), out, progress);
+    PrintWriter err = spec.commandLine().getErr();
+    FeaturemonConfig settings = config.load(Map.of());
+    ReplayInput in = input.resolve(ReplayCommand.notes(err));
+    LineProgress progress = new LineProgress(err);
+    Replay.Summary s = Replay.profile(settings, in, out, progress);
     progress.done();
+    String failure = ReplayCommand.nothingUsable(s, in, "replay writes each one's reason to dead-letters.jsonl");
+    if (failure != null) {
+      Files.deleteIfExists(out);
+      err.println("featuremon: " + failure + "; no profile written");
+      err.flush();
+      return ReplayCommand.NOTHING_PARSED;
+    }
     var w = spec.commandLine().getOut();
     w.printf("profiled %,d events (%,d dead letters) into %s (%,d bytes)%n", s.events(), s.deadLetters(),
         out.toAbsolutePath().normalize(), Files.size(out));

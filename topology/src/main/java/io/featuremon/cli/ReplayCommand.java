@@ -3,7 +3,10 @@ package io.featuremon.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featuremon.alerts.AlertText;
+import io.featuremon.config.FeaturemonConfig;
+import io.featuremon.replay.InputFormat;
 import io.featuremon.replay.Replay;
+import io.featuremon.replay.ReplayInput;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,27 +28,49 @@ import picocli.CommandLine.Spec;
     name = "replay",
     mixinStandardHelpOptions = true,
     description = {
-        "Run the production topology offline over a JSON Lines file (no broker, no registry) and write its outputs.",
-        "At the end of the input every open window is closed. The same input gives byte-identical outputs.",
+        "Run the production topology offline over a file of events (no broker, no",
+        "registry) and write its outputs. At the end of the input every open window is",
+        "closed. The same input gives byte-identical outputs.",
         "",
-        "Input lines:",
-        "  {\"type\":\"embedding\",\"model\":\"m\",\"segment\":null,\"timestamp\":1767225600000,\"id\":\"r1\",\"vector\":[0.1,0.2]}",
-        "  {\"type\":\"features\",\"model\":\"m\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"features\":{\"age\":31,\"country\":\"DE\"}}",
-        "timestamp: epoch ms or ISO-8601. Optional ingestTime: the Kafka record time (default: the event time).",
-        "A malformed line is written to dead-letters.jsonl with its line number, not a crash.",
+        "JSON Lines (*.jsonl, *.json, *.ndjson), one event a line:",
+        "  {\"type\":\"embedding\",\"model\":\"e\",\"timestamp\":1767225600000,\"vector\":[0.1,0.2]}",
+        "  {\"type\":\"features\",\"model\":\"m\",\"timestamp\":1767225600000,\"features\":{\"x\":1.5}}",
+        "Optional: segment, id, ingestTime (the Kafka record time; default: the event",
+        "time). Times are epoch milliseconds or ISO-8601 (\"2026-01-01T00:00:00Z\").",
         "",
-        "Writes DIR/window-stats.jsonl, DIR/masks.jsonl, DIR/alerts.jsonl, DIR/dead-letters.jsonl,",
-        "and prints the first " + ReplayCommand.ALERTS_SHOWN + " alerts with their summary and description.",
+        "CSV (*.csv, *.tsv): tabular features, a header row first, one event a row:",
+        "  model,timestamp,age,country,zip",
+        "  m,2026-01-01T00:00:00Z,31,DE,02139",
+        "Columns named model, segment, timestamp (or ts, time, event_time), ingest_time",
+        "and id (or request_id), in any case, are what they say; every other column is",
+        "a feature: numeric when each of its values is a number, else categorical (a",
+        "first pass over the file decides; --column overrides). An empty cell is a",
+        "missing value; quotes as in RFC 4180. Embeddings need JSON Lines: a CSV row",
+        "holds named features, and a vector spread over hundreds of columns could not",
+        "be told from them.",
+        "",
+        "A line or row that is not an event is written to dead-letters.jsonl with its",
+        "line number, not a crash. When no line is an event, or none is accepted,",
+        "replay exits 3 and says why.",
+        "",
+        "Writes DIR/window-stats.jsonl, DIR/masks.jsonl, DIR/alerts.jsonl and",
+        "DIR/dead-letters.jsonl, and prints the first " + ReplayCommand.ALERTS_SHOWN + " alerts with their summary",
+        "and description.",
         ""},
-    footer = {"", "Example, with a file in the repository:",
+    footer = {"", "Examples, with files in the repository:",
         "  featuremon replay --input topology/src/test/resources/data/macrodata.jsonl \\",
-        "      --out out/macro --set window.size=40d"})
+        "      --out out/macro --set window.size=40d",
+        "  featuremon replay --input topology/src/test/resources/data/macrodata.csv \\",
+        "      --out out/macro-csv --set window.size=40d",
+        "A CSV file without a model column, a zip code kept as text, NA as missing:",
+        "  featuremon replay --input rows.csv --model churn --column zip=categorical \\",
+        "      --missing NA --out out/churn"})
 final class ReplayCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--input", required = true, paramLabel = "FILE.jsonl", description = "Events, one JSON object per line.")
-  Path input;
+  @Mixin
+  InputOptions input;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the four output files (created if missing).")
   Path out;
@@ -54,9 +80,12 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LineProgress progress = new LineProgress(spec.commandLine().getErr());
+    PrintWriter err = spec.commandLine().getErr();
+    FeaturemonConfig settings = config.load(Map.of());
+    ReplayInput in = input.resolve(notes(err));
+    LineProgress progress = new LineProgress(err);
     long started = System.nanoTime();
-    Replay.Summary s = new Replay(config.load(Map.of())).run(LineProgress.readable(input), out, progress);
+    Replay.Summary s = new Replay(settings).run(in, out, progress);
     progress.done();
     var w = spec.commandLine().getOut();
     w.printf("replayed %,d lines (%,d events) in %.1f s%n", s.lines(), s.events(), (System.nanoTime() - started) / 1e9);
@@ -67,10 +96,10 @@ final class ReplayCommand implements Callable<Integer> {
     w.printf("in %s%n", out.toAbsolutePath().normalize());
     printAlerts(w, out.resolve(Replay.ALERTS_FILE), s.alerts());
     w.flush();
-    if (s.events() == 0 && s.lines() > 0) {
-      // Every line failed to parse: a wrong file, not bad events. Say what it looks like, and fail the command.
-      spec.commandLine().getErr().println("featuremon: none of the " + s.lines() + " lines of " + input + " is an event: "
-          + likelyCause(input) + " (each line's reason is in " + out.resolve(Replay.DEAD_LETTERS_FILE) + ")");
+    String failure = nothingUsable(s, in, "each one's reason is in " + out.resolve(Replay.DEAD_LETTERS_FILE));
+    if (failure != null) {
+      err.println("featuremon: " + failure);
+      err.flush();
       return NOTHING_PARSED;
     }
     return 0;
@@ -104,7 +133,41 @@ final class ReplayCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The exit status when no line of the input parsed: the input is the wrong kind of file. */
+
+  /** Notes about reading the input, one line each on stderr. */
+  static Consumer<String> notes(PrintWriter err) {
+    return note -> {
+      err.println("featuremon: " + note);
+      err.flush();
+    };
+  }
+
+  /**
+   * Why the input gave nothing to compute, or null when it did: none of its records is an event (a wrong file,
+   * not bad events: the likely cause), or every event was refused (the first dead letter's reason, e.g. a
+   * timestamp in seconds). {@code where} says where each record's reason is.
+   */
+  static String nothingUsable(Replay.Summary s, ReplayInput in, String where) {
+    Path file = in.path();
+    if (s.records() > 0 && s.events() == 0) {
+      if (in.format() == InputFormat.CSV) {
+        return "none of the " + s.records() + " rows of " + file + " is an event; the first dead letter, "
+            + s.firstDeadLetter() + " (" + where + ")";
+      }
+      return "none of the " + s.records() + " lines of " + file + " is an event: " + likelyCause(file) + " (" + where
+          + ")";
+    }
+    if (s.events() > 0 && s.accepted() <= 0) {
+      return "none of the " + s.events() + " events of " + file + " was accepted: each is a dead letter; the first, "
+          + s.firstDeadLetter() + " (" + where + ")";
+    }
+    return null;
+  }
+
+  /**
+   * The exit status when no line of the input is an event (the wrong kind of file) or no event was accepted (every
+   * one a dead letter).
+   */
   static final int NOTHING_PARSED = 3;
 
   /** What the input's first non-blank line (its first 2,000 characters) suggests is wrong with it. */
@@ -127,8 +190,8 @@ final class ReplayCommand implements Callable<Integer> {
       return "it starts with '[', a JSON array; replay reads JSON Lines, one event object per line";
     }
     if (!first.startsWith("{") && (first.contains(",") || first.contains(";") || first.contains("\t"))) {
-      return "its first line looks like a CSV header (" + abbreviate(first) + "); replay reads JSON Lines, one event"
-          + " object per line, e.g. " + EXAMPLE;
+      return "its first line looks like a CSV header (" + abbreviate(first) + "), and the file is read as JSON Lines"
+          + " (by its name): --format csv reads it as CSV";
     }
     if (!first.startsWith("{")) {
       return "its first line is not a JSON object (" + abbreviate(first) + "); replay reads JSON Lines, e.g. " + EXAMPLE;

@@ -162,7 +162,8 @@ public record JsonlEvent(EventType type, String model, String segment, SpecificR
       try {
         return Instant.parse(v.asText()).toEpochMilli();
       } catch (DateTimeParseException e) {
-        throw new MalformedLineException("\"" + field + "\" '" + v.asText() + "' is neither epoch milliseconds nor ISO-8601");
+        throw new MalformedLineException("\"" + field + "\" '" + v.asText() + "' is neither epoch milliseconds nor"
+            + " ISO-8601" + EventTimes.hint(v.asText()));
       }
     }
     throw new MalformedLineException("\"" + field + "\" must be epoch milliseconds or an ISO-8601 string");

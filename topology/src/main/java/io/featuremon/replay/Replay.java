@@ -15,7 +15,6 @@ import io.featuremon.serdes.InMemorySchemaRegistryClient;
 import io.featuremon.serdes.SchemaRegistryClient;
 import io.featuremon.topology.EventType;
 import io.featuremon.topology.FeaturemonTopology;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -45,12 +44,13 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
- * Offline replay: the production topology, driven by {@link TopologyTestDriver} over a JSON Lines file, no broker.
+ * Offline replay: the production topology, driven by {@link TopologyTestDriver} over a JSON Lines or CSV file
+ * ({@link ReplayInput}), no broker.
  *
- * <p>Each line becomes the Avro record (Confluent wire format, in-memory registry) a producer would have written
- * and goes through decode, validation, repartition and the window stage exactly as in {@code run}. At the end of
- * the input every group receives an end-of-input marker, which closes its open windows. Outputs are written as
- * JSON Lines; the same input gives byte-identical files.
+ * <p>Each line (or CSV row) becomes the Avro record (Confluent wire format, in-memory registry) a producer would
+ * have written and goes through decode, validation, repartition and the window stage exactly as in {@code run}. At
+ * the end of the input every group receives an end-of-input marker, which closes its open windows. Outputs are
+ * written as JSON Lines; the same input gives byte-identical files.
  */
 public final class Replay {
   public static final String WINDOW_STATS_FILE = "window-stats.jsonl";
@@ -59,8 +59,20 @@ public final class Replay {
   public static final String DEAD_LETTERS_FILE = "dead-letters.jsonl";
   static final String PARSE_STAGE = "parse";
 
-  /** What a replay read and wrote. */
-  public record Summary(long lines, long events, long windows, long masks, long alerts, long deadLetters) {}
+  /**
+   * What a replay read and wrote: the file's lines; its records (non-blank lines of JSON Lines, rows of CSV after
+   * the header); the events among them (sent to the topology); windows, masks, alerts and dead letters written; of
+   * the dead letters, those of records that are not events ({@code parseFailures}) and those the topology wrote
+   * ({@code refused}, one per refused event); and the first dead letter ("line N: reason"), or null.
+   */
+  public record Summary(long lines, long records, long events, long windows, long masks, long alerts,
+      long deadLetters, long parseFailures, long refused, String firstDeadLetter) {
+
+    /** Events the topology took into its statistics: neither refused at once nor later. */
+    public long accepted() {
+      return events - refused;
+    }
+  }
 
   private final FeaturemonConfig config;
 
@@ -72,6 +84,13 @@ public final class Replay {
    * @param progress called with the number of lines read, every 10,000 lines and at the end
    */
   public Summary run(Path input, Path outDir, Consumer<Long> progress) throws IOException {
+    return run(ReplayInput.of(input), outDir, progress, null);
+  }
+
+  /**
+   * @param progress called with the number of lines read, every 10,000 lines and at the end
+   */
+  public Summary run(ReplayInput input, Path outDir, Consumer<Long> progress) throws IOException {
     return run(input, outDir, progress, null);
   }
 
@@ -80,6 +99,12 @@ public final class Replay {
    * would keep — written as the reference-store entries {@code reference.mode=profile} reads.
    */
   public static Summary profile(FeaturemonConfig config, Path input, Path profile, Consumer<Long> progress)
+      throws IOException {
+    return profile(config, ReplayInput.of(input), profile, progress);
+  }
+
+  /** A reference profile from an input file in either format (see the other overload). */
+  public static Summary profile(FeaturemonConfig config, ReplayInput input, Path profile, Consumer<Long> progress)
       throws IOException {
     Map<String, Object> values = new HashMap<>(config.originals());
     // One window holds everything: [0, 10^15 ms) spans every event time up to the year 33658.
@@ -107,8 +132,16 @@ public final class Replay {
     }
   }
 
-  private Summary run(Path input, Path outDir, Consumer<Long> progress, Consumer<TopologyTestDriver> atEnd)
+  private Summary run(ReplayInput input, Path outDir, Consumer<Long> progress, Consumer<TopologyTestDriver> atEnd)
       throws IOException {
+    // Opened first: a CSV header that cannot be read stops the replay before it writes anything.
+    try (EventSource source = input.open(config)) {
+      return run(input.path(), source, outDir, progress, atEnd);
+    }
+  }
+
+  private Summary run(Path input, EventSource source, Path outDir, Consumer<Long> progress,
+      Consumer<TopologyTestDriver> atEnd) throws IOException {
     Files.createDirectories(outDir);
     Path stateDir = Files.createTempDirectory("featuremon-replay-");
     SchemaRegistryClient registry = new InMemorySchemaRegistryClient();
@@ -132,48 +165,47 @@ public final class Replay {
       Serializer<FeatureImportance> importanceSerializer = new AvroSerde<>(FeatureImportance.class, registry).serializer();
       Map<EventType, Long> offsets = new HashMap<>();
       Set<List<Object>> groups = new LinkedHashSet<>();
-      long lines = 0;
+      long records = 0;
       long events = 0;
       long lastTimestamp = 0;
-      try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          lines++;
-          if (line.isBlank()) {
-            continue;
-          }
-          JsonlEvent event;
-          try {
-            event = JsonlEvent.parse(line);
-          } catch (JsonlEvent.MalformedLineException e) {
-            out.parseFailure(input, lines, line, e.getMessage());
-            continue;
-          }
-          if (event.isImportance()) {
-            importance.pipeInput(new TestRecord<>(event.model(), importanceSerializer.serialize(
-                config.featureImportanceTopic(), (FeatureImportance) event.avro()), null, event.recordTimestamp()));
-            continue;
-          }
-          String topic = event.type() == EventType.EMBEDDING ? config.embeddingsTopic() : config.featuresTopic();
-          byte[] value = serialize(serializers.get(event.type()), topic, event.avro());
-          long offset = offsets.merge(event.type(), 1L, Long::sum) - 1;
-          out.lineOf(topic, offset, lines);
-          lastTimestamp = Math.max(lastTimestamp, event.recordTimestamp());
-          inputs.get(event.type()).pipeInput(new TestRecord<>(event.model().getBytes(StandardCharsets.UTF_8), value,
-              null, event.recordTimestamp()));
-          events++;
-          if (!event.model().isBlank()) {
-            groups.add(java.util.Arrays.asList(event.type(), event.model(), event.segment()));
-          }
-          out.drain();
-          if (lines % 1_000 == 0) {
-            out.discardInternalTopics();
-          }
-          if (lines % 10_000 == 0) {
-            progress.accept(lines);
-          }
+      long discardedAt = 0;
+      long reportedAt = 0;
+      EventSource.Item item;
+      while ((item = source.next()) != null) {
+        records++;
+        long lines = source.lines();
+        if (lines - reportedAt >= 10_000) {
+          reportedAt = lines - lines % 10_000;
+          progress.accept(reportedAt);
+        }
+        if (item.failure() != null) {
+          out.parseFailure(input, item.line(), item.text(), item.failure());
+          continue;
+        }
+        JsonlEvent event = item.event();
+        if (event.isImportance()) {
+          importance.pipeInput(new TestRecord<>(event.model(), importanceSerializer.serialize(
+              config.featureImportanceTopic(), (FeatureImportance) event.avro()), null, event.recordTimestamp()));
+          continue;
+        }
+        String topic = event.type() == EventType.EMBEDDING ? config.embeddingsTopic() : config.featuresTopic();
+        byte[] value = serialize(serializers.get(event.type()), topic, event.avro());
+        long offset = offsets.merge(event.type(), 1L, Long::sum) - 1;
+        out.lineOf(topic, offset, item.line());
+        lastTimestamp = Math.max(lastTimestamp, event.recordTimestamp());
+        inputs.get(event.type()).pipeInput(new TestRecord<>(event.model().getBytes(StandardCharsets.UTF_8), value,
+            null, event.recordTimestamp()));
+        events++;
+        if (!event.model().isBlank()) {
+          groups.add(java.util.Arrays.asList(event.type(), event.model(), event.segment()));
+        }
+        out.drain();
+        if (records - discardedAt >= 1_000) {
+          discardedAt = records;
+          out.discardInternalTopics();
         }
       }
+      long lines = source.lines();
       for (List<Object> group : groups) {
         EventType type = (EventType) group.get(0);
         String marker = group.get(1) + (group.get(2) == null ? "" : "\n" + group.get(2));
@@ -186,7 +218,8 @@ public final class Replay {
       if (atEnd != null) {
         atEnd.accept(driver);
       }
-      return new Summary(lines, events, out.windows, out.masks, out.alerts, out.deadLetters);
+      return new Summary(lines, records, events, out.windows, out.masks, out.alerts, out.deadLetters,
+          out.parseFailures, out.deadLetters - out.parseFailures, out.firstDeadLetter);
     } finally {
       deleteRecursively(stateDir);
     }
@@ -213,6 +246,8 @@ public final class Replay {
     long masks;
     long alerts;
     long deadLetters;
+    long parseFailures;
+    String firstDeadLetter;
 
     private final TopologyTestDriver driver;
     private final java.util.Set<String> outputs;
@@ -246,6 +281,7 @@ public final class Replay {
           .setReason(reason)
           .setValue(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)))
           .build();
+      parseFailures++;
       writeDead(letter, line);
     }
 
@@ -288,6 +324,9 @@ public final class Replay {
       }
       write(deadOut, json.toString());
       deadLetters++;
+      if (firstDeadLetter == null) {
+        firstDeadLetter = (line == null ? "" : "line " + line + ": ") + letter.getReason();
+      }
     }
 
     private void write(BufferedWriter w, String line) throws IOException {

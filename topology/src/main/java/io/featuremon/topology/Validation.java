@@ -19,6 +19,18 @@ final class Validation {
   /** 9999-12-31T23:59:59.999Z: later event times are absurd, and window arithmetic near Long.MAX_VALUE overflows. */
   static final long MAX_EVENT_TIME = 253_402_300_799_999L;
 
+  /**
+   * Event times in seconds, microseconds or nanoseconds are recognised only where that reading lands in
+   * [PLAUSIBLE_FROM, PLAUSIBLE_UNTIL), 2001-09-09T01:46:40Z to 2100-01-01T00:00:00Z: there the milliseconds reading
+   * is absurd (seconds read as 1970-01-12T13:46:40Z to 1970-02-17T11:34:04.800Z; micro- and nanoseconds as years
+   * after 9999, refused anyway), so the hint is right. The one cost: genuine millisecond event times inside those
+   * five weeks of 1970 are refused (a synthetic stream that starts at the epoch must stay below 10^9 ms, 11.5 days).
+   * A value outside the window gets no unit hint: a seconds value there reads as an ordinary (if early) 1970 time
+   * and is accepted, and a larger one is refused as after 9999 with the question, not a guess.
+   */
+  static final long PLAUSIBLE_FROM = 1_000_000_000_000L;
+  static final long PLAUSIBLE_UNTIL = 4_102_444_800_000L;
+
   private final int maxDimensions;
   private final int maxFeatures;
   private final int maxNameLength;
@@ -47,6 +59,10 @@ final class Validation {
     if (timestamp < 0) {
       return "timestamp " + timestamp + " is before 1970-01-01T00:00:00Z";
     }
+    String unit = wrongUnit(timestamp);
+    if (unit != null) {
+      return unit;
+    }
     if (timestamp > MAX_EVENT_TIME) {
       return "timestamp " + timestamp + " is after 9999-12-31T23:59:59.999Z (is it in microseconds or nanoseconds?"
           + " event times are epoch milliseconds)";
@@ -55,6 +71,28 @@ final class Validation {
     if (recordTimestamp >= 0 && timestamp - recordTimestamp > maxFutureMs) {
       return "timestamp " + Instant.ofEpochMilli(timestamp) + " is more than " + Duration.ofMillis(maxFutureMs)
           + " after the record's timestamp " + Instant.ofEpochMilli(recordTimestamp);
+    }
+    return null;
+  }
+
+  /**
+   * Why {@code timestamp} looks like seconds, microseconds or nanoseconds instead of milliseconds, with what the
+   * right unit gives, or null when it does not (see {@link #PLAUSIBLE_FROM}).
+   */
+  static String wrongUnit(long timestamp) {
+    String read = " (read as epoch milliseconds it is ";
+    if (timestamp >= PLAUSIBLE_FROM / 1_000 && timestamp < PLAUSIBLE_UNTIL / 1_000) {
+      return "timestamp " + timestamp + " looks like seconds: ×1000 gives " + Instant.ofEpochMilli(timestamp * 1_000)
+          + read + Instant.ofEpochMilli(timestamp) + "; event times are epoch milliseconds)";
+    }
+    if (timestamp >= PLAUSIBLE_FROM * 1_000 && timestamp < PLAUSIBLE_UNTIL * 1_000) {
+      return "timestamp " + timestamp + " looks like microseconds: ÷1000 gives " + Instant.ofEpochMilli(timestamp / 1_000)
+          + read + "after 9999-12-31T23:59:59.999Z; event times are epoch milliseconds)";
+    }
+    if (timestamp >= PLAUSIBLE_FROM * 1_000_000 && timestamp < PLAUSIBLE_UNTIL * 1_000_000) {
+      return "timestamp " + timestamp + " looks like nanoseconds: ÷1,000,000 gives "
+          + Instant.ofEpochMilli(timestamp / 1_000_000) + read + "after 9999-12-31T23:59:59.999Z; event times are"
+          + " epoch milliseconds)";
     }
     return null;
   }

@@ -337,6 +337,16 @@ class PoisonPillTest {
     assertThat(deadLetters.readValue().getReason()).contains("after 9999-12-31").contains("microseconds");
   }
 
+  @Test
+  void shouldDeadLetterSecondsAndMicrosecondsFromALiveProducerWithTheDateTheyMean() {
+    start(Map.of());
+    // The producer's record timestamp is right (T0); the event time is in the wrong unit.
+    embeddings.pipeInput(new TestRecord<>(null, events.embedding("m", T0 / 1000, 1f, 2f), null, T0));
+    embeddings.pipeInput(new TestRecord<>(null, events.embedding("m", T0 * 1000, 1f, 2f), null, T0));
+    assertThat(deadLetters.readValue().getReason()).contains("looks like seconds: ×1000 gives 2026-01-01T00:00:00Z");
+    assertThat(deadLetters.readValue().getReason()).contains("looks like microseconds: ÷1000 gives 2026-01-01T00:00:00Z");
+  }
+
   /** Finding 7: a registry answering 404 (restored empty) turned valid records into dead letters at once. */
   @Test
   void anUnknownSchemaIdIsRetriedBeforeItBecomesADeadLetter() {
