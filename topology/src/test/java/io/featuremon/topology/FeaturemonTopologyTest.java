@@ -139,6 +139,11 @@ class FeaturemonTopologyTest {
     assertThat(late.getReason()).startsWith("late:");
     assertThat(late.getStage()).isEqualTo("window");
     assertThat(late.getSourceOffset()).isEqualTo(23);
+    // The late event is counted in the window that was open when it came, so the next window's stats report it.
+    pipeEmbedding("m", T0 + 3 * HOUR, TestEvents.structured(random, 4)); // closes window 2
+    WindowStats next = stats.readValue();
+    assertThat(next.getWindowStart()).isEqualTo(T0 + HOUR);
+    assertThat(next.getQuality().getRejected()).containsEntry("late", 1L);
   }
 
   @Test
