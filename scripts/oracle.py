@@ -137,7 +137,7 @@ class Stability:
         """Out or on the way out: dropped by the mask, or flagged by the rule last window (a running streak)."""
         return set(self.dropped) | {f for f, n in self.streak.items() if n > 0}
 
-    def step(self, names, rule):
+    def step(self, names, rule, c=None, keep=()):
         flagged = {f: (r, w) for f, r, w in rule["dropped"]}
         first = not self.started
         self.started = True
@@ -148,8 +148,16 @@ class Stability:
             if first or self.streak[f] >= self.stable:
                 (self.dropped.add if f in flagged else self.dropped.discard)(f)
                 self.streak[f] = 0
-        return {"kept": sorted(f for f in names if f not in self.dropped),
-                "dropped": [(f, *self.evidence[f]) for f in sorted(self.dropped)]}
+        kept = sorted(f for f in names if f not in self.dropped)
+        dropped = [(f, *self.evidence[f]) for f in sorted(self.dropped)]
+        # a drop whose partner this mask drops too names the kept feature of largest |ρ| in this window instead
+        pos = {names[k]: a for a, k in enumerate(keep)}
+        for i, (f, reason, w) in enumerate(dropped):
+            if reason == "redundant" and w not in kept and f in pos and c is not None:
+                cands = [(abs(c[pos[f], pos[k]]), -names.index(k), k) for k in kept if k in pos]
+                if cands:
+                    dropped[i] = (f, reason, max(cands)[2])
+        return {"kept": kept, "dropped": dropped}
 
 
 def close(a, b, rtol):
@@ -223,7 +231,7 @@ def main():
         group = stability[wkey[0]]
         constant = [names.index(f) for f in expected["constant"]]
         rule = mask_rule(c, keep, xc, names, constant, group.flagged_before(), args)
-        mask = group.step(names, rule)
+        mask = group.step(names, rule, c, keep)
         verdicts = sorted((f, r) for f, r, _ in mask["dropped"])
         changed = previous.get(wkey[0]) != verdicts
         previous[wkey[0]] = verdicts

@@ -143,6 +143,56 @@ public final class MaskRule {
   }
 
   /**
+   * The published mask with every redundant drop attributed to a feature that this mask keeps. A drop's evidence
+   * comes from the window that flagged it, and with {@code stableWindows > 1} its partner may since have been dropped
+   * too (a serving team reading "pop redundant with cpi" next to "cpi dropped" would rightly ask what carries pop's
+   * information): such a drop names instead the kept feature of largest association in {@code input}, this window's
+   * (a numeric one for a linear combination, whose R stays the one that flagged it), with its association for a
+   * pairwise drop. A drop whose partner is kept, or that has no kept candidate, is left as it is.
+   */
+  public static Mask attributeToKept(Mask mask, MaskInput input) {
+    int[] nonConstant = input.nonConstant();
+    int dimensions = mask.kept().size() + mask.dropped().size();
+    int[] position = new int[dimensions];
+    Arrays.fill(position, -1);
+    for (int a = 0; a < nonConstant.length; a++) {
+      position[nonConstant[a]] = a;
+    }
+    boolean[] kept = new boolean[dimensions];
+    mask.kept().forEach(k -> kept[k] = true);
+    List<Mask.Drop> drops = new ArrayList<>(mask.dropped().size());
+    boolean changed = false;
+    for (Mask.Drop drop : mask.dropped()) {
+      int a = position[drop.dimension()];
+      if (drop.reason() != Mask.Reason.REDUNDANT || drop.redundantWith() < 0 || kept[drop.redundantWith()] || a < 0) {
+        drops.add(drop);
+        continue;
+      }
+      int best = -1;
+      double bestAbs = -1;
+      for (int k : mask.kept()) {
+        int b = position[k];
+        if (b < 0 || (drop.multiple() && !input.isNumeric(b))) {
+          continue;
+        }
+        double abs = Math.abs(input.corrAt(a, b));
+        if (abs > bestAbs) { // kept is ascending, so ties keep the lower index
+          best = k;
+          bestAbs = abs;
+        }
+      }
+      if (best < 0) {
+        drops.add(drop);
+        continue;
+      }
+      double corr = drop.multiple() ? drop.corr() : input.corrAt(a, position[best]);
+      drops.add(new Mask.Drop(drop.dimension(), drop.reason(), best, corr, drop.activeShare(), drop.multiple()));
+      changed = true;
+    }
+    return changed ? Mask.of(dimensions, drops) : mask;
+  }
+
+  /**
    * R² adjusted for {@code k} regressors over {@code n} events (Ezekiel's): 1 − (1 − R²)(n − 1)/(n − k − 1). The
    * sample R² of k unrelated regressors is about k/(n − 1) on average, so the plain R² would call a dimension of an
    * 768-wide embedding a combination of 700 kept ones in a window of 1,000 events; the adjusted one is about 0 there.

@@ -160,6 +160,22 @@ class MaskPolicyTest {
   }
 
   @Test
+  void aDropWhosePartnerIsDroppedTooShouldNameAKeptFeature() {
+    RedundancyReport window = noisyCopy(77, 0.1, 300); // column 1 ≈ column 0; 2, 3, 4 independent
+    // As a mask lagging the rule can publish it: 0 was flagged against 3, which is dropped now too.
+    Mask stale = Mask.of(5, List.of(new Mask.Drop(0, Mask.Reason.REDUNDANT, 3, 0.96, 1.0),
+        new Mask.Drop(3, Mask.Reason.REDUNDANT, 1, 0.97, 1.0)));
+    Mask fixed = MaskRule.attributeToKept(stale, window);
+    assertThat(fixed.dropped()).extracting(Mask.Drop::dimension).containsExactly(0, 3);
+    Mask.Drop zero = fixed.dropped().get(0);
+    assertThat(zero.redundantWith()).isEqualTo(1); // the kept feature of largest |ρ| with 0
+    assertThat(zero.corr()).isEqualTo(window.corrAt(0, 1));
+    assertThat(fixed.dropped().get(1)).isEqualTo(stale.dropped().get(1)); // its partner is kept: left alone
+    Mask consistent = MaskRule.attributeToKept(fixed, window);
+    assertThat(consistent).isSameAs(fixed);
+  }
+
+  @Test
   void adjustedR2ShouldRemoveWhatKUnrelatedRegressorsExplainOnAverage() {
     // E[R²] = k/(n - 1) for k regressors unrelated to the target; adjusted, it is 0.
     assertThat(MaskRule.adjustedR2(10.0 / 99, 100, 10)).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-12));

@@ -181,8 +181,8 @@ final class WindowReporter {
     }
     emit(outputKey, stats, time);
     if (enough && step.changed()) {
-      FeatureMask featureMask = WindowOutputs.mask(key, schema, names, start, end, options, step.mask(), step.version(),
-          config.softMasks());
+      FeatureMask featureMask = WindowOutputs.mask(key, schema, names, start, end, options,
+          MaskRule.attributeToKept(step.mask(), maskInput), step.version(), config.softMasks());
       emit(outputKey, featureMask, time);
     }
     if (enough) {
