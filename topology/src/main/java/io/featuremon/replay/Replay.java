@@ -286,7 +286,7 @@ public final class Replay {
       if (line != null) {
         json.put("line", line);
       }
-      write(deadOut, json.toString());
+      write(deadOut, AvroJson.toJsonLine(json));
       deadLetters++;
     }
 
