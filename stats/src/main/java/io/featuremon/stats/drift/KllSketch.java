@@ -35,9 +35,9 @@ import java.util.Arrays;
  * the data, which is all KLL's analysis asks of them; {@code KllSketchTest} checks the stated error on many data
  * sets, against exact ranks and against DataSketches at the same k. One thing a shared random generator did not do:
  * sketches with the same history of counts (the dimensions of one embedding, panes of equal size) draw the same
- * coins. Each sketch's error is still KLL's, and a merge of such panes is no less accurate than its parts (normalized
- * errors average); the six-panes-merged trials of {@code KllSketchTest} measure it (lower worst error than one
- * sketch).
+ * coins. Each sketch's error is still KLL's, and a merge of such panes errs at most by the parts' errors averaged
+ * (weighted by count) plus what its own compactions add, whose coins are fresh (the merged count); the
+ * six-panes-merged trials of {@code KllSketchTest} measure it (a lower worst error than one sketch of the same data).
  *
  * <p><b>Binary layout</b> ({@link #write}, big-endian): k (uint16), min k (uint16, the smallest k merged in), the
  * number of levels L (uint8), n (int64); when n &gt; 0 the minimum and maximum (float64); L level sizes (int32); then
