@@ -8,8 +8,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,11 +29,19 @@ import org.apache.avro.specific.SpecificData;
  * base64 strings; float and double are JSON numbers, except NaN and the infinities, which JSON
  * lacks and which become the strings {@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"}.
  * The mapping is one-way (the unwrapped union branch is not recorded) and deterministic: equal
- * records give byte-identical {@link #toJsonLine(IndexedRecord)} output.
+ * records give byte-identical {@link #toJsonLine(IndexedRecord)} output, on every JDK.
+ *
+ * <p><b>Numbers on every JDK.</b> A double is written as its shortest decimal that reads back to the
+ * same double, by Jackson's own Schubfach writer ({@link #decimal(double)}), not by
+ * {@code Double.toString}: Java 19 rewrote that (JDK-4511638), and Java 17's sometimes gives more
+ * digits or another neighbour ({@code 1.0E23} prints as {@code 9.999999999999999E22},
+ * {@code 2.82879384806159E17} as {@code 2.82879384806159008E17}), so the same outputs would differ
+ * between Java 17 and 21 or 25. Jackson's writer gives what Java 19 and later give, on any JDK.
  */
 public final class AvroJson {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER =
+            JsonMapper.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private AvroJson() {
@@ -47,12 +58,28 @@ public final class AvroJson {
 
     /** The record as one line of compact JSON, without the line terminator. */
     public static String toJsonLine(IndexedRecord record) {
+        return toJsonLine(toJson(record));
+    }
+
+    /**
+     * A tree as one line of compact JSON, numbers as {@link #decimal(double)} writes them (unlike
+     * {@code JsonNode.toString()}, which uses {@code Double.toString}).
+     */
+    public static String toJsonLine(JsonNode json) {
         try {
-            return MAPPER.writeValueAsString(toJson(record));
+            return MAPPER.writeValueAsString(json);
         } catch (JsonProcessingException e) {
             // A tree of plain nodes always serializes; this would be a Jackson bug.
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The shortest decimal that reads back as {@code value}, in {@code Double.toString}'s format as
+     * Java 19 and later write it, the same on every JDK (see the class comment).
+     */
+    public static String decimal(double value) {
+        return NumberOutput.toString(value, true);
     }
 
     private static JsonNode toJson(Object value, Schema schema) {

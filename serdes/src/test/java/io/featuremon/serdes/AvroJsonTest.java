@@ -29,6 +29,28 @@ class AvroJsonTest {
                         + "\"features\":{\"age\":42.5,\"country\":\"FR\",\"income\":null}}");
     }
 
+    /**
+     * The shortest decimal, as Java 19 and later write it, on every JDK: Java 17's Double.toString
+     * writes these two as 9.999999999999999E22 and 2.82879384806159008E17, so a replay on Java 17
+     * and one on Java 25 wrote different bytes.
+     */
+    @Test
+    void shouldWriteTheShortestDecimalOnEveryJdk() {
+        Map<String, Object> features = new LinkedHashMap<>();
+        features.put("a", 1.0E23);
+        features.put("b", 2.82879384806159E17);
+        features.put("c", 0.1 + 0.2);
+
+        assertThat(AvroJson.toJsonLine(TestRecords.featureEvent(features))).contains(
+                "\"features\":{\"a\":1.0E23,\"b\":2.82879384806159E17,\"c\":0.30000000000000004}");
+        ObjectNode tree = AvroJson.toJson(TestRecords.featureEvent(features));
+        tree.put("extra", 1.9400994884341945E25);
+        assertThat(AvroJson.toJsonLine(tree)).endsWith("\"extra\":1.9400994884341945E25}");
+        assertThat(AvroJson.decimal(1.0E23)).isEqualTo("1.0E23");
+        assertThat(AvroJson.decimal(-0.0)).isEqualTo("-0.0");
+        assertThat(AvroJson.decimal(1234567.0)).isEqualTo("1234567.0");
+    }
+
     @Test
     void shouldWriteEqualRecordsAsIdenticalLinesWhateverTheMapOrder() {
         Map<String, Object> forward = new LinkedHashMap<>();

@@ -8,6 +8,7 @@ import io.featuremon.alerts.AlertState.Phase;
 import io.featuremon.alerts.AlertState.Series;
 import io.featuremon.alerts.AlertState.SeriesKey;
 import io.featuremon.alerts.AlertTransition.Status;
+import io.featuremon.serdes.AvroJson;
 import io.featuremon.stats.drift.TrendTest;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -125,7 +126,10 @@ public final class AlertEngine {
     return labels;
   }
 
-  /** Numbers in annotations: 4 significant digits, plain notation, no trailing zeros; deterministic. */
+  /**
+   * Numbers in annotations: 4 significant digits of the shortest decimal, plain notation, no trailing zeros; the same
+   * on every JDK ({@link AvroJson#decimal}: Java 17's {@code Double.toString} sometimes gives other digits).
+   */
   static String format(double v) {
     if (!Double.isFinite(v)) {
       return Double.toString(v);
@@ -133,7 +137,7 @@ public final class AlertEngine {
     if (v == 0) {
       return "0";
     }
-    return new BigDecimal(Double.toString(v)).round(new MathContext(4, RoundingMode.HALF_EVEN))
+    return new BigDecimal(AvroJson.decimal(v)).round(new MathContext(4, RoundingMode.HALF_EVEN))
         .stripTrailingZeros().toPlainString();
   }
 

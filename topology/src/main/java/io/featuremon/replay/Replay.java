@@ -322,7 +322,7 @@ public final class Replay {
       if (line != null) {
         json.put("line", line);
       }
-      write(deadOut, json.toString());
+      write(deadOut, AvroJson.toJsonLine(json));
       deadLetters++;
       if (firstDeadLetter == null) {
         firstDeadLetter = (line == null ? "" : "line " + line + ": ") + letter.getReason();

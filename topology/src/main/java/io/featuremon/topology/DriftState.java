@@ -15,9 +15,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * 384 sketches read, decoded, encoded and written back, about 1.8 MB, every 256 events; ~31% of the time, and most of
  * the changelog bytes). So a fold only appends its rows, as stored, to the pane's backlog (one chunk per fold), and
  * the sketches are brought up to date once the backlog holds {@code drift.sketch.batch.size} rows, or when the pane
- * is read for a window. A KLL sketch's state depends only on the sequence of values it was given (its coin flips are
- * seeded from its own count, {@code DeterministicKll}), and each dimension's values arrive in the same order either
- * way, so the bytes are the same whatever the batch size: {@code DriftBacklogTest} checks it.
+ * is read for a window. A KLL sketch's state depends only on the sequence of values it was given (each coin is a hash
+ * of the sketch's own state, see {@code io.featuremon.stats.drift.KllSketch}), and each dimension's values arrive in
+ * the same order either way, so the bytes are the same whatever the batch size: {@code DriftBacklogTest} checks it.
  */
 final class DriftState {
   final NumericSketch[] sketches;

@@ -8,8 +8,8 @@ import io.featuremon.stats.drift.NumericSketch;
  * a shape is first seen, so a group is either refused at its first event or never.
  *
  * <p>Per open pane: the upper triangle of the co-moment matrix (8·d(d+1)/2 bytes), its header (40·d), one KLL sketch
- * per numeric dimension when drift is on ({@link NumericSketch#maxSerializedBytes} at 2⁴⁰ items: 5.7 KB for
- * k = 200, 50 KB for k = 2048; k is drift.sketch.k for tabular features and drift.embedding.sketch.k for embedding
+ * per numeric dimension when drift is on ({@link NumericSketch#maxSerializedBytes} at 2⁴⁰ items: 7.0 KB for
+ * k = 200, 51 KB for k = 2048; k is drift.sketch.k for tabular features and drift.embedding.sketch.k for embedding
  * dimensions), categorical counts, contingency tables and
  * grouped moments (bounded by the category cap), up to one fold batch of pending rows and, with drift on, the rows
  * waiting for the sketches (drift.sketch.batch.size rows, at most 8 MiB). A window of

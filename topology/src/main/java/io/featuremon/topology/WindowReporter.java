@@ -177,7 +177,7 @@ final class WindowReporter {
       // Sketches and statistics are replaced together, whether or not alert rules are configured now: rules added
       // on a restart must compare with the same window drift does.
       replacement.save(references, group);
-      references.put(Reference.statsKey(group), Reference.encodeStats(AvroJson.toJson(stats).toString()));
+      references.put(Reference.statsKey(group), Reference.encodeStats(AvroJson.toJsonLine(stats)));
     }
     emit(outputKey, stats, time);
     if (enough && step.changed()) {

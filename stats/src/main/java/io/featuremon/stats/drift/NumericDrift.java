@@ -1,7 +1,6 @@
 package io.featuremon.stats.drift;
 
 import java.util.Arrays;
-import org.apache.datasketches.quantilescommon.DoublesSortedView;
 
 /**
  * Drift of one numeric feature between a reference window and a current window, from their {@link NumericSketch}es.
@@ -45,7 +44,7 @@ import org.apache.datasketches.quantilescommon.DoublesSortedView;
  *       finite on heavy tails, where ε·(max − min)/σ grows like ε·sqrt(n) and says nothing. Measured at k = 2048
  *       (n = 50,000 / 200,000, no shift): about 0.023 for normal data, 0.10 for lognormal, 0.27–0.44 for Cauchy.
  *   <li>The edges are the sketch's deciles: each edge's true rank is within ε_r of i/10; each bin share is within
- *       DataSketches' two-sided (histogram) error ({@code getNormalizedRankError(k, true)}, 0.18% for k = 2048) of the
+ *       the two-rank (histogram) error ({@link NumericSketch#normalizedBinError}, 0.18% for k = 2048) of the
  *       true share between the same edges. PSI and JS are smooth functions of those shares; with no shift at 50,000
  *       values they read within about 0.0002 of the numpy recipe at k = 2048.
  * </ul>
@@ -133,8 +132,8 @@ public final class NumericDrift {
    */
   public static Result compare(NumericSketch reference, NumericSketch current, Settings settings) {
     requireNonEmpty(reference, current);
-    DoublesSortedView referenceView = reference.sortedView();
-    DoublesSortedView currentView = current.sortedView();
+    KllSketch.SortedView referenceView = reference.sortedView();
+    KllSketch.SortedView currentView = current.sortedView();
     Bins bins = bins(referenceView, currentView);
     double psi = Divergences.psi(bins.referenceShares(), bins.currentShares());
     double js = Divergences.jensenShannonDistance(bins.referenceShares(), bins.currentShares());
@@ -162,7 +161,7 @@ public final class NumericDrift {
     return bins(reference.sortedView(), current.sortedView());
   }
 
-  private static Bins bins(DoublesSortedView referenceView, DoublesSortedView currentView) {
+  private static Bins bins(KllSketch.SortedView referenceView, KllSketch.SortedView currentView) {
     double[] edges = edges(referenceView);
     return new Bins(edges, shares(referenceView, edges), shares(currentView, edges));
   }
@@ -174,10 +173,10 @@ public final class NumericDrift {
    * arithmetic here gives the same item while the sketch holds every item; in estimation mode it gives the smallest
    * retained item whose cumulative weight reaches that index + 1, the same rule on the sketch's step CDF.
    */
-  static double[] edges(DoublesSortedView view) {
-    double[] items = view.getQuantiles();
-    long[] weights = view.getCumulativeWeights();
-    long n = view.getN();
+  static double[] edges(KllSketch.SortedView view) {
+    double[] items = view.items();
+    long[] weights = view.cumulativeWeights();
+    long n = view.n();
     double[] edges = new double[BINS - 1];
     int distinct = 0;
     int j = 0;
@@ -220,10 +219,10 @@ public final class NumericDrift {
    * edge, over n; numpy's {@code np.diff(np.searchsorted(np.sort(x), edges, side="right"), prepend=0,
    * append=len(x)) / len(x)}, the same integers divided the same way while the sketch is exact.
    */
-  private static double[] shares(DoublesSortedView view, double[] edges) {
-    double[] items = view.getQuantiles();
-    long[] weights = view.getCumulativeWeights();
-    long n = view.getN();
+  private static double[] shares(KllSketch.SortedView view, double[] edges) {
+    double[] items = view.items();
+    long[] weights = view.cumulativeWeights();
+    long n = view.n();
     double[] shares = new double[edges.length + 1];
     long previous = 0;
     int j = 0;
@@ -251,7 +250,7 @@ public final class NumericDrift {
    * step) over [min, max]. For light tails this is ε·(max − min); on heavy tails, where the range runs to many σ
    * and the plain ε·(max − min) says nothing, the tails contribute about 2σ·sqrt(ε) instead of ε·(max − min).
    */
-  static double w1Error(NumericSketch sketch, DoublesSortedView view) {
+  static double w1Error(NumericSketch sketch, KllSketch.SortedView view) {
     double eps = sketch.rankError();
     double min = sketch.min();
     double max = sketch.max();
@@ -260,9 +259,9 @@ public final class NumericDrift {
     }
     double mu = sketch.mean();
     double sigma = sketch.standardDeviation();
-    double[] items = view.getQuantiles();
-    long[] weights = view.getCumulativeWeights();
-    double n = view.getN();
+    double[] items = view.items();
+    long[] weights = view.cumulativeWeights();
+    double n = view.n();
     double total = 0;
     double from = min;
     double below = 0; // F_s on [from, next item)
@@ -319,13 +318,13 @@ public final class NumericDrift {
   }
 
   /** {D, W1} between two step CDFs, by one merge walk over the union of their retained items. */
-  static double[] ksAndW1(DoublesSortedView reference, DoublesSortedView current) {
-    double[] a = reference.getQuantiles();
-    long[] wa = reference.getCumulativeWeights();
-    double na = reference.getN();
-    double[] b = current.getQuantiles();
-    long[] wb = current.getCumulativeWeights();
-    double nb = current.getN();
+  static double[] ksAndW1(KllSketch.SortedView reference, KllSketch.SortedView current) {
+    double[] a = reference.items();
+    long[] wa = reference.cumulativeWeights();
+    double na = reference.n();
+    double[] b = current.items();
+    long[] wb = current.cumulativeWeights();
+    double nb = current.n();
     int i = 0;
     int j = 0;
     double fa = 0;

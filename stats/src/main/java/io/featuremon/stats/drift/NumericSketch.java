@@ -1,45 +1,40 @@
 package io.featuremon.stats.drift;
 
+import io.featuremon.stats.ExactMoments;
 import java.nio.ByteBuffer;
 import java.util.Locale;
-import org.apache.datasketches.common.SketchesException;
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.kll.KllSketch;
-import org.apache.datasketches.memory.Memory;
-import org.apache.datasketches.quantilescommon.DoublesSortedView;
-import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
-import io.featuremon.stats.ExactMoments;
 
 /**
- * The distribution of one numeric feature (or one embedding dimension) in one window: a KLL quantile sketch plus the
- * exact count, mean and sum of squared deviations M2 (Welford; merged with Chan et al.'s formula, like
- * {@link io.featuremon.stats.CoMoments}).
+ * The distribution of one numeric feature (or one embedding dimension) in one window: a KLL quantile sketch
+ * ({@link KllSketch}, featuremon's own) plus the exact count, mean and sum of squared deviations M2 (Welford; merged
+ * with Chan et al.'s formula, like {@link io.featuremon.stats.CoMoments}).
  *
  * <p><b>Accuracy.</b> While it holds at most {@code k} items the sketch keeps every item and every rank and quantile
- * is exact ({@link #isExact()}). Beyond that, DataSketches states the normalized rank error
- * ε = {@code KllSketch.getNormalizedRankError(k, false)}: with 99% confidence the rank the sketch gives any value is
- * within ±ε of its true rank. For the default k = 2048 that is ε = 0.00138 (0.14%; 1.33% for k = 200, the
- * embedding default); a difference of two ranks (a histogram bin, {@code getNormalizedRankError(k, true)}) is within
- * 0.00184 (1.65% for k = 200). The error does not grow with the count. Count, mean, standard deviation, minimum and
- * maximum are exact whatever the count.
+ * is exact ({@link #isExact()}). Beyond that the normalized rank error is ε = {@link #normalizedRankError(int)}: with
+ * 99% confidence the rank the sketch gives any value is within ±ε of its true rank. For the default k = 2048 that is
+ * ε = 0.00138 (0.14%; 1.33% for k = 200, the embedding default); a difference of two ranks (a histogram bin) is
+ * within 0.00184 (1.65% for k = 200). These are DataSketches' figures for the same structure at the same k, and
+ * {@code KllSketchTest} checks that featuremon's sketch keeps them. The error does not grow with the count. Count,
+ * mean, standard deviation, minimum and maximum are exact whatever the count.
  *
- * <p><b>Size and cost.</b> Serialized, k = 2048: 41 KB at 50,000 items, 44 KB at 200,000 (5,437 retained doubles),
- * at most {@link #maxSerializedBytes} = 50 KB at any count; k = 200: 4.6 KB and 4.8 KB. Growth is log(n); at most k
- * doubles while exact. An update cost about 56 ns at k = 2048 and 130 ns at k = 200 (fewer compactions at the larger
- * k; measured by {@code SketchAccuracyReport} on 200,000 values, one at a time, when every update took
- * {@link DeterministicKll}'s lock and re-seeding); since only compacting updates do, a column of 256 values costs
- * about 40 ns a value at k = 200 through {@link #updateColumns} (384 sketches side by side, the drift stage's case).
+ * <p><b>Size and cost.</b> Serialized, k = 2048: about 41 KB at 50,000 items, 44 KB at 200,000, at most
+ * {@link #maxSerializedBytes}; k = 200: about 4.6 KB. Growth is log(n); at most k doubles while exact. Updates
+ * are array copies into level 0 until the sketch is full, then one compaction (a sort of level 0 and a merge into
+ * level 1); through {@link #updateColumns} (384 sketches side by side, k = 200, columns of 256 values, the drift
+ * stage's case) see {@code benchmarks/README.md} for the measured cost.
  *
  * <p><b>Determinism.</b> The same sequence of updates (and merges, in the same order) gives the same bytes on every
- * run, however often the state was serialized and restored in between: see {@link DeterministicKll} for how KLL's
- * random compactions are made reproducible. Merging is not commutative bit for bit; merge in a canonical order.
+ * run, JDK and CPU, however often the state was serialized and restored in between: the sketch's coins are a
+ * function of its own state (see {@link KllSketch}). Merging is not commutative bit for bit; merge in a canonical
+ * order.
  *
- * <p><b>Binary layout</b> ({@link #toBytes()}, version 2): one format byte {@code 0x02}; the count (int64), mean, the
- * mean's low part (the mean is a double-double, see {@link ExactMoments}) and
- * M2 (IEEE-754 float64), big-endian; then DataSketches' own compact KLL serialization, which carries k, n, minimum
- * and maximum and is the same in datasketches-java 6.2 and 7.0.
+ * <p><b>Binary layout</b> ({@link #toBytes()}, version 3): one format byte {@code 0x03}; the count (int64), mean, the
+ * mean's low part (the mean is a double-double, see {@link ExactMoments}) and M2 (IEEE-754 float64), big-endian;
+ * then the KLL sketch ({@link KllSketch#write}). Versions 1 and 2 (featuremon 0.1 before its own sketch) carried
+ * DataSketches' compact KLL serialization instead; {@link #fromBytes} reads them into the same levels and items
+ * ({@link DataSketchesKllBytes}), so old state and reference profiles give the same drift numbers and carry on.
  *
- * <p>Not thread-safe (only the shared KLL coin is guarded).
+ * <p>Not thread-safe; sketches share nothing, so different threads may use different sketches freely.
  */
 public final class NumericSketch {
   /**
@@ -50,21 +45,23 @@ public final class NumericSketch {
    */
   public static final int DEFAULT_K = 2048;
   /**
-   * The default k for an embedding dimension (DataSketches' default): ε = 1.33%, 4.7 KB at 100,000 items. An
+   * The default k for an embedding dimension (DataSketches' default too): ε = 1.33%, 4.7 KB at 100,000 items. An
    * embedding has one sketch per dimension, 384 and more per pane, and its verdict is a share over dimensions.
    */
   public static final int EMBEDDING_DEFAULT_K = 200;
   /** The format byte {@link #toBytes()} writes and {@link #fromBytes} reads. */
-  public static final byte FORMAT_VERSION = 2;
-  /** Version 1: the same without the mean's low part (read as 0), written before the mean became a double-double. */
+  public static final byte FORMAT_VERSION = 3;
+  /** Version 2: the same header, then DataSketches' compact KLL serialization (read, no longer written). */
+  static final byte FORMAT_VERSION_2 = 2;
+  /** Version 1: version 2 without the mean's low part (read as 0), before the mean became a double-double. */
   static final byte FORMAT_VERSION_1 = 1;
   private static final int HEADER_BYTES = 1 + 8 + 8 + 8 + 8;
   private static final int HEADER_BYTES_1 = 1 + 8 + 8 + 8;
 
-  private final KllDoublesSketch sketch;
+  private final KllSketch sketch;
   private final ExactMoments moments;
 
-  private NumericSketch(KllDoublesSketch sketch, ExactMoments moments) {
+  private NumericSketch(KllSketch sketch, ExactMoments moments) {
     this.sketch = sketch;
     this.moments = moments;
   }
@@ -76,10 +73,7 @@ public final class NumericSketch {
 
   /** An empty sketch; k from 8 to 65535 (larger k: smaller error, larger state). */
   public static NumericSketch create(int k) {
-    if (k < 8 || k > KllSketch.MAX_K) {
-      throw new IllegalArgumentException("k must be from 8 to " + KllSketch.MAX_K + ", got " + k);
-    }
-    return new NumericSketch(KllDoublesSketch.newHeapInstance(k), new ExactMoments());
+    return new NumericSketch(new KllSketch(k), new ExactMoments());
   }
 
   /** A sketch with {@link #DEFAULT_K} of the given values, in order. */
@@ -91,12 +85,17 @@ public final class NumericSketch {
 
   /** The most bytes {@link #toBytes()} can take for a sketch of parameter k that has seen {@code n} items. */
   public static int maxSerializedBytes(int k, long n) {
-    return HEADER_BYTES + KllSketch.getMaxSerializedSizeBytes(k, n, KllSketch.SketchType.DOUBLES_SKETCH, false);
+    return HEADER_BYTES + KllSketch.maxSerializedBytes(k, n);
   }
 
-  /** ε for a sketch of parameter k in estimation mode: DataSketches' single-rank normalized error at 99% confidence. */
+  /** ε for a sketch of parameter k in estimation mode: the single-rank normalized error at 99% confidence. */
   public static double normalizedRankError(int k) {
-    return KllSketch.getNormalizedRankError(k, false);
+    return KllSketch.normalizedRankError(k, false);
+  }
+
+  /** The error of a difference of two ranks (a histogram bin's share) for parameter k, at 99% confidence. */
+  public static double normalizedBinError(int k) {
+    return KllSketch.normalizedRankError(k, true);
   }
 
   /**
@@ -107,11 +106,11 @@ public final class NumericSketch {
    */
   public void update(double value) {
     requireFinite(value);
-    DeterministicKll.update(sketch, value);
+    sketch.update(value);
     addMoments(value);
   }
 
-  /** Adds the values in order: the same bytes as updating one by one, faster (see {@link DeterministicKll}). */
+  /** Adds the values in order: the same bytes as updating one by one, faster (runs go in as array copies). */
   public void update(double[] values) {
     update(values, 0, values.length);
   }
@@ -121,7 +120,7 @@ public final class NumericSketch {
     for (int i = from; i < to; i++) {
       requireFinite(values[i]);
     }
-    DeterministicKll.update(sketch, values, from, to);
+    sketch.update(values, from, to);
     for (int i = from; i < to; i++) {
       addMoments(values[i]);
     }
@@ -144,7 +143,7 @@ public final class NumericSketch {
       rows = Math.max(rows, counts[c]);
     }
     for (int c = 0; c < width; c++) {
-      DeterministicKll.update(sketches[first + c].sketch, columns[c], 0, counts[c]);
+      sketches[first + c].sketch.update(columns[c], 0, counts[c]);
     }
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < width; c++) {
@@ -177,27 +176,26 @@ public final class NumericSketch {
       return other.copy();
     }
     NumericSketch merged = copy();
-    DeterministicKll.merge(merged.sketch, other.sketch);
+    merged.sketch.merge(other.sketch);
     merged.moments.combine(other.moments);
     return merged;
   }
 
   /** An independent copy that continues exactly as this one would. */
   public NumericSketch copy() {
-    return fromBytes(toBytes());
+    return new NumericSketch(sketch.copy(), moments.copy());
   }
 
   /** The versioned binary form (see the class comment); equal states give equal bytes. */
   public byte[] toBytes() {
-    byte[] kll = sketch.toByteArray();
-    return ByteBuffer.allocate(HEADER_BYTES + kll.length)
+    ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + sketch.serializedBytes())
         .put(FORMAT_VERSION)
         .putLong(moments.count())
         .putDouble(moments.mean())
         .putDouble(moments.meanLow())
-        .putDouble(moments.m2())
-        .put(kll)
-        .array();
+        .putDouble(moments.m2());
+    sketch.write(out);
+    return out.array();
   }
 
   /**
@@ -207,11 +205,11 @@ public final class NumericSketch {
    */
   public static NumericSketch fromBytes(byte[] bytes) {
     byte version = bytes.length == 0 ? 0 : bytes[0];
-    if (version != FORMAT_VERSION && version != FORMAT_VERSION_1) {
+    if (version != FORMAT_VERSION && version != FORMAT_VERSION_2 && version != FORMAT_VERSION_1) {
       throw new IllegalArgumentException("unknown NumericSketch format version " + version + "; this build reads "
-          + FORMAT_VERSION_1 + " and " + FORMAT_VERSION);
+          + FORMAT_VERSION_1 + " to " + FORMAT_VERSION);
     }
-    int header = version == FORMAT_VERSION ? HEADER_BYTES : HEADER_BYTES_1;
+    int header = version == FORMAT_VERSION_1 ? HEADER_BYTES_1 : HEADER_BYTES;
     if (bytes.length < header + 8) {
       throw new IllegalArgumentException("a NumericSketch needs at least " + (header + 8) + " bytes, got "
           + bytes.length);
@@ -220,18 +218,20 @@ public final class NumericSketch {
     buffer.get();
     long count = buffer.getLong();
     double mean = buffer.getDouble();
-    double meanLow = version == FORMAT_VERSION ? buffer.getDouble() : 0;
+    double meanLow = version == FORMAT_VERSION_1 ? 0 : buffer.getDouble();
     double m2 = buffer.getDouble();
-    byte[] kll = new byte[buffer.remaining()];
-    buffer.get(kll);
-    KllDoublesSketch sketch;
-    try {
-      sketch = KllDoublesSketch.heapify(Memory.wrap(kll));
-    } catch (SketchesException | IndexOutOfBoundsException e) {
-      throw new IllegalArgumentException("corrupt KLL sketch in NumericSketch bytes: " + e.getMessage(), e);
+    KllSketch sketch;
+    if (version == FORMAT_VERSION) {
+      sketch = KllSketch.read(buffer);
+      if (buffer.hasRemaining()) {
+        throw new IllegalArgumentException("corrupt KLL sketch in NumericSketch bytes: " + buffer.remaining()
+            + " bytes after its end");
+      }
+    } else {
+      sketch = DataSketchesKllBytes.read(bytes, header);
     }
-    if (sketch.getN() != count || count < 0 || !(m2 >= 0) || !Double.isFinite(mean) || !Double.isFinite(meanLow)) {
-      throw new IllegalArgumentException("inconsistent NumericSketch: count " + count + ", KLL n " + sketch.getN()
+    if (sketch.n() != count || count < 0 || !(m2 >= 0) || !Double.isFinite(mean) || !Double.isFinite(meanLow)) {
+      throw new IllegalArgumentException("inconsistent NumericSketch: count " + count + ", KLL n " + sketch.n()
           + ", mean " + mean + ", M2 " + m2);
     }
     return new NumericSketch(sketch, new ExactMoments(count, mean, meanLow, m2));
@@ -246,7 +246,7 @@ public final class NumericSketch {
   }
 
   public int k() {
-    return sketch.getK();
+    return sketch.k();
   }
 
   /** The exact mean rounded to a double (0 when empty). */
@@ -270,11 +270,11 @@ public final class NumericSketch {
   }
 
   public double min() {
-    return count() == 0 ? Double.NaN : sketch.getMinItem();
+    return count() == 0 ? Double.NaN : sketch.min();
   }
 
   public double max() {
-    return count() == 0 ? Double.NaN : sketch.getMaxItem();
+    return count() == 0 ? Double.NaN : sketch.max();
   }
 
   /** True while the sketch still holds every item: ranks and quantiles are then exact. */
@@ -284,33 +284,64 @@ public final class NumericSketch {
 
   /**
    * The bound on |estimated rank − true rank| for any single value, with 99% confidence: 0 while {@link #isExact()},
-   * else DataSketches' ε for this sketch (which accounts for merges with sketches of a smaller k).
+   * else ε for the smallest k merged into this sketch.
    */
   public double rankError() {
-    return isExact() ? 0 : sketch.getNormalizedRankError(false);
+    return isExact() ? 0 : KllSketch.normalizedRankError(sketch.minK(), false);
   }
 
   /** How many items the sketch retains. */
   public int retained() {
-    return sketch.getNumRetained();
+    return sketch.retained();
   }
 
   /** Normalized inclusive rank: the estimated share of items ≤ value. */
   public double rank(double value) {
     requireNonEmpty();
-    return sketch.getRank(value, QuantileSearchCriteria.INCLUSIVE);
+    KllSketch.SortedView view = sortedView();
+    double[] items = view.items();
+    int lo = 0;
+    int hi = items.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (items[mid] <= value) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo == 0 ? 0 : (double) view.cumulativeWeights()[lo - 1] / count();
   }
 
-  /** The smallest retained value whose inclusive rank is ≥ {@code rank} (numpy's {@code inverted_cdf} when exact). */
+  /**
+   * The smallest retained value whose inclusive rank is ≥ {@code rank} (numpy's {@code inverted_cdf} when exact):
+   * the first item whose cumulative weight reaches ⌈rank·n⌉ (at least 1), rank·n taken as the nearest whole number
+   * when within 1e-9 relative of it, so that rank = i/n finds item i whatever the rounding of i/n.
+   */
   public double quantile(double rank) {
     requireNonEmpty();
-    return sketch.getQuantile(rank, QuantileSearchCriteria.INCLUSIVE);
+    if (!(rank >= 0 && rank <= 1)) {
+      throw new IllegalArgumentException("rank must be in [0, 1], got " + rank);
+    }
+    KllSketch.SortedView view = sortedView();
+    double natural = rank * count();
+    double whole = Math.rint(natural);
+    if (Math.abs(natural - whole) <= 1e-9 * Math.max(1, natural)) {
+      natural = whole;
+    }
+    long need = Math.max(1, (long) Math.ceil(natural));
+    long[] weights = view.cumulativeWeights();
+    int i = 0;
+    while (i < weights.length - 1 && weights[i] < need) {
+      i++;
+    }
+    return view.items()[i];
   }
 
   /** The retained items, ascending, with their cumulative weights: the step CDF the sketch stands for. */
-  DoublesSortedView sortedView() {
+  KllSketch.SortedView sortedView() {
     requireNonEmpty();
-    return sketch.getSortedView();
+    return sketch.sortedView();
   }
 
   private void requireNonEmpty() {

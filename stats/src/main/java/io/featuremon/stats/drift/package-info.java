@@ -1,6 +1,6 @@
 /**
  * Pure drift statistics: mergeable, deterministic quantile sketches of numeric features ({@link
- * io.featuremon.stats.drift.NumericSketch}, DataSketches KLL plus exact moments) and the comparisons of a current
+ * io.featuremon.stats.drift.NumericSketch}, featuremon's own KLL plus exact moments) and the comparisons of a current
  * window against a reference — numeric ({@link io.featuremon.stats.drift.NumericDrift}: PSI, KS, Jensen–Shannon,
  * normalised Wasserstein and a sketch- and sample-size-aware verdict), categorical ({@link
  * io.featuremon.stats.drift.CategoricalDrift}), embeddings ({@link io.featuremon.stats.drift.EmbeddingDrift}) —

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,8 +11,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.kll.KllSketch;
 import org.junit.jupiter.api.Test;
 
 class NumericSketchTest {
@@ -39,13 +36,13 @@ class NumericSketchTest {
   }
 
   @Test
-  void shouldStateDataSketchesRankErrorForTheDefaultK() {
+  void shouldStateTheRankErrorForTheDefaultK() {
     assertThat(NumericSketch.DEFAULT_K).isEqualTo(2048);
     assertThat(NumericSketch.normalizedRankError(2048)).isCloseTo(0.00138, within(1e-5));
-    assertThat(KllSketch.getNormalizedRankError(2048, true)).isCloseTo(0.00184, within(1e-5));
+    assertThat(NumericSketch.normalizedBinError(2048)).isCloseTo(0.00184, within(1e-5));
     assertThat(NumericSketch.EMBEDDING_DEFAULT_K).isEqualTo(200);
     assertThat(NumericSketch.normalizedRankError(200)).isCloseTo(0.01329, within(1e-5));
-    assertThat(KllSketch.getNormalizedRankError(200, true)).isCloseTo(0.01652, within(1e-5));
+    assertThat(NumericSketch.normalizedBinError(200)).isCloseTo(0.01652, within(1e-5));
   }
 
   /**
@@ -97,21 +94,6 @@ class NumericSketchTest {
   }
 
   @Test
-  void shouldReadTheFormatWithoutTheMeansLowPart() {
-    NumericSketch sketch = NumericSketch.of(1.5, 2.5, 5.0);
-    byte[] v2 = sketch.toBytes();
-    byte[] v1 = new byte[v2.length - 8];
-    v1[0] = NumericSketch.FORMAT_VERSION_1;
-    System.arraycopy(v2, 1, v1, 1, 16); // count, mean
-    System.arraycopy(v2, 25, v1, 17, v2.length - 25); // m2, KLL
-    NumericSketch back = NumericSketch.fromBytes(v1);
-    assertThat(back.count()).isEqualTo(3);
-    assertThat(back.mean()).isEqualTo(sketch.mean());
-    assertThat(back.m2()).isEqualTo(sketch.m2());
-    assertThat(back.toBytes()).isEqualTo(v2); // this mean is exactly a double: its low part is 0 either way
-  }
-
-  @Test
   void shouldRoundTripEmptyOneItemAndManyItemSketchesByteForByte() {
     NumericSketch empty = NumericSketch.create();
     NumericSketch one = NumericSketch.of(2.5);
@@ -131,21 +113,18 @@ class NumericSketchTest {
         .isGreaterThan(NumericSketch.maxSerializedBytes(many.k(), many.count()) / 2);
   }
 
+  /** A sketch's coins are its own: whatever other sketches did in between, the same values give the same bytes. */
   @Test
-  void shouldGiveIdenticalBytesAndQuantilesForTheSameSequenceWhateverTheSharedKllRandomDid() throws Exception {
+  void shouldGiveIdenticalBytesAndQuantilesForTheSameSequenceWhateverOtherSketchesDid() {
     double[] values = resampledWine(7, 100_000, 0);
     NumericSketch first = RealData.sketch(values);
-    // Disturb DataSketches' JVM-wide coin generator, as other sketches or another JVM's history would.
-    Field field = KllSketch.class.getDeclaredField("random");
-    field.setAccessible(true);
-    Random shared = (Random) field.get(null);
-    shared.setSeed(System.nanoTime());
-    for (int i = 0; i < 1_000; i++) {
-      shared.nextInt(2);
-    }
     NumericSketch second = NumericSketch.create();
-    for (double v : values) {
-      second.update(v);
+    Random other = new Random();
+    for (int i = 0; i < values.length; i++) {
+      second.update(values[i]);
+      if (i % 10_000 == 0) {
+        RealData.sketch(gaussian(other.nextLong(), 3_000)).merge(RealData.sketch(gaussian(other.nextLong(), 5_000)));
+      }
     }
     assertThat(first.isExact()).isFalse();
     assertThat(second.toBytes()).isEqualTo(first.toBytes());
@@ -283,36 +262,26 @@ class NumericSketchTest {
   }
 
   /**
-   * The definition of a deterministic update is "seed the shared coin generator from the count, then update"; the
-   * fast path seeds only the updates that compact and copies the rest in as reversed runs. Both must give the same
-   * bytes, at both of featuremon's k, for single updates and for batches cut anywhere.
+   * The definition of an update is one value at a time; batches go in as array copies between compactions. Both must
+   * give the same bytes, at both of featuremon's k, for batches cut anywhere.
    */
   @Test
-  void shouldGiveTheBytesOfSeedingBeforeEveryUpdate() throws Exception {
-    Field field = KllSketch.class.getDeclaredField("random");
-    field.setAccessible(true);
-    Random shared = (Random) field.get(null);
+  void shouldGiveTheBytesOfOneUpdateAtATimeForBatchesCutAnywhere() {
     double[] values = gaussian(11, 30_000);
     for (int k : new int[] {NumericSketch.EMBEDDING_DEFAULT_K, NumericSketch.DEFAULT_K}) {
-      KllDoublesSketch definition = KllDoublesSketch.newHeapInstance(k);
+      NumericSketch single = NumericSketch.create(k);
       for (double v : values) {
-        shared.setSeed(DeterministicKll.mix64(definition.getN() ^ DeterministicKll.UPDATE_SALT));
-        definition.update(v);
+        single.update(v);
       }
-      KllDoublesSketch single = KllDoublesSketch.newHeapInstance(k);
-      for (double v : values) {
-        DeterministicKll.update(single, v);
-      }
-      KllDoublesSketch batches = KllDoublesSketch.newHeapInstance(k);
+      NumericSketch batches = NumericSketch.create(k);
       Random cuts = new Random(k);
       for (int from = 0; from < values.length; ) {
         int to = Math.min(values.length, from + cuts.nextInt(3 * k));
-        DeterministicKll.update(batches, values, from, to);
+        batches.update(values, from, to);
         from = to;
       }
-      assertThat(definition.getNumRetained()).as("k=%d compacts", k).isLessThan(values.length);
-      assertThat(single.toByteArray()).as("k=%d, single updates", k).isEqualTo(definition.toByteArray());
-      assertThat(batches.toByteArray()).as("k=%d, batches", k).isEqualTo(definition.toByteArray());
+      assertThat(single.retained()).as("k=%d compacts", k).isLessThan(values.length);
+      assertThat(batches.toBytes()).as("k=%d, batches", k).isEqualTo(single.toBytes());
     }
   }
 
@@ -363,8 +332,8 @@ class NumericSketchTest {
     assertThat(s.count()).isZero();
     byte[] bytes = NumericSketch.of(1, 2, 3).toBytes();
     byte[] future = bytes.clone();
-    future[0] = 3;
-    assertThatThrownBy(() -> NumericSketch.fromBytes(future)).hasMessageContaining("format version 3");
+    future[0] = 4;
+    assertThatThrownBy(() -> NumericSketch.fromBytes(future)).hasMessageContaining("format version 4");
     assertThatThrownBy(() -> NumericSketch.fromBytes(Arrays.copyOf(bytes, 20))).isInstanceOf(
         IllegalArgumentException.class);
     byte[] wrongCount = bytes.clone();
