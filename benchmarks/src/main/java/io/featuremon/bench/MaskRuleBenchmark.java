@@ -48,15 +48,7 @@ public class MaskRuleBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    SyntheticEmbeddings gen = new SyntheticEmbeddings(dimensions, 7);
-    double[][] rows = new double[ROWS][dimensions];
-    float[] row = new float[dimensions];
-    for (double[] r : rows) {
-      gen.next(row);
-      for (int j = 0; j < dimensions; j++) {
-        r[j] = row[j];
-      }
-    }
+    double[][] rows = new SyntheticEmbeddings(dimensions, 7).nextRows(ROWS);
     report = Redundancy.analyze(CoMoments.ofRows(rows, 256), 10);
     options = new MaskOptions(0.95, 0.05, 0, Set.of(), null, 1.0, 1, 2, linearCombinations);
   }

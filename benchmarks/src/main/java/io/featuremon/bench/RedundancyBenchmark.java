@@ -51,15 +51,7 @@ public class RedundancyBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    SyntheticEmbeddings gen = new SyntheticEmbeddings(dimensions, 7);
-    double[][] rows = new double[ROWS][dimensions];
-    float[] row = new float[dimensions];
-    for (double[] r : rows) {
-      gen.next(row);
-      for (int j = 0; j < dimensions; j++) {
-        r[j] = row[j];
-      }
-    }
+    double[][] rows = new SyntheticEmbeddings(dimensions, 7).nextRows(ROWS);
     moments = CoMoments.ofRows(rows, 256);
     RedundancyReport report = Redundancy.analyze(moments, 10);
     correlation = report.correlation();

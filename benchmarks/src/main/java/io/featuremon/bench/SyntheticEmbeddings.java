@@ -1,5 +1,6 @@
 package io.featuremon.bench;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -49,6 +50,16 @@ final class SyntheticEmbeddings {
       }
       into[j] = (float) v;
     }
+  }
+
+  /** {@code rows} vectors as rows of doubles (float values widened, as the window stage does). */
+  double[][] nextRows(int rows) {
+    double[] batch = nextBatch(rows);
+    double[][] out = new double[rows][];
+    for (int r = 0; r < rows; r++) {
+      out[r] = Arrays.copyOfRange(batch, r * dimensions, (r + 1) * dimensions);
+    }
+    return out;
   }
 
   /** {@code rows} vectors as one row-major batch of doubles (float values widened, as the window stage does). */

@@ -11,12 +11,13 @@ import java.util.List;
  * <p>Constant dimensions are dropped, then dead ones (active in fewer than {@code deadMaxActiveShare} of events).
  * The others are visited in priority order: protected dimensions first, then by importance when one is given
  * (highest first), then the dimensions serving keeps ahead of those the mask drops or the rule flagged in the
- * window before, then by their
- * mean |ρ| with all other non-constant dimensions, ascending — the least entangled first, so each redundant group
- * keeps its most independent member (ties: lower index, which is name order for tabular features). Each visited
- * dimension is kept unless its |ρ| with an already kept one reaches the threshold; then it is dropped as redundant
- * with the kept dimension of largest |ρ| (ties: lower index). Protected dimensions are always kept. The result is
- * unit-free, so features of different scales compare fairly.
+ * window before, then by their mean |ρ| with all other non-constant dimensions, ascending — the least entangled
+ * first, so each redundant group keeps its most independent member (ties: lower index, which is name order for
+ * tabular features). Each visited dimension is kept unless its |ρ| with an already kept one reaches the threshold;
+ * then it is dropped as redundant with the kept dimension of largest |ρ| (ties: lower index). A numeric dimension
+ * is also dropped when its R² on the kept numeric dimensions, adjusted for their number, reaches the threshold's
+ * square (with {@code linearCombinations}). Protected dimensions are always kept. The result is unit-free, so
+ * features of different scales compare fairly.
  *
  * <p><b>Why the window before takes part.</b> Members of a redundant group are near-copies, so their mean |ρ| with
  * the rest differ by noise, and ordering by it alone re-draws the kept member every window (the demo's income_eur and
