@@ -105,6 +105,43 @@ class AllCategoricalReplayTest {
   }
 
   /**
+   * The other references of an all-categorical model: a profile of its first hour and a configured reference range
+   * over the first hour give the second window the same categorical drift as the first window does.
+   */
+  @Test
+  void aProfileAndAReferenceRangeGiveTheSameDriftAsTheFirstWindow() throws Exception {
+    Path input = allCategorical();
+    List<String> lines = Files.readAllLines(input);
+    Path firstHour = tmp.resolve("first-hour.jsonl");
+    Files.write(firstHour, lines.subList(0, 150));
+    Path profile = tmp.resolve("reference.profile");
+    Replay.profile(FeaturemonConfig.load(Map.of(), null, Map.of()), firstHour, profile, n -> {});
+
+    JsonNode fromWindow = secondWindowDrift(Map.of(), input);
+    JsonNode fromProfile = secondWindowDrift(Map.of(FeaturemonConfig.REFERENCE_MODE, "profile",
+        FeaturemonConfig.REFERENCE_PROFILE, profile.toString()), input);
+    JsonNode fromRange = secondWindowDrift(Map.of(FeaturemonConfig.REFERENCE_FROM, "2026-01-01T00:00:00Z",
+        FeaturemonConfig.REFERENCE_TO, "2026-01-01T01:00:00Z"), input);
+    assertThat(fromProfile.get("referenceMode").asText()).isEqualTo("profile");
+    assertThat(fromWindow.get("features").size()).isEqualTo(4);
+    assertThat(fromProfile.get("features")).isEqualTo(fromWindow.get("features"));
+    assertThat(fromRange.get("features")).isEqualTo(fromWindow.get("features"));
+    assertThat(fromRange.get("referenceCount").asLong()).isEqualTo(150);
+    assertThat(fromProfile.get("referenceCount").asLong()).isEqualTo(150);
+  }
+
+  private JsonNode secondWindowDrift(Map<String, String> extra, Path input) throws Exception {
+    Map<String, String> settings = new HashMap<>(extra);
+    settings.put(FeaturemonConfig.WINDOW_SIZE, "1h");
+    Path out = Files.createTempDirectory(tmp, "drift");
+    new Replay(FeaturemonConfig.load(settings, null, Map.of())).run(input, out, n -> {});
+    assertThat(Files.readString(out.resolve(Replay.DEAD_LETTERS_FILE))).isEmpty();
+    List<JsonNode> windows = lines(out.resolve(Replay.WINDOW_STATS_FILE));
+    assertThat(windows).hasSize(2);
+    return windows.get(1).get("drift");
+  }
+
+  /**
    * The opposite edges: a numeric model with one event whose numeric values are all null (counted as incomplete,
    * also as the model's very first event), and an event with no features (a dead letter, "no features").
    */
