@@ -130,6 +130,38 @@ class AllCategoricalReplayTest {
     assertThat(fromProfile.get("referenceCount").asLong()).isEqualTo(150);
   }
 
+  /**
+   * A model of categorical features only keeps d = 0 whatever features it has: when a new one comes (a_new, first in
+   * name order), the reference of the old features is not compared by position with the new ones (a_new against
+   * city, city against country, all "drifted"); the first window of the new shape becomes the reference.
+   */
+  @Test
+  void aNewCategoricalFeatureStartsANewReference() throws Exception {
+    Random random = new Random(5);
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      String country = random.nextBoolean() ? "DE" : "FR";
+      String features = "\"country\":\"" + country + "\",\"city\":\"" + (random.nextBoolean() ? "x" : "y") + country
+          + "\"" + (i >= 100 ? ",\"a_new\":\"" + "pqrst".charAt(random.nextInt(5)) + "\"" : "");
+      lines.add(event("m", T0 + i * 36_000L, features));
+    }
+    Path input = tmp.resolve("new-feature.jsonl");
+    Files.write(input, lines);
+    Path out = tmp.resolve("new-feature");
+    new Replay(FeaturemonConfig.load(Map.of(FeaturemonConfig.WINDOW_SIZE, "1h"), null, Map.of())).run(input, out, n -> {});
+    List<JsonNode> windows = lines(out.resolve(Replay.WINDOW_STATS_FILE));
+    assertThat(windows).hasSize(3);
+    assertThat(windows.get(1).get("quality").get("missingRate").fieldNames()).toIterable()
+        .containsExactly("a_new", "city", "country");
+    assertThat(windows.get(1).get("drift").isNull()).as("no reference of this shape yet").isTrue();
+    JsonNode drift = windows.get(2).get("drift");
+    assertThat(drift.get("referenceStart").asLong()).isEqualTo(T0 + 3_600_000L);
+    assertThat(drift.get("features").fieldNames()).toIterable().containsExactly("a_new", "city", "country");
+    assertThat(Files.readString(out.resolve(Replay.ALERTS_FILE))).as("no drift alert from misaligned features")
+        .doesNotContain("\"drifted\"");
+    assertThat(drift.get("features").get("city").get("drifted").asBoolean()).isFalse();
+  }
+
   private JsonNode secondWindowDrift(Map<String, String> extra, Path input) throws Exception {
     Map<String, String> settings = new HashMap<>(extra);
     settings.put(FeaturemonConfig.WINDOW_SIZE, "1h");
