@@ -57,6 +57,9 @@ public final class BatchFold {
   /**
    * Centres a batch against the header's current state.
    *
+   * <p>d = 0 (a tabular model whose features are all categorical) is a fold that only counts rows: no tile, no
+   * mean, and {@link #updateHeader} moves the count, which is the window's count of complete events.
+   *
    * @param batch rows × d values, row-major
    * @param inactiveEpsilon a value with |x| ≤ this counts as inactive (dead-dimension detection)
    */
@@ -69,7 +72,8 @@ public final class BatchFold {
     double[] shift = new double[d];
     System.arraycopy(empty ? batch : header.mean(), 0, shift, 0, d);
     double[] sums = new double[d];
-    PackedBatch centred = new PackedBatch(batch, rows, d, shift, sums);
+    // PackedBatch needs d ≥ 1; with d = 0 there is no tile to apply it to (Tiling(0) has none).
+    PackedBatch centred = d == 0 ? null : new PackedBatch(batch, rows, d, shift, sums);
     double[] min = new double[d];
     double[] max = new double[d];
     long[] inactive = new long[d];

@@ -15,6 +15,25 @@ import org.junit.jupiter.api.Test;
  */
 class BatchFoldTest {
 
+  /**
+   * d = 0, a tabular model whose features are all categorical: a fold only counts its rows (once "batch holds 0
+   * values, need 20 × 0", which killed the stream thread), and the counts merge.
+   */
+  @Test
+  void zeroDimensionsShouldOnlyCount() {
+    CoMoments a = CoMoments.empty(0);
+    a.fold(new double[0], 20);
+    a.fold(new double[0], 5);
+    assertThat(a.count()).isEqualTo(25);
+    assertThat(a.dimensions()).isZero();
+    CoMoments b = CoMoments.empty(0);
+    b.fold(new double[0], 7);
+    assertThat(a.merge(b).count()).isEqualTo(32);
+    RedundancyReport report = Redundancy.analyze(a, 10);
+    assertThat(report.fretL1()).isZero();
+    assertThat(report.effectiveRank()).isZero();
+  }
+
   @Test
   void everyKernelShouldGiveThePlainLoopsBits() {
     for (TileKernel kernel : new TileKernel[] {TileKernel.scalar(), TileKernel.best()}) {

@@ -169,7 +169,8 @@ final class Panes {
     if (schema.hasCategorical()) {
       foldCategorical(group, pane, schema, decoded);
     }
-    if (driftEnabled) {
+    if (driftEnabled && d > 0) {
+      // With d = 0 (only categorical features) there is no sketch to feed: a backlog would only hold rows.
       DriftState.append(moments, group, pane, d, sketchK(schema), encoded, sketchBatchSize);
     }
   }

@@ -12,7 +12,25 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * a header entry and one entry per sketch and per categorical feature, none larger than a few KiB.
  */
 record Reference(long start, long end, long count, double meanAbsCorr, double effectiveRank, double[] mean,
-    NumericSketch[] sketches, CategoryCounts[] counts) {
+    NumericSketch[] sketches, CategoryCounts[] counts, java.util.List<String> names) {
+
+  /**
+   * What a reference's sketches and counts are of, by position: a tabular schema's numeric names, a separator, its
+   * categorical names; an embedding's is empty (its dimensions are positions). Without it a schema change that keeps
+   * the count (a model of categorical features only always has d = 0) compared a new feature with an old one.
+   */
+  static java.util.List<String> namesOf(StateCodec.Schema schema) {
+    if (schema.featureNames() == null) {
+      return java.util.List.of();
+    }
+    java.util.List<String> names = new java.util.ArrayList<>(schema.featureNames());
+    names.add(SEPARATOR);
+    names.addAll(schema.categoricalNames());
+    return java.util.List.copyOf(names);
+  }
+
+  /** Between the numeric and the categorical names: no feature is named "" (Validation refuses it). */
+  private static final String SEPARATOR = "";
 
   private static final byte FORMAT = 1;
   private static final byte KIND_HEADER = 'H';
@@ -67,6 +85,16 @@ record Reference(long start, long end, long count, double meanAbsCorr, double ef
     double effectiveRank = in.readDouble();
     double[] mean = in.readDoubles();
     int categorical = in.readInt();
+    // References written before the names were kept have none: null, compared by count only, as they were.
+    java.util.List<String> names = null;
+    if (in.hasRemaining()) {
+      int n = in.readInt();
+      names = new java.util.ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        names.add(in.readString());
+      }
+      names = java.util.List.copyOf(names);
+    }
     in.end();
     NumericSketch[] sketches = new NumericSketch[mean.length];
     for (int i = 0; i < mean.length; i++) {
@@ -76,7 +104,7 @@ record Reference(long start, long end, long count, double meanAbsCorr, double ef
     for (int j = 0; j < categorical; j++) {
       counts[j] = CategoryCounts.fromBytes(store.apply(itemKey(group, StateCodec.KIND_COUNTS, j)));
     }
-    return new Reference(start, end, count, meanAbsCorr, effectiveRank, mean, sketches, counts);
+    return new Reference(start, end, count, meanAbsCorr, effectiveRank, mean, sketches, counts, names);
   }
 
   void save(KeyValueStore<Bytes, byte[]> store, byte[] group) {
@@ -86,8 +114,12 @@ record Reference(long start, long end, long count, double meanAbsCorr, double ef
     for (int j = 0; j < counts.length; j++) {
       store.put(itemKey(group, StateCodec.KIND_COUNTS, j), counts[j].toBytes());
     }
-    store.put(headerKey(group), new BinaryWriter(64 + 8 * mean.length).writeByte(FORMAT).writeLong(start).writeLong(end)
+    BinaryWriter out = new BinaryWriter(64 + 8 * mean.length).writeByte(FORMAT).writeLong(start).writeLong(end)
         .writeLong(count).writeDouble(meanAbsCorr).writeDouble(effectiveRank).writeDoubles(mean)
-        .writeInt(counts.length).toByteArray());
+        .writeInt(counts.length).writeInt(names.size());
+    for (String name : names) {
+      out.writeString(name);
+    }
+    store.put(headerKey(group), out.toByteArray());
   }
 }

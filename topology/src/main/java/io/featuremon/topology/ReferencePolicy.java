@@ -41,11 +41,18 @@ final class ReferencePolicy {
   }
 
   /**
-   * Whether {@code reference} can be compared with a window of {@code dimensions} numeric features or embedding
-   * dimensions: a reference of another shape (the model changed its dimension) counts as none.
+   * Whether {@code reference} can be compared with a window of {@code schema}: a reference of another shape (the
+   * model changed its dimension, or its features, numeric or categorical) counts as none. A reference written before
+   * references kept their names is compared by its numbers of sketches and categorical counts.
    */
-  static boolean comparable(Reference reference, int dimensions) {
-    return reference != null && reference.sketches().length == dimensions;
+  static boolean comparable(Reference reference, StateCodec.Schema schema) {
+    if (reference == null || reference.sketches().length != schema.dimensions()) {
+      return false;
+    }
+    if (reference.names() == null) {
+      return schema.featureNames() == null || reference.counts().length == schema.categoricalNames().size();
+    }
+    return reference.names().equals(Reference.namesOf(schema));
   }
 
   /**
@@ -54,13 +61,13 @@ final class ReferencePolicy {
    * mode=previous every such window does; with mode=window the first one does, and the first of a new shape, unless a
    * reference range is configured; a profile is never replaced.
    */
-  boolean windowBecomesReference(boolean enough, Reference current, int dimensions) {
+  boolean windowBecomesReference(boolean enough, Reference current, StateCodec.Schema schema) {
     if (!enough) {
       return false;
     }
     return switch (mode) {
       case PREVIOUS -> true;
-      case WINDOW -> range == null && !comparable(current, dimensions);
+      case WINDOW -> range == null && !comparable(current, schema);
       case PROFILE, NONE -> false;
     };
   }

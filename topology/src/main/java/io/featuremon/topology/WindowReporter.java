@@ -83,7 +83,8 @@ final class WindowReporter {
     if (c.events() > 0) {
       RedundancyReport report = Redundancy.analyze(c.moments(), topPairs);
       new Reference(range.from(), range.to(), c.moments().count(), report.meanAbsCorr(), report.effectiveRank(),
-          c.moments().header().mean(), c.sketches().sketches, c.categorical().counts).save(references, group);
+          c.moments().header().mean(), c.sketches().sketches, c.categorical().counts, Reference.namesOf(schema))
+          .save(references, group);
       List<String> names = schema.allNames();
       WindowStats stats = WindowOutputs.stats(key, schema, names, range.from(), range.to(),
           c.events(), c.incomplete(), report, report, Mask.of(names.size(), List.of()), config.maskThreshold(), topPairs);
@@ -155,16 +156,16 @@ final class WindowReporter {
     if (driftEnabled) {
       DriftState sketches = collected.sketches();
       Reference reference = Reference.load(profile != null ? profile : references::get, group);
-      if (ReferencePolicy.comparable(reference, d)) {
+      if (ReferencePolicy.comparable(reference, schema)) {
         drift = DriftOutputs.compare(referencePolicy.mode(), config.driftAlpha(), schema, reference, sketches,
             merged.header().mean(), window.counts, report);
         // The relative rules compare with the statistics of the very window drift compared with: read before this
         // window may replace them (mode=previous compares with the window before).
         referenceJson = referenceStats(group);
       }
-      if (referencePolicy.windowBecomesReference(enough, reference, d)) {
+      if (referencePolicy.windowBecomesReference(enough, reference, schema)) {
         replacement = new Reference(start, end, merged.count(), report.meanAbsCorr(), report.effectiveRank(),
-            merged.header().mean(), sketches.sketches, window.counts);
+            merged.header().mean(), sketches.sketches, window.counts, Reference.namesOf(schema));
       }
     }
 

@@ -34,7 +34,10 @@ public final class FuzzGenerator {
   static final long YEAR_2100 = 4_102_444_800_000L;
   static final long MINUTE = 60_000L;
 
-  /** A model whose valid traffic the fuzzed run must treat exactly as a clean run does. */
+  /**
+   * A model whose valid traffic the fuzzed run must treat exactly as a clean run does; {@code dimensions} is a
+   * tabular model's number of numeric features (0: categorical features only).
+   */
   public record ValidModel(String model, String segment, EventType type, int dimensions, int partition) {}
 
   /** The input, in sending order, and its valid models. */
@@ -169,6 +172,8 @@ public final class FuzzGenerator {
       String name = "tab-" + i;
       models.add(new ValidModel(name, i == 2 ? "us" : null, EventType.FEATURES, 6, partition(name)));
     }
+    // A tabular model without any numeric feature (d = 0): its windows once died in the fold.
+    models.add(new ValidModel("tab-cat", null, EventType.FEATURES, 0, partition("tab-cat")));
     return models;
   }
 
@@ -263,6 +268,17 @@ public final class FuzzGenerator {
       return Event.embedding(m.model(), m.segment(), t, id, v);
     }
     Map<String, Object> f = new LinkedHashMap<>();
+    if (m.dimensions() == 0) {
+      // Categorical features only: a renamed copy (city_code) for the mask to drop, a feature with some nulls.
+      int c = random.nextInt(4);
+      String city = List.of("berlin", "munich", "paris", "lyon", "austin", "boston", "tokyo", "osaka")
+          .get(2 * c + random.nextInt(2));
+      f.put("country", List.of("DE", "FR", "US", "JP").get(c));
+      f.put("city", city);
+      f.put("city_code", city.substring(0, 3).toUpperCase(java.util.Locale.ROOT) + c);
+      f.put("tier", seen > 5 && random.nextDouble() < 0.05 ? null : pick(List.of("high", "low")));
+      return Event.features(m.model(), m.segment(), t, id, f);
+    }
     double f0 = random.nextGaussian();
     f.put("f0", f0);
     f.put("f1", 2 * f0 + 0.01 * random.nextGaussian());
