@@ -17,9 +17,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "config",
     mixinStandardHelpOptions = true,
-    description = {"List every setting with its default and meaning, or check a config file (--check).",
-        "Keys that are not featuremon's are passed to Kafka Streams and its clients unchanged.",
-        "--check shows passwords, sasl.jaas.config, basic.auth.user.info and tokens as [hidden].", ""})
+    description = {"List every setting with its default and meaning, or check a config file",
+        "(--check). Keys that are not featuremon's are passed to Kafka Streams and its",
+        "clients unchanged. --check shows passwords, sasl.jaas.config,",
+        "basic.auth.user.info and tokens as [hidden].", ""})
 final class ConfigCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

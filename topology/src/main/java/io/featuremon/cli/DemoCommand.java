@@ -16,11 +16,12 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-        "Run the whole pipeline on this machine: an embedded Kafka broker (KRaft) and a real Apicurio schema registry",
-        "on 127.0.0.1, featuremon itself (exactly-once), and a generator whose embeddings grow more redundant",
-        "and whose tabular basket sizes shift halfway (a drift alert, with the statistics that explain it).",
-        "Prints windows, masks, alerts and dead letters as they arrive; stops after --duration or on Ctrl-C and",
-        "removes everything it started.",
+        "Run the whole pipeline on this machine: an embedded Kafka broker (KRaft) and",
+        "a real Apicurio schema registry on 127.0.0.1, featuremon itself (exactly-once),",
+        "and a generator whose embeddings grow more redundant and whose tabular basket",
+        "sizes shift halfway (a drift alert, with the statistics that explain it).",
+        "Prints windows, masks, alerts and dead letters as they arrive; stops after",
+        "--duration or on Ctrl-C and removes everything it started.",
         ""},
     footer = {"", "Example: featuremon demo --duration 2m --set window.size=15s"})
 final class DemoCommand implements Callable<Integer> {

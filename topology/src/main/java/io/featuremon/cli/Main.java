@@ -15,8 +15,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = {
-        "Online feature and embedding monitoring on Kafka Streams: per model, segment and event-time window,",
-        "exact redundancy statistics, feature-elimination masks and alerts.",
+        "Online feature and embedding monitoring on Kafka Streams: per model, segment",
+        "and event-time window, exact redundancy statistics, feature-elimination masks",
+        "and alerts.",
         ""},
     subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, ProfileCommand.class, ConfigCommand.class,
         CommandLine.HelpCommand.class},

@@ -20,9 +20,11 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-        "Run featuremon against a real Kafka cluster and Confluent-compatible schema registry until stopped (Ctrl-C).",
-        "Needs bootstrap.servers and schema.registry.url. Processing guarantee: exactly_once_v2 unless",
-        "processing.guarantee says otherwise. Any Kafka Streams or client key in the config is passed through.",
+        "Run featuremon against a real Kafka cluster and Confluent-compatible schema",
+        "registry until stopped (Ctrl-C). Needs bootstrap.servers and",
+        "schema.registry.url. Processing guarantee: exactly_once_v2 unless",
+        "processing.guarantee says otherwise. Any Kafka Streams or client key in the",
+        "config is passed through.",
         ""},
     footer = {"", "Example: featuremon run --config prod.properties --set num.stream.threads=2"})
 final class RunCommand implements Callable<Integer> {
