@@ -25,6 +25,10 @@ import java.util.TreeMap;
  * start as River does. Alarms are taken in time order and incidents in (start, end) order, because River's "earliest
  * window" and its gaps between false alarms assume chronological input.
  *
+ * <p>Overlapping incidents keep River's rule: an alarm in two windows goes to the earlier incident only, so a later
+ * incident whose window lies inside an earlier one's is missed even by the always-fire baseline. River assumes drifts
+ * further apart than delta_max; label overlapping incidents as one, or expect that.
+ *
  * <h2>Models and segments</h2>
  * An alarm may detect an incident of its own model whose segment is its own or absent (a model-wide incident). With
  * one model and one segment this is River's single stream; over several, the counts are summed (micro-averaged):
