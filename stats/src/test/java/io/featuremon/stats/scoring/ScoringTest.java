@@ -110,6 +110,23 @@ class ScoringTest {
     assertThat(s.incidents()).isEqualTo(2);
   }
 
+  /** River's unit tests ({@code river/drift/test_evaluate.py}) that the docstrings do not already cover. */
+  @Test
+  void riversUnitTests_gradualDriftEarliestWindowDelayFromStartAndMtrDomain() {
+    List<Incident> gradual = List.of(new Incident(M, null, 100, 200, null));
+    assertThat(Scoring.match(alarms(250), gradual, deltaMax(50)).hits()).isEqualTo(Map.of(0, alarms(250)));
+    assertThat(Scoring.match(alarms(251), gradual, deltaMax(50)).falseAlarms()).isEqualTo(alarms(251));
+    assertThat(Scoring.match(alarms(130), drifts(100, 120), deltaMax(50)).hits()).isEqualTo(Map.of(0, alarms(130)));
+    assertThat(Scoring.match(alarms(120), drifts(100), deltaMax(50)).falseAlarms()).isEmpty();
+    assertThat(score(alarms(110, 130), drifts(100), 50).detectionDelayMs()).isEqualTo(10.0);
+    assertThat(score(alarms(110), drifts(100), 50).meanTimeRatio()).isNaN();
+    Score report = score(alarms(110, 900), drifts(100, 500), 50);
+    assertThat(report.precision()).isEqualTo(0.5);
+    assertThat(report.missedDetectionRate()).isEqualTo(0.5);
+    // false_alarm_rate per sample: 0.001, i.e. 86.4 per day of 86_400_000 ms
+    assertThat(report.falseAlarmsPerDay()).isCloseTo(0.001 * ScoringOptions.DAY_MS, within(1e-9));
+  }
+
   // --- River's undefined cases (math.nan), and the edges the issue names ---
 
   @Test
