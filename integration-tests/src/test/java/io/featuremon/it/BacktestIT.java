@@ -3,6 +3,7 @@ package io.featuremon.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.featuremon.avro.Alert;
+import io.featuremon.avro.DeadLetter;
 import io.featuremon.avro.EmbeddingEvent;
 import io.featuremon.avro.FeatureEvent;
 import io.featuremon.avro.FeatureMask;
@@ -42,7 +43,8 @@ import picocli.CommandLine;
  * {@code featuremon backtest} against the real broker and registry: a live run processes real data, then the
  * backtest reads the same input topic back over the events' time range. Its window stats, masks and alerts must be
  * byte-identical, in order, to the live run's committed output records (the windows the live run closed: all but
- * the trailing event's, which only the backtest closes, at its end). And the backtest must leave the cluster as it
+ * the trailing event's, which only the backtest closes, at its end); its dead letters equal the live ones, real
+ * partition and offset included. And the backtest must leave the cluster as it
  * found it: the same topics, the same consumer groups, the live group's committed offsets unchanged, and the live
  * state directory unchanged.
  */
@@ -75,6 +77,7 @@ class BacktestIT {
             List<String> liveStats = live.readJsonLines(config.windowStatsTopic(), WindowStats.class);
             List<String> liveMasks = live.readJsonLines(config.masksTopic(), FeatureMask.class);
             List<String> liveAlerts = live.readJsonLines(config.alertsTopic(), Alert.class);
+            List<String> liveDeadLetters = live.readJsonLines(config.deadLettersTopic(), DeadLetter.class);
             live.stop();
 
             Set<String> topicsBefore = topics(admin);
@@ -116,7 +119,9 @@ class BacktestIT {
             assertThat(scenario.beforeTrailingWindow(Scenario.readLines(out.resolve(Replay.ALERTS_FILE))))
                     .containsExactlyElementsOf(liveAlerts);
             assertThat(Scenario.readLines(out.resolve(Replay.DEAD_LETTERS_FILE)))
-                    .as("the bad lines' dead letters").hasSize(scenario.expectedDeadLetters());
+                    .as("the bad lines' dead letters, naming the real partition and offset")
+                    .hasSize(scenario.expectedDeadLetters())
+                    .containsExactlyInAnyOrderElementsOf(liveDeadLetters);
 
             assertThat(topics(admin)).as("topics").isEqualTo(topicsBefore);
             assertThat(groups(admin)).as("consumer groups").isEqualTo(groupsBefore);

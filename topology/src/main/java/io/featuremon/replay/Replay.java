@@ -376,11 +376,20 @@ public final class Replay {
       deadOut = Files.newBufferedWriter(dir.resolve(DEAD_LETTERS_FILE), StandardCharsets.UTF_8);
     }
 
-    /** (topic, driver offset) → the record's real partition and offset, for backtests. */
-    private final Map<String, Map<Long, long[]>> sources = new HashMap<>();
+    /**
+     * For backtests: per topic, from each driver offset on where the record's real partition or the distance between
+     * its real offset and the driver's changes, {partition, real offset − driver offset}. A dead letter may come long
+     * after its record (the window stage settles a vector's shape later), so the map is kept whole; it grows with the
+     * gaps in the read offsets, not with the records.
+     */
+    private final Map<String, java.util.TreeMap<Long, long[]>> sources = new HashMap<>();
 
     void sourceOf(String topic, long driverOffset, int partition, long offset) {
-      sources.computeIfAbsent(topic, t -> new HashMap<>()).put(driverOffset, new long[] {partition, offset});
+      java.util.TreeMap<Long, long[]> runs = sources.computeIfAbsent(topic, t -> new java.util.TreeMap<>());
+      Map.Entry<Long, long[]> last = runs.lastEntry();
+      if (last == null || last.getValue()[0] != partition || last.getValue()[1] != offset - driverOffset) {
+        runs.put(driverOffset, new long[] {partition, offset - driverOffset});
+      }
     }
 
     void lineOf(String topic, long offset, long line) {
@@ -428,16 +437,15 @@ public final class Replay {
       }
       while (!deadTopic.isEmpty()) {
         DeadLetter letter = deadTopic.readValue();
-        long[] source = sources.getOrDefault(letter.getSourceTopic(), Map.of()).get(letter.getSourceOffset());
-        if (source != null) {
-          letter.setSourcePartition((int) source[0]);
-          letter.setSourceOffset(source[1]);
+        java.util.TreeMap<Long, long[]> runs = sources.get(letter.getSourceTopic());
+        Map.Entry<Long, long[]> run = runs == null ? null : runs.floorEntry(letter.getSourceOffset());
+        if (run != null) {
+          letter.setSourcePartition((int) run.getValue()[0]);
+          letter.setSourceOffset(letter.getSourceOffset() + run.getValue()[1]);
         }
         Long line = lines.getOrDefault(letter.getSourceTopic(), Map.of()).get(letter.getSourceOffset());
         writeDead(letter, line);
       }
-      // Every output of the records piped so far is out: the driver runs the whole topology per record.
-      sources.clear();
     }
 
     private void writeDead(DeadLetter letter, Long line) throws IOException {
