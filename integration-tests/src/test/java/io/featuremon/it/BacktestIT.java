@@ -22,6 +22,7 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -57,10 +58,19 @@ class BacktestIT {
     Path work;
 
     @Test
-    void shouldWriteForTheTopicsTimeRangeExactlyWhatTheLiveRunCommittedAndLeaveTheClusterUntouched(KafkaStack stack)
+    void shouldWriteForRealEmbeddingsExactlyWhatTheLiveRunCommittedAndLeaveTheClusterUntouched(KafkaStack stack)
             throws Exception {
-        Scenario scenario = Scenario.minilm(Map.of());
-        try (LiveFeaturemon live = LiveFeaturemon.create(stack, "backtest", scenario.settings());
+        assertBacktestMatchesLiveRun(stack, Scenario.minilm(Map.of()), false);
+    }
+
+    @Test
+    void shouldWriteForRealTabularRowsExactlyTheAlertsTheLiveRunCommittedAndLeaveTheClusterUntouched(KafkaStack stack)
+            throws Exception {
+        assertBacktestMatchesLiveRun(stack, Scenario.macrodata(Map.of()), true);
+    }
+
+    private void assertBacktestMatchesLiveRun(KafkaStack stack, Scenario scenario, boolean alerts) throws Exception {
+        try (LiveFeaturemon live = LiveFeaturemon.create(stack, "backtest-" + scenario.name(), scenario.settings());
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
             live.produce(scenario.lines());
             Path liveState = work.resolve("state");
@@ -78,6 +88,9 @@ class BacktestIT {
             List<String> liveMasks = live.readJsonLines(config.masksTopic(), FeatureMask.class);
             List<String> liveAlerts = live.readJsonLines(config.alertsTopic(), Alert.class);
             List<String> liveDeadLetters = live.readJsonLines(config.deadLettersTopic(), DeadLetter.class);
+            if (alerts) {
+                assertThat(liveAlerts).as("live alerts to compare").isNotEmpty();
+            }
             live.stop();
 
             Set<String> topicsBefore = topics(admin);
@@ -105,7 +118,7 @@ class BacktestIT {
             CommandLine cli = Main.commandLine();
             cli.setOut(new PrintWriter(stdout));
             cli.setErr(new PrintWriter(stderr));
-            int status = cli.execute("backtest", "--config", properties.toString(), "--from", Long.toString(from),
+            int status = cli.execute("backtest", "--config", properties.toString(), "--from", Instant.ofEpochMilli(from).toString(),
                     "--to", Long.toString(to), "--models", scenario.model(), "--out", out.toString());
             assertThat(status).as("exit status; stderr:%n%s", stderr).isZero();
             assertThat(stdout.toString()).contains("backtested", Replay.WINDOW_STATS_FILE);
