@@ -19,10 +19,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -35,6 +37,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,28 +63,63 @@ class BacktestIT {
     @Test
     void shouldWriteForRealEmbeddingsExactlyWhatTheLiveRunCommittedAndLeaveTheClusterUntouched(KafkaStack stack)
             throws Exception {
-        assertBacktestMatchesLiveRun(stack, Scenario.minilm(Map.of()), false);
+        Scenario scenario = Scenario.minilm(Map.of());
+        assertBacktestMatchesLiveRun(stack, scenario, scenario.lines(), List.of(scenario.model()), false);
     }
 
     @Test
     void shouldWriteForRealTabularRowsExactlyTheAlertsTheLiveRunCommittedAndLeaveTheClusterUntouched(KafkaStack stack)
             throws Exception {
-        assertBacktestMatchesLiveRun(stack, Scenario.macrodata(Map.of()), true);
+        Scenario scenario = Scenario.macrodata(Map.of());
+        assertBacktestMatchesLiveRun(stack, scenario, scenario.lines(), List.of(scenario.model()), true);
     }
 
-    private void assertBacktestMatchesLiveRun(KafkaStack stack, Scenario scenario, boolean alerts) throws Exception {
+    /**
+     * Two models in two partitions, their events interleaved: the backtest reads one partition after the other, and
+     * each model's windows, masks and dead letters must still be the live run's.
+     */
+    @Test
+    void shouldWriteForEachModelExactlyWhatTheLiveRunCommittedWhenTheModelsAreInDifferentPartitions(KafkaStack stack)
+            throws Exception {
+        Scenario scenario = Scenario.minilm(Map.of());
+        String model = scenario.model();
+        String other = null;
+        for (int i = 0; other == null; i++) {
+            if (partition(model + "-" + i) != partition(model)) {
+                other = model + "-" + i;
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        for (String line : scenario.lines()) {
+            lines.add(line);
+            String copy = line.replace("\"model\":\"" + model + "\"", "\"model\":\"" + other + "\"");
+            assertThat(copy).as("renamed").isNotEqualTo(line);
+            lines.add(copy);
+        }
+        assertBacktestMatchesLiveRun(stack, scenario, lines, List.of(model, other), false);
+    }
+
+    /** The partition the producer's default partitioner gives a model's key. */
+    private static int partition(String model) {
+        return Utils.toPositive(Utils.murmur2(model.getBytes(StandardCharsets.UTF_8))) % KafkaStack.PARTITIONS;
+    }
+
+    private void assertBacktestMatchesLiveRun(KafkaStack stack, Scenario scenario, List<String> lines, List<String> models,
+            boolean alerts) throws Exception {
         try (LiveFeaturemon live = LiveFeaturemon.create(stack, "backtest-" + scenario.name(), scenario.settings());
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
-            live.produce(scenario.lines());
+            live.produce(lines);
             Path liveState = work.resolve("state");
             live.start(liveState);
             FeaturemonConfig config = live.config();
 
             // How many windows the live run closes: the replay of the same lines, without the trailing window.
             Path replayDir = work.resolve("replay");
-            new Replay(config).run(scenario.writeTo(work.resolve("input.jsonl")), replayDir, p -> {});
+            Path input = work.resolve("input.jsonl");
+            Files.write(input, lines);
+            new Replay(config).run(input, replayDir, p -> {});
             int windows = scenario.beforeTrailingWindow(Scenario.readLines(replayDir.resolve(Replay.WINDOW_STATS_FILE))).size();
-            assertThat(windows).as("real windows").isGreaterThanOrEqualTo(2);
+            assertThat(windows).as("real windows").isGreaterThanOrEqualTo(2 * models.size());
             live.awaitRecords(config.windowStatsTopic(), windows, TIMEOUT);
             live.awaitCaughtUp(TIMEOUT);
             List<String> liveStats = live.readJsonLines(config.windowStatsTopic(), WindowStats.class);
@@ -101,7 +139,7 @@ class BacktestIT {
 
             long from = Long.MAX_VALUE;
             long to = Long.MIN_VALUE;
-            for (String line : scenario.lines()) {
+            for (String line : lines) {
                 long time = eventTime(JsonlEvent.parse(line));
                 from = Math.min(from, time);
                 to = Math.max(to, time + 1);
@@ -119,21 +157,24 @@ class BacktestIT {
             cli.setOut(new PrintWriter(stdout));
             cli.setErr(new PrintWriter(stderr));
             int status = cli.execute("backtest", "--config", properties.toString(), "--from", Instant.ofEpochMilli(from).toString(),
-                    "--to", Long.toString(to), "--models", scenario.model(), "--out", out.toString());
+                    "--to", Long.toString(to), "--models", String.join(",", models), "--out", out.toString());
             assertThat(status).as("exit status; stderr:%n%s", stderr).isZero();
             assertThat(stdout.toString()).contains("backtested", Replay.WINDOW_STATS_FILE);
             assertThat(stderr.toString()).contains("events/s", "100.0% of the offsets", "ETA");
 
             List<String> stats = Scenario.readLines(out.resolve(Replay.WINDOW_STATS_FILE));
-            assertThat(stats).as("the trailing window too").hasSize(liveStats.size() + 1);
-            assertThat(scenario.beforeTrailingWindow(stats)).containsExactlyElementsOf(liveStats);
-            assertThat(scenario.beforeTrailingWindow(Scenario.readLines(out.resolve(Replay.MASKS_FILE))))
-                    .containsExactlyElementsOf(liveMasks);
-            assertThat(scenario.beforeTrailingWindow(Scenario.readLines(out.resolve(Replay.ALERTS_FILE))))
-                    .containsExactlyElementsOf(liveAlerts);
+            assertThat(stats).as("the trailing windows too").hasSize(liveStats.size() + models.size());
+            for (String m : models) {
+                assertThat(scenario.beforeTrailingWindow(ofModel(stats, m))).as("window stats of %s", m)
+                        .containsExactlyElementsOf(ofModel(liveStats, m));
+                assertThat(scenario.beforeTrailingWindow(ofModel(Scenario.readLines(out.resolve(Replay.MASKS_FILE)), m)))
+                        .as("masks of %s", m).containsExactlyElementsOf(ofModel(liveMasks, m));
+                assertThat(scenario.beforeTrailingWindow(ofModel(Scenario.readLines(out.resolve(Replay.ALERTS_FILE)), m)))
+                        .as("alerts of %s", m).containsExactlyElementsOf(ofModel(liveAlerts, m));
+            }
             assertThat(Scenario.readLines(out.resolve(Replay.DEAD_LETTERS_FILE)))
                     .as("the bad lines' dead letters, naming the real partition and offset")
-                    .hasSize(scenario.expectedDeadLetters())
+                    .hasSize(scenario.expectedDeadLetters() * models.size())
                     .containsExactlyInAnyOrderElementsOf(liveDeadLetters);
 
             assertThat(topics(admin)).as("topics").isEqualTo(topicsBefore);
@@ -141,6 +182,11 @@ class BacktestIT {
             assertThat(live.committedOffsets()).as("the live group's offsets").isEqualTo(offsetsBefore);
             assertThat(files(liveState)).as("the live state directory").isEqualTo(stateBefore);
         }
+    }
+
+    /** The JSON lines of one model's records, in order. */
+    private static List<String> ofModel(List<String> jsonLines, String model) {
+        return jsonLines.stream().filter(l -> Scenario.parse(l).get("model").asText().equals(model)).toList();
     }
 
     private static long eventTime(JsonlEvent event) {
