@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
         "and event-time window, exact redundancy statistics, feature-elimination masks",
         "and alerts.",
         ""},
-    subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, ProfileCommand.class, ScoreCommand.class,
+    subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, BacktestCommand.class, ProfileCommand.class,
+        ScoreCommand.class,
         ConfigCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Start with:  ./featuremon demo     (embedded broker and registry, ~2 minutes)",
@@ -31,7 +32,7 @@ public final class Main {
     System.exit(commandLine().execute(args));
   }
 
-  static CommandLine commandLine() {
+  public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       // Config mistakes and unreadable files are the user's to fix: one clear line, no stack trace.

@@ -8,13 +8,13 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
 /** Event times as text: epoch milliseconds (an integer) or an ISO-8601 instant (with Z or an offset). */
-final class EventTimes {
+public final class EventTimes {
   private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
 
   private EventTimes() {}
 
   /** Epoch milliseconds, or IllegalArgumentException saying why the text is neither form. */
-  static long parse(String text) {
+  public static long parse(String text) {
     if (INTEGER.matcher(text).matches()) {
       try {
         return Long.parseLong(text);

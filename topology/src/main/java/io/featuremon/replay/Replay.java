@@ -132,6 +132,121 @@ public final class Replay {
     }
   }
 
+  /**
+   * One record read from an input topic as its producer wrote it: where it was (for dead letters), its key, value,
+   * headers and record timestamp; and, when its value decodes to an event, the event's group ({@code type} null
+   * otherwise), whose open windows are closed at the end.
+   */
+  public record RawRecord(String topic, int partition, long offset, byte[] key, byte[] value,
+      org.apache.kafka.common.header.Headers headers, long timestamp, EventType type, String model, String segment) {}
+
+  /**
+   * Runs the production topology over records read from Kafka, unchanged (bytes, key, headers, timestamp), in the
+   * order given, decoded with {@code registry}; then closes every open window as a file replay does. Dead letters
+   * name the record's real partition and offset. The topology's own outputs are encoded with a private in-memory
+   * registry, so nothing is registered in {@code registry}.
+   *
+   * @param progress called with the number of records read, every 10,000 records and at the end
+   */
+  public Summary runRecords(java.util.Iterator<RawRecord> records, SchemaRegistryClient registry, Path outDir,
+      Consumer<Long> progress) throws IOException {
+    Files.createDirectories(outDir);
+    Path stateDir = Files.createTempDirectory("featuremon-backtest-");
+    SchemaRegistryClient readOnly = new ReadOnlyRegistry(registry);
+    try (TopologyTestDriver driver = new TopologyTestDriver(FeaturemonTopology.build(config, readOnly, true),
+        driverProperties(stateDir));
+        Outputs out = new Outputs(driver, readOnly, outDir)) {
+      Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
+      Map<String, Long> offsets = new HashMap<>();
+      Map<List<Object>, String> groups = new java.util.LinkedHashMap<>();
+      long read = 0;
+      long events = 0;
+      long lastTimestamp = 0;
+      while (records.hasNext()) {
+        RawRecord r = records.next();
+        read++;
+        if (read % 10_000 == 0) {
+          progress.accept(read);
+        }
+        TestInputTopic<byte[], byte[]> topic = inputs.computeIfAbsent(r.topic(),
+            t -> driver.createInputTopic(t, new ByteArraySerializer(), new ByteArraySerializer()));
+        long driverOffset = offsets.merge(r.topic(), 1L, Long::sum) - 1;
+        out.sourceOf(r.topic(), driverOffset, r.partition(), r.offset());
+        RecordHeaders headers = new RecordHeaders();
+        if (r.headers() != null) {
+          // A record that carries the marker header on the live topic must not close windows here.
+          r.headers().forEach(h -> {
+            if (!FeaturemonTopology.END_OF_INPUT_HEADER.equals(h.key())) {
+              headers.add(h);
+            }
+          });
+        }
+        lastTimestamp = Math.max(lastTimestamp, r.timestamp());
+        topic.pipeInput(new TestRecord<>(r.key(), r.value(), headers, r.timestamp()));
+        if (r.type() != null) {
+          events++;
+          if (!r.model().isBlank()) {
+            groups.putIfAbsent(java.util.Arrays.asList(r.type(), r.model(), r.segment()), r.topic());
+          }
+        }
+        out.drain();
+        if (read % 1_000 == 0) {
+          out.discardInternalTopics();
+        }
+      }
+      for (Map.Entry<List<Object>, String> group : groups.entrySet()) {
+        String marker = group.getKey().get(1) + (group.getKey().get(2) == null ? "" : "\n" + group.getKey().get(2));
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(FeaturemonTopology.END_OF_INPUT_HEADER, marker.getBytes(StandardCharsets.UTF_8));
+        inputs.get(group.getValue()).pipeInput(new TestRecord<>(null, new byte[0], headers, lastTimestamp));
+        out.drain();
+      }
+      progress.accept(read);
+      return new Summary(read, read, events, out.windows, out.masks, out.alerts, out.deadLetters,
+          out.parseFailures, out.deadLetters - out.parseFailures, out.firstDeadLetter);
+    } finally {
+      deleteRecursively(stateDir);
+    }
+  }
+
+  private Properties driverProperties(Path stateDir) {
+    Properties props = new Properties();
+    config.passThrough().forEach(props::put);
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "replay.invalid:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    return props;
+  }
+
+  /**
+   * Decodes inputs with the real registry and keeps the topology's output schemas to itself: they get negative ids
+   * (never a real registry's) in a private in-memory registry, so a backtest registers nothing.
+   */
+  private static final class ReadOnlyRegistry implements SchemaRegistryClient {
+    private final SchemaRegistryClient remote;
+    private final InMemorySchemaRegistryClient local = new InMemorySchemaRegistryClient();
+
+    ReadOnlyRegistry(SchemaRegistryClient remote) {
+      this.remote = remote;
+    }
+
+    @Override
+    public int register(String subject, org.apache.avro.Schema schema) {
+      return -local.register(subject, schema);
+    }
+
+    @Override
+    public int lookup(String subject, org.apache.avro.Schema schema) {
+      return -local.lookup(subject, schema);
+    }
+
+    @Override
+    public org.apache.avro.Schema getById(int id) {
+      return id < 0 ? local.getById(-id) : remote.getById(id);
+    }
+  }
+
   private Summary run(ReplayInput input, Path outDir, Consumer<Long> progress, Consumer<TopologyTestDriver> atEnd)
       throws IOException {
     // Opened first: a CSV header that cannot be read stops the replay before it writes anything.
@@ -145,14 +260,8 @@ public final class Replay {
     Files.createDirectories(outDir);
     Path stateDir = Files.createTempDirectory("featuremon-replay-");
     SchemaRegistryClient registry = new InMemorySchemaRegistryClient();
-    Properties props = new Properties();
-    config.passThrough().forEach(props::put);
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "replay.invalid:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-
-    try (TopologyTestDriver driver = new TopologyTestDriver(FeaturemonTopology.build(config, registry, true), props);
+    try (TopologyTestDriver driver = new TopologyTestDriver(FeaturemonTopology.build(config, registry, true),
+        driverProperties(stateDir));
         Outputs out = new Outputs(driver, registry, outDir)) {
       Map<EventType, TestInputTopic<byte[], byte[]>> inputs = Map.of(
           EventType.EMBEDDING, driver.createInputTopic(config.embeddingsTopic(), new ByteArraySerializer(), new ByteArraySerializer()),
@@ -267,6 +376,22 @@ public final class Replay {
       deadOut = Files.newBufferedWriter(dir.resolve(DEAD_LETTERS_FILE), StandardCharsets.UTF_8);
     }
 
+    /**
+     * For backtests: per topic, from each driver offset on where the record's real partition or the distance between
+     * its real offset and the driver's changes, {partition, real offset − driver offset}. A dead letter may come long
+     * after its record (the window stage settles a vector's shape later), so the map is kept whole; it grows with the
+     * gaps in the read offsets, not with the records.
+     */
+    private final Map<String, java.util.TreeMap<Long, long[]>> sources = new HashMap<>();
+
+    void sourceOf(String topic, long driverOffset, int partition, long offset) {
+      java.util.TreeMap<Long, long[]> runs = sources.computeIfAbsent(topic, t -> new java.util.TreeMap<>());
+      Map.Entry<Long, long[]> last = runs.lastEntry();
+      if (last == null || last.getValue()[0] != partition || last.getValue()[1] != offset - driverOffset) {
+        runs.put(driverOffset, new long[] {partition, offset - driverOffset});
+      }
+    }
+
     void lineOf(String topic, long offset, long line) {
       lines.computeIfAbsent(topic, t -> new HashMap<>()).put(offset, line);
     }
@@ -312,6 +437,12 @@ public final class Replay {
       }
       while (!deadTopic.isEmpty()) {
         DeadLetter letter = deadTopic.readValue();
+        java.util.TreeMap<Long, long[]> runs = sources.get(letter.getSourceTopic());
+        Map.Entry<Long, long[]> run = runs == null ? null : runs.floorEntry(letter.getSourceOffset());
+        if (run != null) {
+          letter.setSourcePartition((int) run.getValue()[0]);
+          letter.setSourceOffset(letter.getSourceOffset() + run.getValue()[1]);
+        }
         Long line = lines.getOrDefault(letter.getSourceTopic(), Map.of()).get(letter.getSourceOffset());
         writeDead(letter, line);
       }
