@@ -7,6 +7,7 @@ import io.featuremon.replay.Replay;
 import io.featuremon.serdes.AvroSerde;
 import io.featuremon.serdes.SchemaRegistryClient;
 import io.featuremon.topology.EventType;
+import io.featuremon.topology.FeaturemonApp;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,12 +79,7 @@ public final class Backtest {
 
   public Replay.Summary run(SchemaRegistryClient registry, Path outDir, Progress progress) throws IOException {
     Properties props = new Properties();
-    config.passThrough().forEach(props::put);
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-backtest");
+    props.putAll(FeaturemonApp.readerSettings(config, "backtest"));
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
         new ByteArrayDeserializer())) {

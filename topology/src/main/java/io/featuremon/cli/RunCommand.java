@@ -81,7 +81,7 @@ final class RunCommand implements Callable<Integer> {
 
   private Duration statusInterval() {
     try {
-      Duration d = statusEvery.trim().equals("0") ? Duration.ZERO : Durations.parse(statusEvery);
+      Duration d = Durations.parse(statusEvery);
       if (d.isNegative()) {
         throw new IllegalArgumentException("negative");
       }

@@ -163,7 +163,7 @@ final class ScoreCommand implements Callable<Integer> {
 
   private long duration(String option, String text) {
     try {
-      return Durations.parse(text.trim().equals("0") ? "0s" : text).toMillis();
+      return Durations.parse(text).toMillis();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid value for " + option + ": " + e.getMessage());
     }

@@ -6,13 +6,13 @@ import io.featuremon.config.Durations;
 import io.featuremon.config.FeaturemonConfig;
 import io.featuremon.serdes.AvroSerde;
 import io.featuremon.serdes.SchemaRegistryClient;
+import io.featuremon.topology.FeaturemonApp;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -23,7 +23,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.Metric;
@@ -102,10 +101,7 @@ final class StatusLine implements AutoCloseable {
 
   private void loop() {
     Properties props = new Properties();
-    props.putAll(consumerSettings());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    props.putAll(FeaturemonApp.readerSettings(config, "status"));
     AvroSerde<WindowStats> stats = new AvroSerde<>(WindowStats.class, registry);
     AvroSerde<DeadLetter> dead = new AvroSerde<>(DeadLetter.class, registry);
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
@@ -158,22 +154,6 @@ final class StatusLine implements AutoCloseable {
     } catch (RuntimeException e) {
       err.println("featuremon: the status line stopped (" + e + "); processing goes on");
     }
-  }
-
-  /** The client settings the application connects with (security and the like), for the status consumer. */
-  private Map<String, Object> consumerSettings() {
-    Map<String, Object> settings = new HashMap<>();
-    Set<String> known = ConsumerConfig.configNames();
-    config.passThrough().forEach((k, v) -> {
-      if (known.contains(k)) {
-        settings.put(k, v);
-      } else if (k.startsWith("consumer.") && known.contains(k.substring("consumer.".length()))) {
-        settings.put(k.substring("consumer.".length()), v);
-      }
-    });
-    settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    settings.put(ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-status");
-    return settings;
   }
 
   private boolean isInput(Metric m) {

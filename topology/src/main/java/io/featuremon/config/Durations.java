@@ -15,6 +15,9 @@ public final class Durations {
   /** @throws IllegalArgumentException with the accepted forms when {@code text} is neither */
   public static Duration parse(String text) {
     String t = text == null ? "" : text.trim();
+    if (t.equals("0")) {
+      return Duration.ZERO; // no unit needed for nothing: "0" turns an interval off
+    }
     Matcher m = SHORT.matcher(t.toLowerCase(Locale.ROOT));
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -73,6 +74,31 @@ public final class FeaturemonApp {
     registryConfig.put(FeaturemonConfig.SCHEMA_REGISTRY_URL, config.schemaRegistryUrl());
     return new HttpSchemaRegistryClient(registryConfig);
   }
+
+  /**
+   * Settings for a plain consumer that only reads (the status line, a backtest): the cluster's client settings
+   * (security and the like) from the config, with "consumer."-prefixed overrides applied and keys the consumer does
+   * not know left out, no group and no commits, committed records only.
+   */
+  public static Map<String, Object> readerSettings(FeaturemonConfig config, String clientSuffix) {
+    Map<String, Object> settings = new HashMap<>();
+    Set<String> known = ConsumerConfig.configNames();
+    config.passThrough().forEach((k, v) -> {
+      if (known.contains(k)) {
+        settings.putIfAbsent(k, v);
+      } else if (k.startsWith(CONSUMER_PREFIX) && known.contains(k.substring(CONSUMER_PREFIX.length()))) {
+        settings.put(k.substring(CONSUMER_PREFIX.length()), v);
+      }
+    });
+    settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    settings.put(ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-" + clientSuffix);
+    settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return settings;
+  }
+
+  private static final String CONSUMER_PREFIX = "consumer.";
 
   /**
    * Checks that the input and output topics exist; with {@code create}, creates the missing ones (the masks topic
