@@ -8,6 +8,7 @@ import io.featuremon.serdes.AvroSerde;
 import io.featuremon.serdes.SchemaRegistryClient;
 import io.featuremon.topology.EventType;
 import io.featuremon.topology.FeaturemonApp;
+import io.featuremon.topology.WhatIfRules;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,6 +59,7 @@ public final class Backtest {
   }
 
   private final FeaturemonConfig config;
+  private final WhatIfRules whatIf;
   private final long from;
   private final long to;
   private final Duration skew;
@@ -66,11 +68,12 @@ public final class Backtest {
   /**
    * @param models the models to keep (their events; records that decode to no event are kept too), or empty for all
    */
-  public Backtest(FeaturemonConfig config, long from, long to, Duration skew, Set<String> models) {
+  public Backtest(FeaturemonConfig config, WhatIfRules whatIf, long from, long to, Duration skew, Set<String> models) {
     if (to <= from) {
       throw new IllegalArgumentException("--to must be after --from");
     }
     this.config = config;
+    this.whatIf = whatIf;
     this.from = from;
     this.to = to;
     this.skew = skew;
@@ -107,7 +110,7 @@ public final class Backtest {
       }
       long total = ranges.stream().mapToLong(r -> r.end - r.start).sum();
       Records records = new Records(consumer, ranges, registry, total, progress);
-      Replay.Summary summary = new Replay(config).runRecords(records, registry, outDir, n -> {});
+      Replay.Summary summary = new Replay(config, whatIf).runRecords(records, registry, outDir, n -> {});
       progress.update(records.kept, total, total);
       return summary;
     }

@@ -6,6 +6,7 @@ import io.featuremon.config.FeaturemonConfig;
 import io.featuremon.replay.EventTimes;
 import io.featuremon.replay.Replay;
 import io.featuremon.topology.FeaturemonApp;
+import io.featuremon.topology.WhatIfRules;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -65,6 +66,9 @@ final class BacktestCommand implements Callable<Integer> {
       description = "How far a record's timestamp may precede its event time (default ${DEFAULT-VALUE}).")
   String skew;
 
+  @Mixin
+  BacktestOptions backtest;
+
   @Option(names = "--out", required = true, paramLabel = "DIR",
       description = "Directory for the four output files (created if missing).")
   Path out;
@@ -75,9 +79,10 @@ final class BacktestCommand implements Callable<Integer> {
     FeaturemonConfig settings = config.load(Map.of());
     long start = EventTimes.parse(from);
     long end = EventTimes.parse(to);
-    Backtest backtest = new Backtest(settings, start, end, Durations.parse(skew), new LinkedHashSet<>(models));
+    WhatIfRules whatIf = backtest.prepare(spec);
+    Backtest run = new Backtest(settings, whatIf, start, end, Durations.parse(skew), new LinkedHashSet<>(models));
     long started = System.nanoTime();
-    Replay.Summary s = backtest.run(FeaturemonApp.registry(settings), out, (records, done, total) -> {
+    Replay.Summary s = run.run(FeaturemonApp.registry(settings), out, (records, done, total) -> {
       double seconds = Math.max(1e-9, (System.nanoTime() - started) / 1e9);
       double fraction = total == 0 ? 1 : (double) done / total;
       String eta = fraction <= 0 ? "?" : String.format("%.0f s", seconds / fraction - seconds);
@@ -96,6 +101,7 @@ final class BacktestCommand implements Callable<Integer> {
     w.printf("  %-20s %,d%n", Replay.DEAD_LETTERS_FILE, s.deadLetters());
     w.printf("in %s%n", out.toAbsolutePath().normalize());
     w.flush();
+    backtest.finish(spec, out, "backtest [" + Instant.ofEpochMilli(start) + ", " + Instant.ofEpochMilli(end) + ")");
     return 0;
   }
 }

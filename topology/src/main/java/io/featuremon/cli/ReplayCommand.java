@@ -6,6 +6,7 @@ import io.featuremon.alerts.AlertText;
 import io.featuremon.config.FeaturemonConfig;
 import io.featuremon.replay.InputFormat;
 import io.featuremon.replay.Replay;
+import io.featuremon.topology.WhatIfRules;
 import io.featuremon.replay.ReplayInput;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -78,14 +79,18 @@ final class ReplayCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions config;
 
+  @Mixin
+  BacktestOptions backtest;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     FeaturemonConfig settings = config.load(Map.of());
     ReplayInput in = input.resolve(notes(err));
+    WhatIfRules whatIf = backtest.prepare(spec);
     LineProgress progress = new LineProgress(err);
     long started = System.nanoTime();
-    Replay.Summary s = new Replay(settings).run(in, out, progress);
+    Replay.Summary s = new Replay(settings, whatIf).run(in, out, progress);
     progress.done();
     var w = spec.commandLine().getOut();
     w.printf("replayed %,d lines (%,d events) in %.1f s%n", s.lines(), s.events(), (System.nanoTime() - started) / 1e9);
@@ -102,6 +107,7 @@ final class ReplayCommand implements Callable<Integer> {
       err.flush();
       return NOTHING_PARSED;
     }
+    backtest.finish(spec, out, "replay of " + in.path().getFileName());
     return 0;
   }
 

@@ -13,8 +13,10 @@ import io.featuremon.serdes.AvroJson;
 import io.featuremon.serdes.AvroSerde;
 import io.featuremon.serdes.InMemorySchemaRegistryClient;
 import io.featuremon.serdes.SchemaRegistryClient;
+import io.featuremon.topology.AlertRulesConfig;
 import io.featuremon.topology.EventType;
 import io.featuremon.topology.FeaturemonTopology;
+import io.featuremon.topology.WhatIfRules;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -57,6 +59,12 @@ public final class Replay {
   public static final String MASKS_FILE = "masks.jsonl";
   public static final String ALERTS_FILE = "alerts.jsonl";
   public static final String DEAD_LETTERS_FILE = "dead-letters.jsonl";
+  /** The folder of the what-if rule sets' alerts, one {@code NAME.alerts.jsonl} per set. */
+  public static final String WHAT_IF_DIR = "what-if";
+  public static final String WHAT_IF_SUFFIX = ".alerts.jsonl";
+  /** The rules each alerts file came from, copied beside it: {@code alert-rules.yaml}, {@code what-if/NAME.rules.yaml}. */
+  public static final String RULES_FILE = "alert-rules.yaml";
+  public static final String WHAT_IF_RULES_SUFFIX = ".rules.yaml";
   static final String PARSE_STAGE = "parse";
 
   /**
@@ -75,9 +83,24 @@ public final class Replay {
   }
 
   private final FeaturemonConfig config;
+  private final WhatIfRules whatIf;
 
   public Replay(FeaturemonConfig config) {
+    this(config, WhatIfRules.NONE);
+  }
+
+  /**
+   * @param whatIf rule sets evaluated beside {@code alert.rules} over the same window statistics; each set's alerts
+   *     go to {@code what-if/NAME.alerts.jsonl}
+   */
+  public Replay(FeaturemonConfig config, WhatIfRules whatIf) {
     this.config = config;
+    this.whatIf = whatIf;
+  }
+
+  /** The alerts file of what-if set {@code name} in an output directory. */
+  public static Path whatIfAlerts(Path outDir, String name) {
+    return outDir.resolve(WHAT_IF_DIR).resolve(name + WHAT_IF_SUFFIX);
   }
 
   /**
@@ -153,7 +176,7 @@ public final class Replay {
     Files.createDirectories(outDir);
     Path stateDir = Files.createTempDirectory("featuremon-backtest-");
     SchemaRegistryClient readOnly = new ReadOnlyRegistry(registry);
-    try (TopologyTestDriver driver = new TopologyTestDriver(FeaturemonTopology.build(config, readOnly, true),
+    try (TopologyTestDriver driver = new TopologyTestDriver(FeaturemonTopology.build(config, readOnly, true, whatIf),
         driverProperties(stateDir));
         Outputs out = new Outputs(driver, readOnly, outDir)) {
       Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
@@ -260,7 +283,7 @@ public final class Replay {
     Files.createDirectories(outDir);
     Path stateDir = Files.createTempDirectory("featuremon-replay-");
     SchemaRegistryClient registry = new InMemorySchemaRegistryClient();
-    try (TopologyTestDriver driver = new TopologyTestDriver(FeaturemonTopology.build(config, registry, true),
+    try (TopologyTestDriver driver = new TopologyTestDriver(FeaturemonTopology.build(config, registry, true, whatIf),
         driverProperties(stateDir));
         Outputs out = new Outputs(driver, registry, outDir)) {
       Map<EventType, TestInputTopic<byte[], byte[]>> inputs = Map.of(
@@ -349,6 +372,8 @@ public final class Replay {
     private final BufferedWriter masksOut;
     private final BufferedWriter alertsOut;
     private final BufferedWriter deadOut;
+    private final List<TestOutputTopic<String, Alert>> whatIfTopics = new java.util.ArrayList<>();
+    private final List<BufferedWriter> whatIfOut = new java.util.ArrayList<>();
     /** (topic, offset) → line number, so that dead letters point back into the file. */
     private final Map<String, Map<Long, Long>> lines = new HashMap<>();
     long windows;
@@ -363,8 +388,8 @@ public final class Replay {
 
     Outputs(TopologyTestDriver driver, SchemaRegistryClient registry, Path dir) throws IOException {
       this.driver = driver;
-      this.outputs = java.util.Set.of(config.windowStatsTopic(), config.masksTopic(), config.alertsTopic(),
-          config.deadLettersTopic());
+      Set<String> outputs = new java.util.HashSet<>(List.of(config.windowStatsTopic(), config.masksTopic(),
+          config.alertsTopic(), config.deadLettersTopic()));
       StringDeserializer keys = new StringDeserializer();
       statsTopic = driver.createOutputTopic(config.windowStatsTopic(), keys, new AvroSerde<>(WindowStats.class, registry).deserializer());
       masksTopic = driver.createOutputTopic(config.masksTopic(), keys, new AvroSerde<>(FeatureMask.class, registry).deserializer());
@@ -374,6 +399,22 @@ public final class Replay {
       masksOut = Files.newBufferedWriter(dir.resolve(MASKS_FILE), StandardCharsets.UTF_8);
       alertsOut = Files.newBufferedWriter(dir.resolve(ALERTS_FILE), StandardCharsets.UTF_8);
       deadOut = Files.newBufferedWriter(dir.resolve(DEAD_LETTERS_FILE), StandardCharsets.UTF_8);
+      // A what-if file left by an earlier run with other rules would be scored as if this run had written it.
+      deleteRecursively(dir.resolve(WHAT_IF_DIR));
+      for (int i = 0; i < whatIf.size(); i++) {
+        String topic = WhatIfRules.topic(config, i);
+        outputs.add(topic);
+        whatIfTopics.add(driver.createOutputTopic(topic, keys, new AvroSerde<>(Alert.class, registry).deserializer()));
+        Path file = whatIfAlerts(dir, whatIf.name(i));
+        Files.createDirectories(file.getParent());
+        whatIfOut.add(Files.newBufferedWriter(file, StandardCharsets.UTF_8));
+        Files.writeString(dir.resolve(WHAT_IF_DIR).resolve(whatIf.name(i) + WHAT_IF_RULES_SUFFIX), whatIf.text(i),
+            StandardCharsets.UTF_8);
+      }
+      String liveRules = config.alertRulesFile().isBlank() ? AlertRulesConfig.builtIn(config)
+          : Files.readString(Path.of(config.alertRulesFile()), StandardCharsets.UTF_8);
+      Files.writeString(dir.resolve(RULES_FILE), liveRules, StandardCharsets.UTF_8);
+      this.outputs = Set.copyOf(outputs);
     }
 
     /**
@@ -435,6 +476,11 @@ public final class Replay {
         write(alertsOut, AvroJson.toJsonLine(alertsTopic.readValue()));
         alerts++;
       }
+      for (int i = 0; i < whatIfTopics.size(); i++) {
+        while (!whatIfTopics.get(i).isEmpty()) {
+          write(whatIfOut.get(i), AvroJson.toJsonLine(whatIfTopics.get(i).readValue()));
+        }
+      }
       while (!deadTopic.isEmpty()) {
         DeadLetter letter = deadTopic.readValue();
         java.util.TreeMap<Long, long[]> runs = sources.get(letter.getSourceTopic());
@@ -468,6 +514,9 @@ public final class Replay {
     @Override
     public void close() throws IOException {
       for (BufferedWriter w : new BufferedWriter[] {statsOut, masksOut, alertsOut, deadOut}) {
+        w.close();
+      }
+      for (BufferedWriter w : whatIfOut) {
         w.close();
       }
     }

@@ -95,6 +95,15 @@ public final class FeaturemonTopology {
    * @param acceptEndOfInput honour end-of-input marker records (offline replays only)
    */
   public static Topology build(FeaturemonConfig config, SchemaRegistryClient registry, boolean acceptEndOfInput) {
+    return build(config, registry, acceptEndOfInput, WhatIfRules.NONE);
+  }
+
+  /**
+   * @param whatIf rule sets evaluated beside the live one (backtests and replays only): each one's alerts go to its
+   *     own sink, {@link WhatIfRules#sink}, writing to the topic {@link WhatIfRules#topic}
+   */
+  public static Topology build(FeaturemonConfig config, SchemaRegistryClient registry, boolean acceptEndOfInput,
+      WhatIfRules whatIf) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -148,12 +157,12 @@ public final class FeaturemonTopology {
           .process(spreadWindowStage(config), Named.as(WINDOW_STAGE), SPREAD_WINDOW_STORES.toArray(new String[0]))
           .repartition(Repartitioned.with(Serdes.Bytes(), Serdes.ByteArray()).withName(PARTIALS)
               .withStreamPartitioner(FeaturemonTopology::partialsPartition))
-          .process(() -> new MergeProcessor(config, alerts), Named.as(MERGE_STAGE), MERGE_STORES.toArray(new String[0]));
+          .process(() -> new MergeProcessor(config, alerts, whatIf), Named.as(MERGE_STAGE), MERGE_STORES.toArray(new String[0]));
       reportStage = MERGE_STAGE;
     } else {
       events
           .repartition(Repartitioned.with(GroupKey.serde(), MonitoredEvent.serde()).withName(REPARTITION))
-          .process(() -> new WindowProcessor(config, alerts), Named.as(WINDOW_STAGE), STORES.toArray(new String[0]));
+          .process(() -> new WindowProcessor(config, alerts, whatIf), Named.as(WINDOW_STAGE), STORES.toArray(new String[0]));
       reportStage = WINDOW_STAGE;
     }
 
@@ -167,6 +176,10 @@ public final class FeaturemonTopology {
         reportStage);
     topology.addSink(ALERTS_SINK, config.alertsTopic(), keys, new AvroSerde<>(Alert.class, registry).serializer(),
         reportStage);
+    for (int i = 0; i < whatIf.size(); i++) {
+      topology.addSink(WhatIfRules.sink(i), WhatIfRules.topic(config, i), keys,
+          new AvroSerde<>(Alert.class, registry).serializer(), reportStage);
+    }
     topology.addSink(WINDOW_DEAD_LETTERS_SINK, config.deadLettersTopic(), keys, deadLetterSerde.serializer(),
         WINDOW_STAGE);
     if (spread) {

@@ -35,12 +35,12 @@ final class MergeProcessor implements Processor<Bytes, byte[], String, SpecificR
   private KeyValueStore<Bytes, byte[]> merge;
   private Panes panes;
 
-  MergeProcessor(FeaturemonConfig config, RuleSet alertRules) {
+  MergeProcessor(FeaturemonConfig config, RuleSet alertRules, WhatIfRules whatIf) {
     this.config = config;
     this.partitions = config.spreadPartitions();
     this.sizeMs = config.windowSize().toMillis();
     this.referencePolicy = ReferencePolicy.of(config);
-    this.reporter = new WindowReporter(config, referencePolicy, alertRules);
+    this.reporter = new WindowReporter(config, referencePolicy, alertRules, whatIf);
   }
 
   @Override

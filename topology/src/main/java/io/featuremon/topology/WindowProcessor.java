@@ -65,7 +65,11 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
 
   /** The window stage that reports its own windows: every event of a group comes to its task. */
   WindowProcessor(FeaturemonConfig config, RuleSet alertRules) {
-    this(config, new WindowReporter(config, ReferencePolicy.of(config), alertRules), null);
+    this(config, alertRules, WhatIfRules.NONE);
+  }
+
+  WindowProcessor(FeaturemonConfig config, RuleSet alertRules, WhatIfRules whatIf) {
+    this(config, new WindowReporter(config, ReferencePolicy.of(config), alertRules, whatIf), null);
   }
 
   /** The window stage of one input partition, which hands each window it closes to {@code closed}. */

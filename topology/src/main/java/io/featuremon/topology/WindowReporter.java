@@ -43,6 +43,8 @@ final class WindowReporter {
   private final boolean driftEnabled;
   private final Map<String, Map<String, Double>> importance;
   private final RuleSet alertRules;
+  /** Backtests only: rule sets evaluated beside the live one over the same statistics, each to its own sink. */
+  private final WhatIfRules whatIf;
 
   private ProcessorContext<String, SpecificRecord> context;
   private java.util.function.Function<Bytes, byte[]> profile;
@@ -52,7 +54,7 @@ final class WindowReporter {
   private KeyValueStore<Bytes, byte[]> maskStates;
   private org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, byte[]> importanceStore;
 
-  WindowReporter(FeaturemonConfig config, ReferencePolicy referencePolicy, RuleSet alertRules) {
+  WindowReporter(FeaturemonConfig config, ReferencePolicy referencePolicy, RuleSet alertRules, WhatIfRules whatIf) {
     this.config = config;
     this.topPairs = config.topPairs();
     this.minEvents = config.minEvents();
@@ -60,6 +62,7 @@ final class WindowReporter {
     this.driftEnabled = referencePolicy.drift();
     this.importance = config.importance();
     this.alertRules = alertRules;
+    this.whatIf = whatIf;
   }
 
   void init(ProcessorContext<String, SpecificRecord> context, KeyValueStore<Bytes, byte[]> maskStates) {
@@ -197,7 +200,7 @@ final class WindowReporter {
    * store, so the lifecycle survives restarts and a replay fires exactly as live.
    */
   private void evaluateAlerts(byte[] group, String outputKey, WindowStats stats, long time, String referenceJson) {
-    if (alertRules.isEmpty()) {
+    if (alertRules.isEmpty() && whatIf.isEmpty()) {
       return;
     }
     JsonNode json = AvroJson.toJson(stats);
@@ -209,14 +212,29 @@ final class WindowReporter {
         throw new IllegalStateException("unreadable reference statistics", e);
       }
     }
-    Bytes stateKey = StateCodec.alertKey(group, "engine");
-    byte[] stateBytes = alertState.get(stateKey);
-    AlertState state = stateBytes == null ? AlertState.empty() : AlertState.fromBytes(stateBytes);
-    AlertEngine.Evaluation evaluation = AlertEngine.evaluate(state, alertRules, WindowContext.of(json, reference));
-    alertState.put(stateKey, evaluation.state().toBytes());
-    for (AlertTransition transition : evaluation.transitions()) {
+    WindowContext window = WindowContext.of(json, reference);
+    for (AlertTransition transition : evaluate(StateCodec.alertKey(group, "engine"), alertRules, window)) {
       emit(outputKey, transition.toAvro(), time);
     }
+    // Each what-if set has its own lifecycle state beside the live one's, and sees the very statistics and
+    // reference the live rules saw: that is what makes its alerts comparable with them.
+    for (int i = 0; i < whatIf.size(); i++) {
+      Bytes key = StateCodec.alertKey(group, WhatIfRules.STATE_PREFIX + whatIf.name(i));
+      for (AlertTransition transition : evaluate(key, whatIf.rules(i), window)) {
+        context.forward(new Record<>(outputKey, transition.toAvro(), time), WhatIfRules.sink(i));
+      }
+    }
+  }
+
+  private List<AlertTransition> evaluate(Bytes stateKey, RuleSet rules, WindowContext window) {
+    if (rules.isEmpty()) {
+      return List.of();
+    }
+    byte[] stateBytes = alertState.get(stateKey);
+    AlertState state = stateBytes == null ? AlertState.empty() : AlertState.fromBytes(stateBytes);
+    AlertEngine.Evaluation evaluation = AlertEngine.evaluate(state, rules, window);
+    alertState.put(stateKey, evaluation.state().toBytes());
+    return evaluation.transitions();
   }
 
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
