@@ -9,6 +9,7 @@ import io.featuremon.avro.FeatureEvent;
 import io.featuremon.avro.FeatureMask;
 import io.featuremon.avro.WindowStats;
 import io.featuremon.cli.Main;
+import io.featuremon.topology.AlertRulesConfig;
 import io.featuremon.config.FeaturemonConfig;
 import io.featuremon.it.support.KafkaStack;
 import io.featuremon.it.support.LiveFeaturemon;
@@ -156,8 +157,20 @@ class BacktestIT {
             CommandLine cli = Main.commandLine();
             cli.setOut(new PrintWriter(stdout));
             cli.setErr(new PrintWriter(stderr));
-            int status = cli.execute("backtest", "--config", properties.toString(), "--from", Instant.ofEpochMilli(from).toString(),
-                    "--to", Long.toString(to), "--models", String.join(",", models), "--out", out.toString());
+            List<String> args = new ArrayList<>(List.of("backtest", "--config", properties.toString(), "--from",
+                    Instant.ofEpochMilli(from).toString(), "--to", Long.toString(to), "--models", String.join(",", models),
+                    "--out", out.toString()));
+            if (alerts) {
+                // What-if in the same pass: a copy of the live rules must alert exactly as live did, beside another set.
+                Path same = Files.writeString(work.resolve("same.yaml"), Files.readString(Path.of(liveRulesFile(config))));
+                Path other = Files.writeString(work.resolve("other.yaml"), "version: 1\nrules:\n"
+                        + "  - name: AnyFeatureDrift\n    metric: drift.features.*.drifted\n    level: {above: 1.0}\n");
+                Path incidents = Files.writeString(work.resolve("incidents.csv"), "model,start,end,label\n" + models.get(0)
+                        + "," + Instant.ofEpochMilli(from + (to - from) / 3) + "," + Instant.ofEpochMilli(from + (to - from) / 2)
+                        + ",planted\n");
+                args.addAll(List.of("--rules", same.toString(), "--rules", other.toString(), "--incidents", incidents.toString()));
+            }
+            int status = cli.execute(args.toArray(String[]::new));
             assertThat(status).as("exit status; stderr:%n%s", stderr).isZero();
             assertThat(stdout.toString()).contains("backtested", Replay.WINDOW_STATS_FILE);
             assertThat(stderr.toString()).contains("events/s", "100.0% of the offsets", "ETA");
@@ -172,6 +185,16 @@ class BacktestIT {
                 assertThat(scenario.beforeTrailingWindow(ofModel(Scenario.readLines(out.resolve(Replay.ALERTS_FILE)), m)))
                         .as("alerts of %s", m).containsExactlyElementsOf(ofModel(liveAlerts, m));
             }
+            if (alerts) {
+                for (String m : models) {
+                    assertThat(scenario.beforeTrailingWindow(ofModel(Scenario.readLines(Replay.whatIfAlerts(out, "same")), m)))
+                            .as("what-if alerts of the live rules, %s", m).containsExactlyElementsOf(ofModel(liveAlerts, m));
+                }
+                assertThat(Replay.whatIfAlerts(out, "other")).exists();
+                assertThat(stdout.toString()).contains("scored against", "live      *", "same      *", "other     *",
+                        "always-fire", "never-fire");
+                assertThat(out.resolve("scoring.txt")).content().contains("other     AnyFeatureDrift");
+            }
             assertThat(Scenario.readLines(out.resolve(Replay.DEAD_LETTERS_FILE)))
                     .as("the bad lines' dead letters, naming the real partition and offset")
                     .hasSize(scenario.expectedDeadLetters() * models.size())
@@ -182,6 +205,14 @@ class BacktestIT {
             assertThat(live.committedOffsets()).as("the live group's offsets").isEqualTo(offsetsBefore);
             assertThat(files(liveState)).as("the live state directory").isEqualTo(stateBefore);
         }
+    }
+
+    /** The live rules as a file: alert.rules, or the built-in rules written out. */
+    private String liveRulesFile(FeaturemonConfig config) throws IOException {
+        if (!config.alertRulesFile().isBlank()) {
+            return config.alertRulesFile();
+        }
+        return Files.writeString(work.resolve("built-in.yaml"), AlertRulesConfig.builtIn(config)).toString();
     }
 
     /** The JSON lines of one model's records, in order. */

@@ -35,7 +35,8 @@ import java.util.Set;
  *   - {model: churn, segment: eu, start: 2026-03-01T10:00:00Z, end: 2026-03-01T12:00:00Z, label: upstream schema}
  *   - {model: churn, start: 1772366400000, end: 1772366400000}      # no segment: the whole model
  *
- * # CSV: this header, empty segment/label cells for none; "quoted, cells" may hold commas; # starts a comment line
+ * # CSV: a header naming the columns, in any order; segment and label may be left out, or empty for none;
+ * # "quoted, cells" may hold commas; # starts a comment line
  * model,segment,start,end,label
  * churn,eu,2026-03-01T10:00:00Z,2026-03-01T12:00:00Z,upstream schema
  * churn,,1772366400000,1772366400000,
@@ -46,6 +47,7 @@ public final class IncidentsFile {
 
   static final List<String> CSV_HEADER = List.of("model", "segment", "start", "end", "label");
   private static final Set<String> KEYS = Set.copyOf(CSV_HEADER);
+  private static final List<String> REQUIRED = List.of("model", "start", "end");
 
   private IncidentsFile() {}
 
@@ -67,6 +69,9 @@ public final class IncidentsFile {
     List<Incident> incidents = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     boolean headerSeen = false;
+    // column of model, segment, start, end, label (-1: absent)
+    int[] column = new int[CSV_HEADER.size()];
+    int width = 0;
     String[] lines = text.split("\r?\n", -1);
     for (int i = 0; i < lines.length; i++) {
       int lineNr = i + 1;
@@ -83,19 +88,29 @@ public final class IncidentsFile {
       }
       if (!headerSeen) {
         headerSeen = true;
-        List<String> header = cells.stream().map(c -> c.toLowerCase(Locale.ROOT)).toList();
-        if (!header.equals(CSV_HEADER)) {
-          problems.add("line " + lineNr + ": the header must be " + String.join(",", CSV_HEADER) + ", got " + line);
+        List<String> header = cells.stream().map(c -> c.strip().toLowerCase(Locale.ROOT)).toList();
+        List<String> unknown = header.stream().filter(h -> !CSV_HEADER.contains(h)).toList();
+        List<String> missing = REQUIRED.stream().filter(h -> !header.contains(h)).toList();
+        if (!unknown.isEmpty() || !missing.isEmpty() || Set.copyOf(header).size() != header.size()) {
+          problems.add("line " + lineNr + ": the header names the columns, in any order: model, start and end, and"
+              + " optionally segment and label (" + String.join(",", CSV_HEADER) + "); got " + line);
           break;
         }
+        for (int c = 0; c < CSV_HEADER.size(); c++) {
+          column[c] = header.indexOf(CSV_HEADER.get(c));
+        }
+        width = header.size();
         continue;
       }
-      if (cells.size() != CSV_HEADER.size()) {
-        problems.add("line " + lineNr + ": expected " + CSV_HEADER.size() + " cells (" + String.join(",", CSV_HEADER)
-            + "), got " + cells.size());
+      if (cells.size() != width) {
+        problems.add("line " + lineNr + ": expected " + width + " cells, as the header has, got " + cells.size());
         continue;
       }
-      incident(lineNr, cells.get(0), cells.get(1), cells.get(2), cells.get(3), cells.get(4), problems, incidents);
+      String[] v = new String[CSV_HEADER.size()];
+      for (int c = 0; c < v.length; c++) {
+        v[c] = column[c] < 0 ? "" : cells.get(column[c]);
+      }
+      incident(lineNr, v[0], v[1], v[2], v[3], v[4], problems, incidents);
     }
     if (!headerSeen) {
       problems.add("line 1: empty, expected the header " + String.join(",", CSV_HEADER));

@@ -35,7 +35,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "after the end.",
         ""},
     footer = {"", "Incidents, YAML (a list, or one under incidents:) or CSV:",
-        "  model,segment,start,end,label",
+        "  model,segment,start,end,label   (segment and label optional, any order)",
         "  us-macro,,2026-02-01T00:00:00Z,2026-03-01T00:00:00Z,cpi jump",
         "Example, two rule sets over the same input:",
         "  featuremon replay --input ev.jsonl --out out/a --set alert.rules=a.yaml",

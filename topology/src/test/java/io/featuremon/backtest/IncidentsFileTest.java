@@ -41,13 +41,23 @@ class IncidentsFileTest {
         .hasMessageContaining("i.csv line 2: start yesterday is neither an ISO-8601 instant")
         .hasMessageContaining("i.csv line 3: end 2026-03-01T10:00:00Z is before start 2026-03-01T12:00:00Z")
         .hasMessageContaining("i.csv line 4: model is missing")
-        .hasMessageContaining("i.csv line 5: expected 5 cells");
+        .hasMessageContaining("i.csv line 5: expected 5 cells, as the header has, got 4");
   }
 
   @Test
   void csv_wrongHeader() {
-    assertThatThrownBy(() -> IncidentsFile.parseCsv("i.csv", "model,start,end\nchurn,1,2\n"))
-        .hasMessageContaining("i.csv line 1: the header must be model,segment,start,end,label");
+    assertThatThrownBy(() -> IncidentsFile.parseCsv("i.csv", "model,begin,end\nchurn,1,2\n"))
+        .hasMessageContaining("i.csv line 1: the header names the columns, in any order: model, start and end");
+    assertThatThrownBy(() -> IncidentsFile.parseCsv("i.csv", "model,start,start,end\nchurn,1,2,3\n"))
+        .hasMessageContaining("i.csv line 1: the header names the columns");
+  }
+
+  @Test
+  void csv_columnsByNameInAnyOrder_segmentAndLabelOptional() {
+    assertThat(IncidentsFile.parseCsv("i.csv", "End,model,start\n2,churn,1\n"))
+        .containsExactly(new Incident("churn", null, 1, 2, null));
+    assertThat(IncidentsFile.parseCsv("i.csv", "label,start,end,segment,model\nx,1,2,eu,churn\n"))
+        .containsExactly(new Incident("churn", "eu", 1, 2, "x"));
   }
 
   @Test
