@@ -39,10 +39,15 @@ import picocli.CommandLine.Spec;
         "alerts equal the live output records.",
         "",
         "Progress (events, events/s, percent of the offset range, ETA) goes to stderr.",
+        "",
+        "Tuning alert rules: each --rules file is evaluated beside alert.rules over",
+        "the same window statistics, computed once (what-if/NAME.alerts.jsonl);",
+        "--incidents scores every rule set against labelled incidents.",
         ""},
     footer = {"", "Example:",
         "  featuremon backtest --config prod.properties --from 2026-01-01T00:00:00Z \\",
-        "      --to 2026-01-02T00:00:00Z --models churn --out out/jan1"})
+        "      --to 2026-01-02T00:00:00Z --models churn --out out/jan1 \\",
+        "      --rules strict.yaml --rules lenient.yaml --incidents incidents.csv"})
 final class BacktestCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

@@ -57,6 +57,10 @@ import picocli.CommandLine.Spec;
         "Writes DIR/window-stats.jsonl, DIR/masks.jsonl, DIR/alerts.jsonl and",
         "DIR/dead-letters.jsonl, and prints the first " + ReplayCommand.ALERTS_SHOWN + " alerts with their summary",
         "and description.",
+        "",
+        "Tuning alert rules: each --rules file is evaluated beside alert.rules over",
+        "the same window statistics, computed once (what-if/NAME.alerts.jsonl);",
+        "--incidents scores every rule set against labelled incidents.",
         ""},
     footer = {"", "Examples, with files in the repository:",
         "  featuremon replay --input topology/src/test/resources/data/macrodata.jsonl \\",
@@ -65,7 +69,13 @@ import picocli.CommandLine.Spec;
         "      --out out/macro-csv --set window.size=40d",
         "A CSV file without a model column, a zip code kept as text, NA as missing:",
         "  featuremon replay --input rows.csv --model churn --column zip=categorical \\",
-        "      --missing NA --out out/churn"})
+        "      --missing NA --out out/churn",
+        "Two what-if rule sets scored against a labelled incident (files in docs/):",
+        "  featuremon replay --out out/minilm --set window.size=10m \\",
+        "      --input topology/src/test/resources/data/minilm-utils-then-net.jsonl \\",
+        "      --rules docs/examples/backtest/sensitive.yaml \\",
+        "      --rules docs/examples/backtest/centroid.yaml \\",
+        "      --incidents docs/examples/backtest/minilm-incidents.csv"})
 final class ReplayCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
