@@ -70,7 +70,9 @@ public final class HtmlReport {
   public static final String WHAT_IF_DIR = "what-if";
   static final String WHAT_IF_SUFFIX = ".alerts.jsonl";
 
-  static final String WINDOW_STATS_FILE = "window-stats.jsonl";
+  /** The one file the report needs in the directory. */
+  public static final String WINDOW_STATS = "window-stats.jsonl";
+  static final String WINDOW_STATS_FILE = WINDOW_STATS;
   static final String MASKS_FILE = "masks.jsonl";
   static final String ALERTS_FILE = "alerts.jsonl";
   static final String DEAD_LETTERS_FILE = "dead-letters.jsonl";
