@@ -252,7 +252,8 @@ final class Page {
     }
     ObjectNode d = n.putObject("drift");
     boolean embedding = "embedding".equals(g.driftValue);
-    d.put("what", embedding ? "dimensions" : "features");
+    // an embedding window reports only its few most drifted dimensions: the total is of those, not of all
+    d.put("what", embedding ? "dimensions among each window's most drifted" : "features");
     d.put("total", g.ranks.size());
     d.put("bucket", g.bucket);
     d.put("value", embedding ? "KS D" : "KS D (JS distance for categorical features)");
@@ -427,8 +428,9 @@ final class Page {
     for (ScoringTable.Row r : scoring) {
       rows.add(SCORING_COLUMNS.stream().map(c -> c.cell().apply(r)).toArray(String[]::new));
     }
+    out.append("<div class=\"wide\">\n");
     table(out, headers, numeric, rows);
-    out.append("</section>\n");
+    out.append("</div>\n</section>\n");
   }
 
   private static void table(StringBuilder out, String[] headers, boolean[] numeric, List<String[]> rows) {
