@@ -33,7 +33,7 @@ final class ReportCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--in", required = true, paramLabel = "DIR",
-      description = "A replay's or backtest's --out directory (window-stats.jsonl, ...).")
+      description = "A replay's or backtest's --out directory.")
   Path in;
 
   @Option(names = "--out", paramLabel = "FILE", description = "The HTML file to write (default: DIR/report.html).")
