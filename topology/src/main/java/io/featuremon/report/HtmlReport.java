@@ -22,13 +22,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -575,15 +573,7 @@ public final class HtmlReport {
     return REASONS;
   }
 
-  static TreeSet<String> naturalSet() {
-    return new TreeSet<>(HtmlReport::naturalOrder);
-  }
-
   static ObjectMapper json() {
     return JSON;
-  }
-
-  static LinkedHashMap<String, String> ordered() {
-    return new LinkedHashMap<>();
   }
 }
