@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         ""},
     subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, BacktestCommand.class, ProfileCommand.class,
         ScoreCommand.class,
+        ReportCommand.class,
         ConfigCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Start with:  ./featuremon demo     (embedded broker and registry, ~2 minutes)",
