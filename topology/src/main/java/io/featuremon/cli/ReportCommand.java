@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -23,10 +24,13 @@ import picocli.CommandLine.Model.CommandSpec;
         "firing alerts shaded (also of what-if/<set>.alerts.jsonl rule sets), a drift",
         "heatmap, the mask timeline, the latest clusters and top pairs, and the dead",
         "letters. It opens offline: the charting library and the data are inlined.",
+        "With --incidents, the incidents are shaded and the page ends with the scoring",
+        "table of every rule set in the directory (as `featuremon score` prints it).",
         ""},
     footer = {"", "Example:",
         "  featuremon replay --input ev.jsonl --out out/ --set window.size=1h",
-        "  featuremon report --in out/          (writes out/report.html)"})
+        "  featuremon report --in out/          (writes out/report.html)",
+        "  featuremon report --in out/ --incidents incidents.csv --out ticket-123.html"})
 final class ReportCommand implements Callable<Integer> {
 
   @Spec
@@ -38,6 +42,9 @@ final class ReportCommand implements Callable<Integer> {
 
   @Option(names = "--out", paramLabel = "FILE", description = "The HTML file to write (default: DIR/report.html).")
   Path out;
+
+  @Mixin
+  IncidentOptions incidentOptions;
 
   @Option(names = "--title", paramLabel = "TEXT", description = "The page's title (default: featuremon report: DIR).")
   String title;
@@ -58,14 +65,9 @@ final class ReportCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--out " + html + ": directory " + parent + " does not exist;"
           + " create it first");
     }
-    // ---- HOOK(incidents/scoring) -------------------------------------------------------------------------------
-    // Labelled incidents and a what-if scoring table are shaded and shown when given. Another change adds
-    // --incidents (IncidentsFile) and a scoring helper shared with score/backtest; wire both in here then, e.g.
-    //   incidents = IncidentsFile.read(incidentsOption);  scoring = <helper>(in, what-if dirs, incidents, options);
-    List<Incident> incidents = List.of();
-    List<ScoringTable.Row> scoring = List.of();
-    // ---- end HOOK ----------------------------------------------------------------------------------------------
-    HtmlReport.write(in, incidents, scoring, title != null ? title : "featuremon report: " + in, html);
+    incidentOptions.read(spec);
+    IncidentOptions.Scored scored = incidentOptions.score(spec, in);
+    HtmlReport.write(in, incidentOptions.labelled(), scored.rows(), title != null ? title : "featuremon report: " + in, html);
     spec.commandLine().getOut().printf("wrote %s (%,d bytes); open it in a browser, it needs no network%n", html,
         Files.size(html));
     spec.commandLine().getOut().flush();

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.featuremon.replay.Replay;
 import io.featuremon.stats.scoring.Incident;
 import io.featuremon.stats.scoring.ScoringTable;
+import io.featuremon.topology.WhatIfRules;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,15 +67,15 @@ public final class HtmlReport {
   public static final int MAX_DISTINCT_REASONS = 10_000;
 
   /** Where the optional alternative rule sets' alerts are, one file per set, named {@code <set>.alerts.jsonl}. */
-  public static final String WHAT_IF_DIR = "what-if";
-  static final String WHAT_IF_SUFFIX = ".alerts.jsonl";
+  public static final String WHAT_IF_DIR = Replay.WHAT_IF_DIR;
+  static final String WHAT_IF_SUFFIX = Replay.WHAT_IF_SUFFIX;
 
   /** The one file the report needs in the directory. */
-  public static final String WINDOW_STATS = "window-stats.jsonl";
+  public static final String WINDOW_STATS = Replay.WINDOW_STATS_FILE;
   static final String WINDOW_STATS_FILE = WINDOW_STATS;
-  static final String MASKS_FILE = "masks.jsonl";
-  static final String ALERTS_FILE = "alerts.jsonl";
-  static final String DEAD_LETTERS_FILE = "dead-letters.jsonl";
+  static final String MASKS_FILE = Replay.MASKS_FILE;
+  static final String ALERTS_FILE = Replay.ALERTS_FILE;
+  static final String DEAD_LETTERS_FILE = Replay.DEAD_LETTERS_FILE;
 
   static final String ECHARTS_VERSION = "5.3.1";
   private static final String ECHARTS = "META-INF/resources/webjars/echarts/" + ECHARTS_VERSION + "/dist/echarts.min.js";
@@ -119,11 +121,10 @@ public final class HtmlReport {
     model.dir = outDir.toString();
     readStats(stats, model);
     readMasks(outDir.resolve(MASKS_FILE), model);
-    String mainSet = outDir.toAbsolutePath().normalize().getFileName() == null ? "run"
-        : outDir.toAbsolutePath().normalize().getFileName().toString();
-    readAlerts(mainSet, outDir.resolve(ALERTS_FILE), model, true);
+    // named as the scoring table names them (Scorecard): the live rules' set, then each what-if set by its name
+    readAlerts(WhatIfRules.LIVE, outDir.resolve(ALERTS_FILE), model, true);
     for (Map.Entry<String, Path> whatIf : whatIfFiles(outDir).entrySet()) {
-      String set = whatIf.getKey().equals(mainSet) ? whatIf.getKey() + " (what-if)" : whatIf.getKey();
+      String set = whatIf.getKey();
       model.whatIfSets.add(set);
       readAlerts(set, whatIf.getValue(), model, false);
     }

@@ -117,7 +117,7 @@ class ReplayCommandTest {
   void everyCommandsHelpLinesShouldFitEightyColumnsAsWritten() {
     // picocli wraps at 80 columns: a longer line breaks mid-sentence and its successor starts a new line.
     for (Class<?> command : new Class<?>[] {Main.class, DemoCommand.class, RunCommand.class, ReplayCommand.class,
-        BacktestCommand.class, ProfileCommand.class, ScoreCommand.class, ConfigCommand.class}) {
+        BacktestCommand.class, ProfileCommand.class, ScoreCommand.class, ReportCommand.class, ConfigCommand.class}) {
       Command c = command.getAnnotation(Command.class);
       for (String[] lines : new String[][] {c.description(), c.footer()}) {
         for (String line : lines) {

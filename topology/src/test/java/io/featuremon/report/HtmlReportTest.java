@@ -58,7 +58,7 @@ class HtmlReportTest {
     assertThat(html).contains("Licensed under the Apache License", "Apache ECharts 5.3.1");
     // the page's charts and tables are there
     assertThat(html).contains("id=\"g0-metrics\"", "id=\"g0-drift\"", "id=\"report-check\"", "id=\"report-errors\"",
-        "lenient", "utils → net", "<th class=\"num\">ep.recall</th>");
+        "sensitive", "centroid", "descriptions of section net instead of utils", "<th class=\"num\">ep.recall</th>");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.featuremon.replay.Replay;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,13 +69,14 @@ class ReportBrowserTest {
   void theMinilmReportShouldDrawEveryChartWithoutAnError() throws Exception {
     ReportFixtures.Run run = ReportFixtures.minilm(tmp);
     Path html = tmp.resolve("minilm.html");
-    HtmlReport.write(run.dir(), run.incidents(), run.scoring(), "MiniLM: utils then net", html);
+    HtmlReport.write(run.dir(), run.incidents(), run.scoring(), "replay of minilm-utils-then-net.jsonl", html);
     JsonNode check = open(html);
     screenshot(Path.of("target/report-screenshot.png"));
     assertThat(check.path("points").has("g0-metrics")).isTrue();
     assertThat(check.path("points").has("g0-drift")).isTrue();
-    // the metric chart holds the three metrics, one point per 15-minute window (8 of them)
-    assertThat(check.path("points").path("g0-metrics").asInt()).isEqualTo(3 * 8);
+    // the metric chart holds the three metrics, one point per window
+    assertThat(check.path("points").path("g0-metrics").asInt())
+        .isEqualTo(3 * ReportFixtures.read(run.dir().resolve(Replay.WINDOW_STATS_FILE)).size());
   }
 
   @Test
