@@ -194,6 +194,8 @@ class BacktestIT {
                 assertThat(stdout.toString()).contains("scored against", "live      *", "same      *", "other     *",
                         "always-fire", "never-fire");
                 assertThat(out.resolve("scoring.txt")).content().contains("other     AnyFeatureDrift");
+                System.out.printf("BacktestIT %s, what-if sets scored in the backtest's pass:%n%s", scenario.name(),
+                        Files.readString(out.resolve("scoring.txt")));
             }
             assertThat(Scenario.readLines(out.resolve(Replay.DEAD_LETTERS_FILE)))
                     .as("the bad lines' dead letters, naming the real partition and offset")
