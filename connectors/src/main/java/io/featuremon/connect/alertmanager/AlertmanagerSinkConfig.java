@@ -54,11 +54,12 @@ public final class AlertmanagerSinkConfig extends AbstractConfig {
 
     /**
      * Keys the Connect framework reads from a sink connector's config (ConnectorConfig, SinkConnectorConfig): they
-     * reach {@link AlertmanagerSinkConnector#validate} and {@code start} with ours and are not unknown.
+     * reach {@link AlertmanagerSinkConnector#validate} and {@code start} with ours and are not unknown. The worker
+     * adds {@code task.class} to each task's copy.
      */
     static final Set<String> FRAMEWORK_KEYS = Set.of("name", "connector.class", "tasks.max", "tasks.max.enforce",
             "topics", "topics.regex", "key.converter", "value.converter", "header.converter", "transforms",
-            "predicates", "config.action.reload", "connector.plugin.version");
+            "predicates", "config.action.reload", "connector.plugin.version", "task.class");
     /** Prefixes of framework keys: converter settings, transforms, errors.* (dead-letter queue), client overrides. */
     static final List<String> FRAMEWORK_PREFIXES = List.of("key.converter.", "value.converter.", "header.converter.",
             "transforms.", "predicates.", "errors.", "consumer.override.", "producer.override.", "admin.override.");
