@@ -161,16 +161,10 @@ class AlertmanagerSinkIT {
     void shouldRefuseAnUnknownKeyByNameWhenTheConnectorIsCreated(KafkaStack stack, @TempDir Path dir) throws Exception {
         startWorker(stack, dir);
         Map<String, String> config = connectorConfig(stack, "featuremon-alerts", "featuremon-alerts-dlq");
-        config.put("alertmanager.urll", "http://127.0.0.1:9093");
-        config.put(AlertmanagerSinkITKeys.URL, "http://127.0.0.1:9093");
+        config.put("alertmanager.urll", "http://127.0.0.1:9093"); // a typo beside the real alertmanager.url
 
         assertThatThrownBy(() -> createConnector(config)).isInstanceOf(ExecutionException.class)
                 .hasMessageContaining("alertmanager.urll").hasMessageContaining("Unknown configuration key");
-    }
-
-    /** The connector's key, spelt out here as a user would write it. */
-    private static final class AlertmanagerSinkITKeys {
-        static final String URL = "alertmanager.url";
     }
 
     private Alert alert(String status, Instant startsAt, Instant endsAt) {

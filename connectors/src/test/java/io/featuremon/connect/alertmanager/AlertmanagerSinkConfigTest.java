@@ -38,7 +38,9 @@ class AlertmanagerSinkConfigTest {
     @Test
     void shouldAcceptTheFrameworksKeysBesideItsOwn() {
         assertThat(errors(valid())).isEmpty();
-        AlertmanagerSinkConfig config = new AlertmanagerSinkConfig(valid());
+        Map<String, String> taskCopy = valid();
+        taskCopy.put("task.class", AlertmanagerSinkTask.class.getName()); // the worker adds it to each task's config
+        AlertmanagerSinkConfig config = new AlertmanagerSinkConfig(taskCopy);
         assertThat(config.resendInterval().toMillis()).isEqualTo(5000);
         assertThat(config.registrySettings()).containsEntry("schema.registry.url", List.of("http://127.0.0.1:8081"));
     }
