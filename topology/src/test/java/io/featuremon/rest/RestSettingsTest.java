@@ -51,4 +51,13 @@ class RestSettingsTest {
     assertThat(config.restToken()).isEqualTo("t0k");
     assertThat(config.redacted().get("rest.token")).doesNotContain("t0k");
   }
+
+  @Test
+  void aPortInUseStopsStartUpNamingRestListen() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      FeaturemonConfig config = config(Map.of("rest.listen", "127.0.0.1:" + taken.getLocalPort()));
+      assertThatThrownBy(() -> RestServer.start(config, null)).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("rest.listen").hasMessageContaining("choose another port");
+    }
+  }
 }
