@@ -198,6 +198,54 @@ class RestQueryIT {
     }
   }
 
+  /**
+   * With spread input the state is the merge stage's, partitioned by the partials' partitioner: a group's owner must
+   * be found by that partitioner, or the owner's key query would look in the wrong partition and answer 404.
+   */
+  @Test
+  void withSpreadInputEitherInstanceAnswersTheMergeStagesLatestWindow(KafkaStack stack) throws Exception {
+    Scenario macro = Scenario.macrodata(Map.of());
+    Map<String, String> settings = new LinkedHashMap<>(macro.settings());
+    settings.put(FeaturemonConfig.INPUT_SPREAD_PARTITIONS, String.valueOf(KafkaStack.PARTITIONS));
+    String a = "127.0.0.1:" + freePort();
+    String b = "127.0.0.1:" + freePort();
+    List<AutoCloseable> toClose = new ArrayList<>();
+    try (LiveFeaturemon live = LiveFeaturemon.create(stack, "rest-spread", settings)) {
+      // Line i to partition i mod N, as producers keyed by request would spread them: every partition has events.
+      List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+      int i = 0;
+      for (String line : macro.lines()) {
+        io.featuremon.replay.JsonlEvent event = io.featuremon.replay.JsonlEvent.parse(line);
+        records.add(new org.apache.kafka.clients.producer.ProducerRecord<>(live.config().featuresTopic(),
+            i++ % KafkaStack.PARTITIONS, event.recordTimestamp(),
+            event.model().getBytes(java.nio.charset.StandardCharsets.UTF_8), live.serialize(event.type(), event.avro())));
+      }
+      live.sendRecords(records);
+      live.start(work.resolve("a"), rest(a));
+      toClose.add(RestServer.start(live.config(), live.streams()));
+      KafkaStreams second = live.startAnotherInstance(work.resolve("b"), rest(b));
+      toClose.add(() -> second.close(Duration.ofSeconds(30)));
+      toClose.add(RestServer.start(FeaturemonConfig.load(Map.of(), null, bSettings(live, b)), second));
+      live.awaitCaughtUp(TIMEOUT);
+      Map<String, String> lastStats = last(live, live.config().windowStatsTopic(), WindowStats.class);
+      assertThat(lastStats).containsOnlyKeys("us-macro||features");
+
+      HttpResponse<String> fromA = await(a, "/v1/groups/us-macro/features");
+      HttpResponse<String> fromB = await(b, "/v1/groups/us-macro/features");
+      System.out.println("spread input, GET /v1/groups/us-macro/features from A:\n" + show(fromA) + "\nfrom B:\n"
+          + show(fromB));
+      assertThat(fromB.body()).isEqualTo(fromA.body());
+      assertThat(fromA.body()).contains("\"window\":" + lastStats.get("us-macro||features") + ",");
+      String owner = fromA.headers().firstValue("X-Featuremon-Instance").orElseThrow();
+      assertThat(fromB.headers().firstValue("X-Featuremon-Instance")).hasValue(owner);
+      assertThat((owner.equals(a) ? fromB : fromA).headers().firstValue("X-Featuremon-Forwarded-To")).hasValue(owner);
+    } finally {
+      for (int k = toClose.size() - 1; k >= 0; k--) {
+        toClose.get(k).close();
+      }
+    }
+  }
+
   /** The REST settings of one instance: its own port, the token shared by all. */
   private static Map<String, String> rest(String hostPort) {
     return Map.of(FeaturemonConfig.REST_LISTEN, hostPort, FeaturemonConfig.REST_TOKEN, TOKEN,
