@@ -2,6 +2,7 @@ package io.featuremon.cli;
 
 import io.featuremon.config.Durations;
 import io.featuremon.config.FeaturemonConfig;
+import io.featuremon.rest.RestServer;
 import io.featuremon.serdes.SchemaRegistryClient;
 import java.time.Duration;
 import io.featuremon.topology.FeaturemonApp;
@@ -57,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
     FeaturemonApp.ensureTopics(cfg, createTopics, partitions, replication);
     Duration status = statusInterval();
     SchemaRegistryClient registry = FeaturemonApp.registry(cfg);
-    KafkaStreams streams = FeaturemonApp.create(cfg, registry);
+    KafkaStreams streams = FeaturemonApp.create(cfg, registry, RestServer.streamsSettings(cfg));
     StatusLine statusLine = new StatusLine(cfg, registry, streams::metrics, spec.commandLine().getErr(), status);
     CountDownLatch stopped = new CountDownLatch(1);
     streams.setStateListener((now, before) -> {
@@ -70,12 +71,23 @@ final class RunCommand implements Callable<Integer> {
       streams.close(java.time.Duration.ofSeconds(30));
       stopped.countDown();
     }, "featuremon-shutdown"));
+    // Before the streams start, so a port in use stops start-up at once, naming rest.listen; until the client runs,
+    // every query answers 503 with Retry-After.
+    RestServer rest = cfg.restEnabled() ? RestServer.start(cfg, streams) : null;
+    if (rest != null) {
+      spec.commandLine().getErr().println("featuremon: REST queries on http://" + cfg.getString(FeaturemonConfig.REST_LISTEN)
+          + " (advertised as " + cfg.restAdvertised() + (cfg.restToken() == null ? ", no token" : ", bearer token")
+          + "; see /openapi.yaml)");
+    }
     streams.start();
     if (!status.isZero()) {
       statusLine.start();
     }
     stopped.await();
     statusLine.close();
+    if (rest != null) {
+      rest.close();
+    }
     return streams.state() == KafkaStreams.State.ERROR ? 1 : 0;
   }
 

@@ -104,10 +104,15 @@ public final class FeaturemonConfig extends AbstractConfig {
   public static final String LIMITS_GROUPS_PER_PARTITION = "limits.groups.per.partition";
   public static final String LIMITS_GROUP_STATE_BYTES = "limits.group.state.bytes";
   public static final String LIMITS_ROCKSDB_MEMORY_BYTES = "limits.rocksdb.memory.bytes";
+  public static final String REST_LISTEN = "rest.listen";
+  public static final String REST_ADVERTISED = "rest.advertised";
+  public static final String REST_TOKEN = "rest.token";
+  /** rest.listen's default: loopback only, so nothing is reachable from another host unless configured. */
+  static final String DEFAULT_REST_LISTEN = "127.0.0.1:8765";
 
   /** Prefixes that belong to featuremon: unknown keys under them are errors, not pass-through. */
   private static final List<String> OWN_PREFIXES = List.of("topic.", "window.", "mask.", "stats.", "alert.", "input.",
-      "reference.", "drift.", "limits.");
+      "reference.", "drift.", "limits.", "rest.");
 
   public static final ConfigDef DEFINITION = new ConfigDef()
       .define(APPLICATION_ID, Type.STRING, "featuremon", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -282,7 +287,18 @@ public final class FeaturemonConfig extends AbstractConfig {
               + " needs more is refused with a dead letter naming this limit. 512 MiB admits d = 4096 embeddings.")
       .define(LIMITS_ROCKSDB_MEMORY_BYTES, Type.LONG, 256L * 1024 * 1024, ConfigDef.Range.atLeast(16L << 20),
           Importance.MEDIUM, "Off-heap memory all RocksDB stores of the process share: block cache, memtables"
-              + " and index/filter blocks count against it (see the README's sizing table).");
+              + " and index/filter blocks count against it (see the README's sizing table).")
+      .define(REST_LISTEN, Type.STRING, DEFAULT_REST_LISTEN, restListenValidator(), Importance.MEDIUM,
+          "Where `run` answers REST queries (latest window stats, current mask, firing alerts, instances; see the"
+              + " README's REST queries), host:port; off: no REST server. Loopback by default: listening on another"
+              + " interface exposes the statistics to that network, so set rest.token too.")
+      .define(REST_ADVERTISED, Type.STRING, "", hostPortValidator(true), Importance.MEDIUM,
+          "host:port other instances reach this one's REST server at (Kafka Streams' application.server), for"
+              + " answering a query about a group another instance owns. Empty: rest.listen's, unless that is a"
+              + " wildcard address (0.0.0.0, ::), which then needs this.")
+      .define(REST_TOKEN, Type.PASSWORD, null, Importance.MEDIUM,
+          "Bearer token every REST request must carry (Authorization: Bearer TOKEN; every instance the same);"
+              + " unset: no authentication (only sensible on loopback).");
 
   private final Map<String, Object> passThrough;
   // Parsed once here, so a bad value stops start-up naming its key, and no use site parses or compares strings.
@@ -331,6 +347,14 @@ public final class FeaturemonConfig extends AbstractConfig {
       throw new ConfigException(INPUT_SPREAD_PARTITIONS, spreadPartitions(), "reference.from/to (a reference range)"
           + " is not supported with spread input yet: use reference.mode=window, previous or profile, or set"
           + " input.spread.partitions=0");
+    }
+    if (restEnabled()) {
+      String advertised = restAdvertised(); // names rest.advertised when a wildcard rest.listen needs it
+      Object server = passThrough.get(StreamsConfig.APPLICATION_SERVER_CONFIG);
+      if (server != null && !server.toString().trim().equals(advertised)) {
+        throw new ConfigException(REST_ADVERTISED, advertised, "application.server is set too (" + server + "):"
+            + " featuremon sets it from rest.advertised (or rest.listen), so set only rest.advertised");
+      }
     }
     if (referenceMode == ReferenceMode.PROFILE
         && (referenceProfile().isBlank() || !Files.isReadable(Path.of(referenceProfile())))) {
@@ -507,6 +531,87 @@ public final class FeaturemonConfig extends AbstractConfig {
       List<String> nearest = Nearest.of(key, candidates, 1, Math.max(2, key.length() / 5));
       return nearest.isEmpty() ? null : nearest.get(0);
     }
+  }
+
+  private static ConfigDef.Validator restListenValidator() {
+    ConfigDef.Validator hostPort = hostPortValidator(false);
+    return (name, value) -> {
+      if (!"off".equals(value == null ? null : value.toString().trim())) {
+        hostPort.ensureValid(name, value);
+      }
+    };
+  }
+
+  /** host:port with a port 1..65535 (an IPv6 host in brackets: [::1]:8765). */
+  private static ConfigDef.Validator hostPortValidator(boolean allowEmpty) {
+    return (name, value) -> {
+      String text = value == null ? "" : value.toString().trim();
+      if (text.isEmpty() && allowEmpty) {
+        return;
+      }
+      if (parseHostPort(text) == null) {
+        throw new ConfigException(name, value, "must be host:port with a port from 1 to 65535 (e.g. 127.0.0.1:8765"
+            + (name.equals(REST_LISTEN) ? ", or off" : "") + ")");
+      }
+    };
+  }
+
+  /** {host, port} of host:port, or null. */
+  private static String[] parseHostPort(String text) {
+    int colon = text.lastIndexOf(':');
+    if (colon <= 0 || colon == text.length() - 1) {
+      return null;
+    }
+    String host = text.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    } else if (host.contains(":")) {
+      return null; // an IPv6 address without brackets: the port is ambiguous
+    }
+    try {
+      int port = Integer.parseInt(text.substring(colon + 1));
+      return host.isEmpty() || port < 1 || port > 65_535 ? null : new String[] {host, Integer.toString(port)};
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** Whether {@code run} starts the REST server (rest.listen is not off). */
+  public boolean restEnabled() {
+    return !"off".equals(getString(REST_LISTEN).trim());
+  }
+
+  /** The address the REST server binds to; only when {@link #restEnabled()}. */
+  public java.net.InetSocketAddress restListen() {
+    String[] hostPort = parseHostPort(getString(REST_LISTEN).trim());
+    return new java.net.InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1]));
+  }
+
+  /**
+   * host:port other instances reach this one at (Kafka Streams' application.server): rest.advertised, else
+   * rest.listen unless that is a wildcard address.
+   *
+   * @throws ConfigException naming rest.advertised when it is needed and unset
+   */
+  public String restAdvertised() {
+    String advertised = getString(REST_ADVERTISED).trim();
+    if (!advertised.isEmpty()) {
+      return advertised;
+    }
+    String listen = getString(REST_LISTEN).trim();
+    String host = parseHostPort(listen)[0];
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("*")) {
+      throw new ConfigException(REST_ADVERTISED, "", "rest.listen " + listen + " listens on every interface, so"
+          + " other instances cannot tell which address reaches this one: set rest.advertised to this host's"
+          + " host:port as the other instances reach it");
+    }
+    return listen;
+  }
+
+  /** The bearer token REST requests must carry, or null when unset or empty. */
+  public String restToken() {
+    org.apache.kafka.common.config.types.Password token = getPassword(REST_TOKEN);
+    return token == null || token.value().isEmpty() ? null : token.value();
   }
 
   private static ConfigDef.Validator durationValidator(boolean allowEmptyOrZero) {

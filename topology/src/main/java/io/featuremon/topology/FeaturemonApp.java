@@ -194,7 +194,18 @@ public final class FeaturemonApp {
    * the record is retried from the last commit) and which shuts down on anything else (a bug must not loop).
    */
   public static KafkaStreams create(FeaturemonConfig config, SchemaRegistryClient registry) {
-    KafkaStreams streams = new KafkaStreams(FeaturemonTopology.build(config, registry, false), streamsProperties(config));
+    return create(config, registry, Map.of());
+  }
+
+  /**
+   * As {@link #create(FeaturemonConfig, SchemaRegistryClient)}, with Kafka Streams settings that only this client
+   * gets: {@code run} passes application.server, the address of its REST server (io.featuremon.rest).
+   */
+  public static KafkaStreams create(FeaturemonConfig config, SchemaRegistryClient registry,
+      Map<String, ?> streamsOverrides) {
+    Properties props = streamsProperties(config);
+    props.putAll(streamsOverrides);
+    KafkaStreams streams = new KafkaStreams(FeaturemonTopology.build(config, registry, false), props);
     streams.setUncaughtExceptionHandler(e -> {
       Throwable cause = e;
       while (cause.getCause() != null && !(cause instanceof RetriableException)) {

@@ -38,7 +38,7 @@ import org.apache.kafka.common.utils.Bytes;
  * embeddings-source ─ decode-embeddings ─┐                ┌─ decode-dead-letters ─▶ dead letters
  * features-source ─── decode-features ───┴─ merge ─ split ┤
  *                                                         └─ featuremon-events-by-group (repartition by model|segment|type)
- *                                                              └─ window-statistics [groups, moments, pending, alerts stores]
+ *                                                              └─ window-statistics [groups, moments, pending, alerts, reference, latest stores]
  *                                                                   ├─▶ window stats
  *                                                                   ├─▶ masks
  *                                                                   ├─▶ alerts
@@ -48,7 +48,7 @@ import org.apache.kafka.common.utils.Bytes;
  * <p>With spread input ({@code input.spread.partitions} = N), no event is repartitioned: the window stage runs in the
  * decoding task of each input partition, and sends each window it closes as a partial (and its stream time as a
  * frontier) to {@code featuremon-partials}, keyed by group; {@code merge-statistics} [partials, merge, alerts,
- * reference stores] merges a window's N partials in partition order once every partition is past it, and emits the
+ * reference, latest stores] merges a window's N partials in partition order once every partition is past it, and emits the
  * window stats, masks and alerts. {@code docs/design-per-partition-statistics.md} says why.
  *
  * <p>Every processor, store and internal topic has an explicit name: renaming one is a visible decision (it drops
@@ -63,8 +63,14 @@ public final class FeaturemonTopology {
   public static final String IMPORTANCE_STORE = "featuremon-importance-store";
   /** Per group: the reference drift is measured against (a window's sketches, counts, mean and redundancy). */
   public static final String REFERENCE_STORE = "featuremon-reference-store";
+  /**
+   * Per group, one entry: the latest window's statistics, the current mask and the firing alerts, as the output
+   * topics carried them ({@link LatestState}); what the REST queries read (io.featuremon.rest). Logged, so it
+   * survives restarts and moves with its task.
+   */
+  public static final String LATEST_STORE = "featuremon-latest-store";
   public static final List<String> STORES = List.of(GROUPS_STORE, MOMENTS_STORE, PENDING_STORE, ALERTS_STORE,
-      REFERENCE_STORE);
+      REFERENCE_STORE, LATEST_STORE);
   public static final String REPARTITION = "featuremon-events-by-group";
   /** Spread input (input.spread.partitions): per group, the partials and frontiers of every input partition. */
   public static final String PARTIALS_STORE = "featuremon-partials-store";
@@ -72,7 +78,8 @@ public final class FeaturemonTopology {
   public static final String MERGE_STORE = "featuremon-merge-store";
   /** Spread input: the window stage's stores (one per input partition) and the merge stage's. */
   public static final List<String> SPREAD_WINDOW_STORES = List.of(GROUPS_STORE, MOMENTS_STORE, PENDING_STORE);
-  public static final List<String> MERGE_STORES = List.of(PARTIALS_STORE, MERGE_STORE, ALERTS_STORE, REFERENCE_STORE);
+  public static final List<String> MERGE_STORES = List.of(PARTIALS_STORE, MERGE_STORE, ALERTS_STORE, REFERENCE_STORE,
+      LATEST_STORE);
   /** Spread input: the topic of partials, keyed by group; it replaces the repartition of events. */
   public static final String PARTIALS = "featuremon-partials";
   /** The node the window stage forwards partials to (the DSL names it after the repartition). */
@@ -231,6 +238,11 @@ public final class FeaturemonTopology {
 
   /** Logged (exactly-once needs the changelog) and cached (repeated tile writes reach RocksDB once per commit). */
   private static StoreBuilder<KeyValueStore<Bytes, byte[]>> store(String name) {
+    if (name.equals(LATEST_STORE)) {
+      // Written once per closed window, so a cache saves nothing; without one, queries read RocksDB directly.
+      return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
+          .withCachingDisabled();
+    }
     return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
         .withCachingEnabled();
   }

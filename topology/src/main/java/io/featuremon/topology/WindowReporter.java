@@ -50,6 +50,8 @@ final class WindowReporter {
   private java.util.function.Function<Bytes, byte[]> profile;
   private KeyValueStore<Bytes, byte[]> references;
   private KeyValueStore<Bytes, byte[]> alertState;
+  /** Per group, what the REST queries answer with: {@link LatestState}. */
+  private KeyValueStore<Bytes, byte[]> latest;
   /** Per group, the mask's stability state (the window stage's groups store, or the merge stage's). */
   private KeyValueStore<Bytes, byte[]> maskStates;
   private org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, byte[]> importanceStore;
@@ -71,6 +73,7 @@ final class WindowReporter {
     this.alertState = context.getStateStore(FeaturemonTopology.ALERTS_STORE);
     this.importanceStore = context.getStateStore(FeaturemonTopology.IMPORTANCE_STORE);
     this.references = context.getStateStore(FeaturemonTopology.REFERENCE_STORE);
+    this.latest = context.getStateStore(FeaturemonTopology.LATEST_STORE);
     if (referencePolicy.fromProfile()) {
       java.util.Map<Bytes, byte[]> entries = Profiles.read(java.nio.file.Path.of(config.referenceProfile()));
       this.profile = entries::get;
@@ -110,6 +113,7 @@ final class WindowReporter {
       stats.setDimensions(schema.dimensions());
       stats.setError("statistics not computed: " + e.getMessage());
       emit(key.outputKey(), stats, time);
+      LatestState.update(latest, group, start, end, AvroJson.toJsonLine(stats), null, List.of());
     }
   }
 
@@ -184,24 +188,27 @@ final class WindowReporter {
       references.put(Reference.statsKey(group), Reference.encodeStats(AvroJson.toJsonLine(stats)));
     }
     emit(outputKey, stats, time);
+    String maskJson = null;
     if (enough && step.changed()) {
       FeatureMask featureMask = WindowOutputs.mask(key, schema, names, start, end, options,
           MaskRule.attributeToKept(step.mask(), maskInput), step.version(), config.softMasks());
       emit(outputKey, featureMask, time);
+      maskJson = AvroJson.toJsonLine(featureMask);
     }
-    if (enough) {
-      evaluateAlerts(group, outputKey, stats, time, referenceJson);
-    }
+    List<Alert> transitions = enough ? evaluateAlerts(group, outputKey, stats, time, referenceJson) : List.of();
+    LatestState.update(latest, group, start, end, AvroJson.toJsonLine(stats), maskJson, transitions);
   }
 
   /**
    * Runs the alert rules over the window's statistics (and, for relative rules, {@code referenceJson}: the
    * statistics of the reference drift compared with, or null): the engine's state per group lives in the alerts
-   * store, so the lifecycle survives restarts and a replay fires exactly as live.
+   * store, so the lifecycle survives restarts and a replay fires exactly as live. Returns the live set's
+   * transitions (the what-if sets' are not what fires).
    */
-  private void evaluateAlerts(byte[] group, String outputKey, WindowStats stats, long time, String referenceJson) {
+  private List<Alert> evaluateAlerts(byte[] group, String outputKey, WindowStats stats, long time,
+      String referenceJson) {
     if (alertRules.isEmpty() && whatIf.isEmpty()) {
-      return;
+      return List.of();
     }
     JsonNode json = AvroJson.toJson(stats);
     JsonNode reference = null;
@@ -213,8 +220,11 @@ final class WindowReporter {
       }
     }
     WindowContext window = WindowContext.of(json, reference);
+    List<Alert> live = new java.util.ArrayList<>();
     for (AlertTransition transition : evaluate(StateCodec.alertKey(group, "engine"), alertRules, window)) {
-      emit(outputKey, transition.toAvro(), time);
+      Alert alert = transition.toAvro();
+      emit(outputKey, alert, time);
+      live.add(alert);
     }
     // Each what-if set has its own lifecycle state beside the live one's, and sees the very statistics and
     // reference the live rules saw: that is what makes its alerts comparable with them.
@@ -224,6 +234,7 @@ final class WindowReporter {
         context.forward(new Record<>(outputKey, transition.toAvro(), time), WhatIfRules.sink(i));
       }
     }
+    return live;
   }
 
   private List<AlertTransition> evaluate(Bytes stateKey, RuleSet rules, WindowContext window) {

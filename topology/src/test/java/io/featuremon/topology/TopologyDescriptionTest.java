@@ -23,7 +23,7 @@ class TopologyDescriptionTest {
   void topologyShouldKeepItsNames() throws Exception {
     String actual = describe(EXPECTED, Map.of());
     assertThat(actual).contains("featuremon-events-by-group-repartition", "featuremon-moments-store",
-        "featuremon-pending-store", "featuremon-groups-store", "featuremon-alerts-store")
+        "featuremon-pending-store", "featuremon-groups-store", "featuremon-alerts-store", "featuremon-latest-store")
         .doesNotContain("KSTREAM-", "KTABLE-");
   }
 
@@ -31,7 +31,7 @@ class TopologyDescriptionTest {
   void theSpreadTopologyShouldKeepItsNames() throws Exception {
     String actual = describe(EXPECTED_SPREAD, Map.of(FeaturemonConfig.INPUT_SPREAD_PARTITIONS, "4"));
     assertThat(actual).contains("featuremon-partials-repartition", "featuremon-partials-store", "featuremon-merge-store",
-        "merge-statistics", FeaturemonTopology.PARTIALS_CHILD).doesNotContain("featuremon-events-by-group", "KSTREAM-",
+        "featuremon-latest-store", "merge-statistics", FeaturemonTopology.PARTIALS_CHILD).doesNotContain("featuremon-events-by-group", "KSTREAM-",
         "KTABLE-");
   }
 

@@ -150,4 +150,55 @@ class WindowProcessorTest {
     }
     assertThat(seen).as("every output type occurs").containsOnlyKeys(sinks.values());
   }
+
+  /**
+   * The latest store (what REST queries answer with) holds, per group, the last window's statistics, the last mask
+   * published and the alerts fired and not resolved since, each exactly as the record its sink got renders.
+   */
+  @Test
+  void theLatestStoreHoldsTheLastWindowTheCurrentMaskAndTheFiringAlertsAsTheirRecordsRender() {
+    FeaturemonConfig config = config();
+    WindowProcessor processor = new WindowProcessor(config, AlertRules.parse(RELATIVE_RULE, "test rules"));
+    processor.init(context);
+    Random random = new Random(13);
+    window(processor, random, 0, 0.2);
+    window(processor, random, 1, 0.9); // fires: far more redundant than the reference, window 0
+    window(processor, random, 2, 0.9);
+    window(processor, random, 3, 0.2); // resolves: back to the reference's level
+    GroupKey group = new GroupKey("m", null, EventType.EMBEDDING);
+    processor.process(new Record<>(group, MonitoredEvent.endOfInput(EventType.EMBEDDING, "featuremon-embeddings", 0,
+        9999, T0), T0));
+
+    String lastStats = null;
+    String lastMask = null;
+    Map<String, String> firing = new TreeMap<>();
+    List<String> statuses = new ArrayList<>();
+    org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> latest =
+        context.getStateStore(FeaturemonTopology.LATEST_STORE);
+    LatestState afterWindow2 = null;
+    for (var forward : context.forwarded()) {
+      Object value = forward.record().value();
+      if (value instanceof WindowStats s) {
+        lastStats = io.featuremon.serdes.AvroJson.toJsonLine(s);
+      } else if (value instanceof FeatureMask m) {
+        lastMask = io.featuremon.serdes.AvroJson.toJsonLine(m);
+      } else if (value instanceof Alert a) {
+        statuses.add(a.getStatus() + "@" + a.getWindowStart());
+        if (a.getStatus().equals("firing")) {
+          firing.put(a.getFingerprint(), io.featuremon.serdes.AvroJson.toJsonLine(a));
+        } else {
+          firing.remove(a.getFingerprint());
+        }
+      }
+    }
+    assertThat(statuses).as("the rule fired and resolved").contains("firing@" + (T0 + HOUR))
+        .anyMatch(s -> s.startsWith("resolved@"));
+    assertThat(lastMask).as("a mask was published").isNotNull();
+    LatestState state = LatestState.fromBytes(latest.get(LatestState.key(group)));
+    assertThat(state.windowJson()).isEqualTo(lastStats);
+    assertThat(state.windowStart()).isEqualTo(T0 + 3 * HOUR);
+    assertThat(state.maskJson()).isEqualTo(lastMask);
+    assertThat(state.firingAlerts()).isEqualTo(firing).isEmpty();
+    assertThat(LatestState.group(LatestState.key(group))).isEqualTo(group);
+  }
 }

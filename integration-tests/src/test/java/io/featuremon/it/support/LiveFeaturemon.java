@@ -379,7 +379,13 @@ public final class LiveFeaturemon implements AutoCloseable {
      * of several instances; the caller closes it.
      */
     public KafkaStreams startAnotherInstance(Path stateDir) {
+        return startAnotherInstance(stateDir, Map.of());
+    }
+
+    /** As {@link #startAnotherInstance(Path)}, with settings only this instance gets (e.g. its REST address). */
+    public KafkaStreams startAnotherInstance(Path stateDir, Map<String, String> applicationSettings) {
         Map<String, String> withState = new HashMap<>(settings);
+        withState.putAll(applicationSettings);
         withState.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         FeaturemonConfig other = FeaturemonConfig.load(withState, null, Map.of());
         KafkaStreams instance = FeaturemonApp.create(other, FeaturemonApp.registry(other));
@@ -633,6 +639,11 @@ public final class LiveFeaturemon implements AutoCloseable {
             throw new AssertionError("Kafka Streams of " + config.applicationId() + " is " + now
                     + " (it shuts down on a non-retriable error; see the log above)");
         }
+    }
+
+    /** The running instance (started by {@link #start}), e.g. for interactive queries; null when stopped. */
+    public KafkaStreams streams() {
+        return streams;
     }
 
     /** The state of the running instance. */
