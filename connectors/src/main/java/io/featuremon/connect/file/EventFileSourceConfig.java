@@ -55,8 +55,11 @@ public final class EventFileSourceConfig extends AbstractConfig {
 
   public static final ConfigDef CONFIG_DEF = define(new ConfigDef(SchemaRegistryConfig.CONFIG_DEF));
 
-  /** Keys of the Connect framework (ConnectorConfig, SourceConnectorConfig): passed over, never refused. */
-  private static final Set<String> FRAMEWORK_KEYS = Set.of("name", "connector.class", "tasks.max",
+  /**
+   * Keys of the Connect framework (ConnectorConfig, SourceConnectorConfig; task.class is in every task's config):
+   * passed over, never refused.
+   */
+  private static final Set<String> FRAMEWORK_KEYS = Set.of("name", "connector.class", "task.class", "tasks.max",
       "tasks.max.enforce", "config.action.reload", "exactly.once.support", "transaction.boundary",
       "transaction.boundary.interval.ms", "offsets.storage.topic", "topic.creation.groups", "plugin.version");
   private static final List<String> FRAMEWORK_PREFIXES = List.of("key.converter", "value.converter",
