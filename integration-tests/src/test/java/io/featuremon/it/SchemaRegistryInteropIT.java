@@ -59,7 +59,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * makes them diverge first, and the tests check that they did.
  *
  * <p>Run with {@code mvn -B -o -pl integration-tests verify -Dit.test=SchemaRegistryInteropIT} after
- * {@code mvn -B -o install -DskipTests} (which unpacks the registry into topology/target/apicurio).
+ * {@code mvn -B -o install -DskipTests} (which unpacks the registry into embedded/target/apicurio).
  */
 class SchemaRegistryInteropIT {
 

@@ -3,6 +3,7 @@ package io.featuremon.cli;
 import io.featuremon.serdes.Redaction;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
         "and event-time window, exact redundancy statistics, feature-elimination masks",
         "and alerts.",
         ""},
-    subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, BacktestCommand.class, ProfileCommand.class,
+    subcommands = {RunCommand.class, ReplayCommand.class, BacktestCommand.class, ProfileCommand.class,
         ScoreCommand.class,
         ReportCommand.class,
         ConfigCommand.class,
@@ -35,6 +36,11 @@ public final class Main {
 
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
+    // demo lives in featuremon-embedded (a broker and a registry do not belong in the production artifact); it
+    // joins when that jar is on the classpath, as with ./featuremon, and is absent from the Docker image.
+    for (OptionalCommand command : ServiceLoader.load(OptionalCommand.class, Main.class.getClassLoader())) {
+      cli.addSubcommand(command);
+    }
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       // Config mistakes and unreadable files are the user's to fix: one clear line, no stack trace.
       // Both go through Redaction: a message may quote a URL with credentials or a JAAS line.

@@ -116,7 +116,7 @@ class ReplayCommandTest {
   @Test
   void everyCommandsHelpLinesShouldFitEightyColumnsAsWritten() {
     // picocli wraps at 80 columns: a longer line breaks mid-sentence and its successor starts a new line.
-    for (Class<?> command : new Class<?>[] {Main.class, DemoCommand.class, RunCommand.class, ReplayCommand.class,
+    for (Class<?> command : new Class<?>[] {Main.class, RunCommand.class, ReplayCommand.class,
         BacktestCommand.class, ProfileCommand.class, ScoreCommand.class, ReportCommand.class, ConfigCommand.class}) {
       Command c = command.getAnnotation(Command.class);
       for (String[] lines : new String[][] {c.description(), c.footer()}) {

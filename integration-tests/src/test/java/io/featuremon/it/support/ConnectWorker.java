@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * starts a new incarnation with the same worker properties, hence the same group and config/offset/status topics,
  * on a new REST port. Each incarnation logs to its own file ({@code <name>-<n>.log}), kept for reading after a
  * failure. The classpath is {@code integration-tests/target/connect-worker-classpath.txt} and the plugin folder
- * {@code connectors/target/plugin}, which {@code mvn -pl integration-tests -am verify} builds first; Maven passes
+ * {@code connectors/target/featuremon-connectors-<version>-plugin}, which {@code mvn -pl integration-tests -am verify} builds first; Maven passes
  * their paths as {@value #CLASSPATH_FILE_PROPERTY} and {@value #PLUGIN_PATH_PROPERTY}.
  */
 public final class ConnectWorker implements AutoCloseable {

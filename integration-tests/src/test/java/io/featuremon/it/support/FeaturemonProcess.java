@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * on the same state directory, unless {@link #wipeState()} emptied it. Each incarnation logs to its own file
  * ({@code <name>-<n>.log}), kept for reading after a failure.
  *
- * <p>The classpath is the one the {@code featuremon} launcher uses: the topology jar and
- * {@code topology/target/classpath.txt}, which {@code mvn -pl integration-tests -am verify} builds first; Maven
+ * <p>The classpath is the production one (what the Docker image holds; the {@code featuremon} launcher adds the
+ * demo's module to it): the topology jar and {@code topology/target/classpath.txt}, which {@code mvn -pl integration-tests -am verify} builds first; Maven
  * passes their paths as {@value #JAR_PROPERTY} and {@value #CLASSPATH_FILE_PROPERTY}.
  */
 public final class FeaturemonProcess implements AutoCloseable {

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/** {@code featuremon demo}; found by {@link Main} through {@link OptionalCommand} (see that interface for why). */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
@@ -24,7 +25,7 @@ import picocli.CommandLine.Option;
         "--duration or on Ctrl-C and removes everything it started.",
         ""},
     footer = {"", "Example: featuremon demo --duration 2m --set window.size=15s"})
-final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer>, OptionalCommand {
   @Option(names = "--duration", defaultValue = "90s", paramLabel = "DURATION",
       description = "How long to generate events, e.g. 90s, 2m, PT5M (default ${DEFAULT-VALUE}).")
   String duration;
