@@ -1,7 +1,6 @@
 package io.featuremon.replay;
 
 import io.featuremon.avro.FeatureEvent;
-import io.featuremon.config.FeaturemonConfig;
 import io.featuremon.config.Nearest;
 import io.featuremon.replay.CsvOptions.Kind;
 import io.featuremon.topology.EventType;
@@ -81,7 +80,7 @@ final class CsvEvents implements EventSource {
   }
 
   /** Reads the header and, unless every feature's type is given, the whole file once for the types. */
-  static CsvEvents open(ReplayInput input, FeaturemonConfig config) throws IOException {
+  static CsvEvents open(ReplayInput input, int maxFeatures) throws IOException {
     Path path = input.path();
     CsvOptions options = input.csv();
     char delimiter = options.delimiter() != null ? options.delimiter() : InputFormat.defaultDelimiter(path);
@@ -111,9 +110,9 @@ final class CsvEvents implements EventSource {
         throw new IllegalArgumentException(path + " has no feature columns: every column is the model, segment,"
             + " time, ingest time, id or ignored (" + String.join(", ", quoted(header)) + ")");
       }
-      if (features.size() > config.maxFeatures()) {
+      if (features.size() > maxFeatures) {
         throw new IllegalArgumentException(path + " has " + features.size() + " feature columns, more than"
-            + " input.max.features=" + config.maxFeatures() + ", so every row would be refused; ignore some with"
+            + " input.max.features=" + maxFeatures + ", so every row would be refused; ignore some with"
             + " --column NAME=ignore or raise the limit with --set input.max.features=N");
       }
       Set<String> missing = options.missing();

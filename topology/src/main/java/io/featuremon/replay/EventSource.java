@@ -3,8 +3,11 @@ package io.featuremon.replay;
 import java.io.Closeable;
 import java.io.IOException;
 
-/** Where a replay's events come from: the lines of a JSON Lines file or the rows of a CSV file. */
-interface EventSource extends Closeable {
+/**
+ * Where a replay's events come from: the lines of a JSON Lines file or the rows of a CSV file. Public for the
+ * file source connector (featuremon-connectors), which reads files the way replay does.
+ */
+public interface EventSource extends Closeable {
 
   /**
    * One record of the input, found on {@code line}: an event, or the record's text and why it is not one (it

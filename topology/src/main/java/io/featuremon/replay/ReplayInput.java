@@ -31,6 +31,16 @@ public record ReplayInput(Path path, InputFormat format, CsvOptions csv, int max
 
   /** Opens the file; a CSV file's header is read and, unless every feature's type is given, its column types. */
   EventSource open(FeaturemonConfig config) throws IOException {
-    return format == InputFormat.CSV ? CsvEvents.open(this, config) : new JsonlSource(path, maxChars);
+    return open(config.maxFeatures());
+  }
+
+  /**
+   * As {@link #open(FeaturemonConfig)} with only the setting reading needs ({@code input.max.features}: a CSV file
+   * with more feature columns is refused at its header). Items come in increasing line order, each on its own
+   * first line, so a line number is a resume point. The file source connector uses this one: it needs no
+   * FeaturemonConfig (which would bring Kafka Streams' config classes onto a Connect worker).
+   */
+  public EventSource open(int maxFeatures) throws IOException {
+    return format == InputFormat.CSV ? CsvEvents.open(this, maxFeatures) : new JsonlSource(path, maxChars);
   }
 }
