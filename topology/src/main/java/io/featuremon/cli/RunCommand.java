@@ -4,7 +4,9 @@ import io.featuremon.config.Durations;
 import io.featuremon.config.FeaturemonConfig;
 import io.featuremon.serdes.SchemaRegistryClient;
 import java.time.Duration;
+import io.featuremon.metrics.MetricsEndpoint;
 import io.featuremon.topology.FeaturemonApp;
+import io.featuremon.topology.PipelineObserver;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -24,7 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
         "registry until stopped (Ctrl-C). Needs bootstrap.servers and",
         "schema.registry.url. Processing guarantee: exactly_once_v2 unless",
         "processing.guarantee says otherwise. Any Kafka Streams or client key in the",
-        "config is passed through.",
+        "config is passed through. Serves Prometheus metrics at metrics.listen",
+        "(127.0.0.1:9464 by default; off turns it off).",
         ""},
     footer = {"", "Example: featuremon run --config prod.properties --set num.stream.threads=2"})
 final class RunCommand implements Callable<Integer> {
@@ -57,7 +60,14 @@ final class RunCommand implements Callable<Integer> {
     FeaturemonApp.ensureTopics(cfg, createTopics, partitions, replication);
     Duration status = statusInterval();
     SchemaRegistryClient registry = FeaturemonApp.registry(cfg);
-    KafkaStreams streams = FeaturemonApp.create(cfg, registry);
+    // Bound before the application starts, so a port in use stops start-up naming metrics.listen.
+    MetricsEndpoint metrics = MetricsEndpoint.start(cfg);
+    KafkaStreams streams = FeaturemonApp.create(cfg, registry,
+        metrics == null ? PipelineObserver.NONE : metrics.pipeline());
+    if (metrics != null) {
+      metrics.bind(streams::metrics);
+      spec.commandLine().getErr().println("featuremon: Prometheus metrics at " + metrics.url());
+    }
     StatusLine statusLine = new StatusLine(cfg, registry, streams::metrics, spec.commandLine().getErr(), status);
     CountDownLatch stopped = new CountDownLatch(1);
     streams.setStateListener((now, before) -> {
@@ -76,6 +86,9 @@ final class RunCommand implements Callable<Integer> {
     }
     stopped.await();
     statusLine.close();
+    if (metrics != null) {
+      metrics.close();
+    }
     return streams.state() == KafkaStreams.State.ERROR ? 1 : 0;
   }
 

@@ -104,10 +104,11 @@ public final class FeaturemonConfig extends AbstractConfig {
   public static final String LIMITS_GROUPS_PER_PARTITION = "limits.groups.per.partition";
   public static final String LIMITS_GROUP_STATE_BYTES = "limits.group.state.bytes";
   public static final String LIMITS_ROCKSDB_MEMORY_BYTES = "limits.rocksdb.memory.bytes";
+  public static final String METRICS_LISTEN = "metrics.listen";
 
   /** Prefixes that belong to featuremon: unknown keys under them are errors, not pass-through. */
   private static final List<String> OWN_PREFIXES = List.of("topic.", "window.", "mask.", "stats.", "alert.", "input.",
-      "reference.", "drift.", "limits.");
+      "reference.", "drift.", "limits.", "metrics.");
 
   public static final ConfigDef DEFINITION = new ConfigDef()
       .define(APPLICATION_ID, Type.STRING, "featuremon", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -282,7 +283,12 @@ public final class FeaturemonConfig extends AbstractConfig {
               + " needs more is refused with a dead letter naming this limit. 512 MiB admits d = 4096 embeddings.")
       .define(LIMITS_ROCKSDB_MEMORY_BYTES, Type.LONG, 256L * 1024 * 1024, ConfigDef.Range.atLeast(16L << 20),
           Importance.MEDIUM, "Off-heap memory all RocksDB stores of the process share: block cache, memtables"
-              + " and index/filter blocks count against it (see the README's sizing table).");
+              + " and index/filter blocks count against it (see the README's sizing table).")
+      .define(METRICS_LISTEN, Type.STRING, "127.0.0.1:9464", FeaturemonConfig::validateListen, Importance.MEDIUM,
+          "Where featuremon run serves Prometheus metrics (GET /metrics), host:port: featuremon's own series per"
+              + " (model, segment, type), the Kafka Streams metrics operators watch, and the JVM's (README: Metrics"
+              + " and dashboards). Loopback by default, so nothing is exposed until you choose to: 0.0.0.0:9464 (or"
+              + " the pod's address) for a Prometheus on another host; port 0 picks a free port; off serves nothing.");
 
   private final Map<String, Object> passThrough;
   // Parsed once here, so a bad value stops start-up naming its key, and no use site parses or compares strings.
@@ -834,6 +840,42 @@ public final class FeaturemonConfig extends AbstractConfig {
 
   public long maxGroupStateBytes() {
     return getLong(LIMITS_GROUP_STATE_BYTES);
+  }
+
+  /** The metrics endpoint's address (host unresolved), or empty when {@code metrics.listen=off}. */
+  public java.util.Optional<java.net.InetSocketAddress> metricsListen() {
+    String value = getString(METRICS_LISTEN).trim();
+    if (value.equals("off")) {
+      return java.util.Optional.empty();
+    }
+    int colon = value.lastIndexOf(':');
+    String host = value.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return java.util.Optional.of(java.net.InetSocketAddress.createUnresolved(host,
+        Integer.parseInt(value.substring(colon + 1))));
+  }
+
+  private static void validateListen(String name, Object value) {
+    String v = value == null ? "" : value.toString().trim();
+    if (v.equals("off")) {
+      return;
+    }
+    int colon = v.lastIndexOf(':');
+    boolean ok = colon > 0;
+    if (ok) {
+      try {
+        int port = Integer.parseInt(v.substring(colon + 1));
+        ok = port >= 0 && port <= 65535;
+      } catch (NumberFormatException e) {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      throw new ConfigException(name, value, "must be host:port (e.g. 127.0.0.1:9464, 0.0.0.0:9464, [::1]:9464;"
+          + " port 0 picks a free one) or off");
+    }
   }
 
   public long rocksDbMemoryBytes() {

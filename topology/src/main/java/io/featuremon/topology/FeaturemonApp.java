@@ -194,14 +194,23 @@ public final class FeaturemonApp {
    * the record is retried from the last commit) and which shuts down on anything else (a bug must not loop).
    */
   public static KafkaStreams create(FeaturemonConfig config, SchemaRegistryClient registry) {
-    KafkaStreams streams = new KafkaStreams(FeaturemonTopology.build(config, registry, false), streamsProperties(config));
+    return create(config, registry, PipelineObserver.NONE);
+  }
+
+  /** As {@link #create(FeaturemonConfig, SchemaRegistryClient)}, with processors that tell {@code observer}. */
+  public static KafkaStreams create(FeaturemonConfig config, SchemaRegistryClient registry, PipelineObserver observer) {
+    KafkaStreams streams = new KafkaStreams(
+        FeaturemonTopology.build(config, registry, false, WhatIfRules.NONE, observer), streamsProperties(config));
     streams.setUncaughtExceptionHandler(e -> {
       Throwable cause = e;
       while (cause.getCause() != null && !(cause instanceof RetriableException)) {
         cause = cause.getCause();
       }
-      return cause instanceof RetriableException ? StreamThreadExceptionResponse.REPLACE_THREAD
-          : StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      if (cause instanceof RetriableException) {
+        observer.streamThreadReplaced();
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+      }
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
     return streams;
   }
