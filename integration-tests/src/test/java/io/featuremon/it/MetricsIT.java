@@ -68,6 +68,8 @@ class MetricsIT {
         MetricsEndpoint endpoint = MetricsEndpoint.start(live.config())) {
       live.observedBy(endpoint.pipeline());
       live.produce(macrodata);
+      // One record that is not in the wire format (magic byte 7): a decode dead letter, so those series move too.
+      live.produceRaw(live.config().featuresTopic(), "us-macro", new byte[] {7, 1, 2, 3}, T0);
       live.start(work.resolve("state"));
       endpoint.bind(live.streams()::metrics);
       live.awaitCaughtUp(TIMEOUT);
@@ -124,6 +126,8 @@ class MetricsIT {
         assertThat(meanAbsCorr).isCloseTo(last.path("redundancy").path("meanAbsCorr").asDouble(), within(1e-9));
         assertThat(prometheus.query("featuremon_events_total{model=\"us-macro\"}").get(0).path("value").get(1).asDouble())
             .isEqualTo(macrodata.size());
+        assertThat(prometheus.query("featuremon_dead_letters_total{reason=\"decode\"}").get(0).path("value").get(1)
+            .asDouble()).isEqualTo(1.0);
         assertThat(prometheus.query("featuremon_windows_closed_total{model=\"us-macro\"}").get(0).path("value").get(1)
             .asDouble()).isEqualTo(windows.stream().filter(w -> w.contains("\"us-macro\"")).count());
       }

@@ -93,7 +93,15 @@ public final class PipelineMetrics implements PipelineObserver, MultiCollector {
   /** @param wallClock epoch ms, for the event-time lag (a test may fix it) */
   public PipelineMetrics(LongSupplier wallClock) {
     this.wallClock = wallClock;
+    // Every reason code from the start, at 0: the first dead letter then shows in rate() and increase() (a series
+    // that appears at 1 loses its first increment), and a dashboard has a series before anything goes wrong.
+    for (String reason : REASONS) {
+      deadLetters.put(reason, new LongAdder());
+    }
   }
+
+  /** The reason codes of {@link #reasonCode}. */
+  static final List<String> REASONS = List.of("decode", "late", "merge", "validate", "window");
 
   // ---- what the processors say
 

@@ -125,6 +125,7 @@ class PipelineMetricsTest {
           .containsEntry("featuremon_alerts_firing{model=\"m\",rule=\"RedundancyMeanAbsCorrHigh\",segment=\"\",type=\"embedding\"}", 1.0)
           .containsEntry("featuremon_alerts_firing{model=\"m\",rule=\"EmbeddingDrift\",segment=\"\",type=\"embedding\"}", 0.0)
           .containsEntry("featuremon_dead_letters_total{reason=\"validate\"}", 1.0)
+          .containsEntry("featuremon_dead_letters_total{reason=\"late\"}", 0.0)
           .containsEntry("featuremon_stream_threads_replaced_total", 0.0);
       assertThat(s.get("featuremon_redundancy_mean_abs_corr" + m))
           .isCloseTo(first.getRedundancy().getMeanAbsCorr(), within(1e-12));

@@ -90,6 +90,8 @@ public final class PrometheusServer implements AutoCloseable {
                     "--storage.tsdb.path=" + dir.resolve("data"),
                     "--web.listen-address=127.0.0.1:" + port));
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            // A test JVM that is killed still takes its Prometheus with it (close() is the normal way).
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "prometheus-stop"));
             PrometheusServer server = new PrometheusServer(process, "http://127.0.0.1:" + port, log);
             try {
                 server.awaitReady();
