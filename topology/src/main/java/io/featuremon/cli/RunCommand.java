@@ -65,7 +65,7 @@ final class RunCommand implements Callable<Integer> {
     KafkaStreams streams = FeaturemonApp.create(cfg, registry,
         metrics == null ? PipelineObserver.NONE : metrics.pipeline());
     if (metrics != null) {
-      metrics.bind(streams::metrics);
+      metrics.bind(streams);
       spec.commandLine().getErr().println("featuremon: Prometheus metrics at " + metrics.url());
     }
     StatusLine statusLine = new StatusLine(cfg, registry, streams::metrics, spec.commandLine().getErr(), status);

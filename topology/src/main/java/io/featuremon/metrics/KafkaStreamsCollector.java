@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The Kafka Streams metrics operators watch, read from {@code KafkaStreams.metrics()} at each scrape.
@@ -24,7 +25,9 @@ import org.apache.kafka.common.MetricName;
  * set every minute, and metrics that Kafka Streams removes and re-creates on a rebalance (task, processor-node,
  * state-store and per-partition lag metrics) have shown up there as NaN (micrometer#2726: the meter keeps a weak
  * reference to the replaced metric) and as meters that pile up (micrometer#2843). Reading the live map at each scrape
- * exports exactly what Kafka Streams has now: a task's metrics leave with the task, and nothing is cached.
+ * exports exactly what Kafka Streams has now: a task's metrics leave with the task, and nothing is cached. Once the
+ * client stops (closed, or shut down after an error) only its client-level metrics are exported: the closed
+ * consumers' lag would be stale.
  *
  * <p>Only the metrics in {@link #EXPORTED} (group → names) are exported, with their tags as labels
  * ({@code thread-id} → {@code thread_id}); a value that is not a finite number (Kafka's NaN for a rate or average with
@@ -45,11 +48,27 @@ public final class KafkaStreamsCollector implements MultiCollector {
           "num-running-flushes", "estimate-pending-compaction-bytes", "cur-size-all-mem-tables"),
       "consumer-fetch-manager-metrics", Set.of("records-lag", "records-lag-max", "records-consumed-rate"));
 
-  private final Supplier<Map<MetricName, ? extends Metric>> metrics;
+  /**
+   * States in which the client processes nothing and never will again: its clients are closed, but their metrics can
+   * stay in the map (a closed client's consumer still lists the lag of the partitions it had), so exporting them
+   * would show stale lag for partitions that another instance now consumes.
+   */
+  private static final Set<KafkaStreams.State> STOPPED = Set.of(KafkaStreams.State.PENDING_SHUTDOWN,
+      KafkaStreams.State.NOT_RUNNING, KafkaStreams.State.PENDING_ERROR, KafkaStreams.State.ERROR);
+  /** Exported whatever the state: they say that nothing runs ({@code alive-stream-threads} 0). */
+  private static final String CLIENT_GROUP = "stream-metrics";
 
-  /** @param metrics {@code streams::metrics} */
-  public KafkaStreamsCollector(Supplier<Map<MetricName, ? extends Metric>> metrics) {
+  private final Supplier<Map<MetricName, ? extends Metric>> metrics;
+  private final Supplier<KafkaStreams.State> state;
+
+  public KafkaStreamsCollector(KafkaStreams streams) {
+    this(streams::metrics, streams::state);
+  }
+
+  /** @param metrics {@code streams::metrics}; @param state {@code streams::state} */
+  public KafkaStreamsCollector(Supplier<Map<MetricName, ? extends Metric>> metrics, Supplier<KafkaStreams.State> state) {
     this.metrics = metrics;
+    this.state = state;
   }
 
   @Override
@@ -58,8 +77,12 @@ public final class KafkaStreamsCollector implements MultiCollector {
     Map<String, Map<Labels, Double>> gauges = new TreeMap<>();
     Map<String, Map<Labels, Double>> counters = new TreeMap<>();
     Map<String, String> help = new TreeMap<>();
+    boolean stopped = STOPPED.contains(state.get());
     for (Map.Entry<MetricName, ? extends Metric> e : metrics.get().entrySet()) {
       MetricName name = e.getKey();
+      if (stopped && !name.group().equals(CLIENT_GROUP)) {
+        continue;
+      }
       Set<String> names = EXPORTED.get(name.group());
       if (names == null || !names.contains(name.name())) {
         continue;

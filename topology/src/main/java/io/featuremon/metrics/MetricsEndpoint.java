@@ -16,12 +16,9 @@ import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -33,7 +30,7 @@ import org.apache.kafka.common.config.ConfigException;
  * <pre>{@code
  * MetricsEndpoint endpoint = MetricsEndpoint.start(config);       // null when metrics.listen=off
  * KafkaStreams streams = FeaturemonApp.create(config, registry, endpoint.pipeline());
- * endpoint.bind(streams::metrics);
+ * endpoint.bind(streams);
  * ...
  * endpoint.close();
  * }</pre>
@@ -103,9 +100,9 @@ public final class MetricsEndpoint implements AutoCloseable {
     return pipeline;
   }
 
-  /** Exports the Kafka Streams metrics of {@code metrics} ({@code streams::metrics}) from now on. */
-  public MetricsEndpoint bind(Supplier<Map<MetricName, ? extends Metric>> metrics) {
-    registry.getPrometheusRegistry().register(new KafkaStreamsCollector(metrics));
+  /** Exports the Kafka Streams metrics of {@code streams} from now on. */
+  public MetricsEndpoint bind(KafkaStreams streams) {
+    registry.getPrometheusRegistry().register(new KafkaStreamsCollector(streams));
     return this;
   }
 

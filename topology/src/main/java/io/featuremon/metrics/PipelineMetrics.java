@@ -1,7 +1,6 @@
 package io.featuremon.metrics;
 
 import io.featuremon.avro.DeadLetter;
-import io.featuremon.avro.FeatureMask;
 import io.featuremon.avro.WindowStats;
 import io.featuremon.topology.GroupKey;
 import io.featuremon.topology.PipelineObserver;
@@ -53,7 +52,8 @@ public final class PipelineMetrics implements PipelineObserver, MultiCollector {
     volatile long lastEventWallMs = Long.MIN_VALUE;
     final LongAdder windows = new LongAdder();
     volatile WindowStats window;
-    volatile FeatureMask mask;
+    /** kept, dropped, version of the mask serving has; null before the group's first mask. */
+    volatile long[] mask;
     volatile Map<String, Integer> firing = Map.of();
 
     Group(String model, String segment, String type) {
@@ -134,8 +134,8 @@ public final class PipelineMetrics implements PipelineObserver, MultiCollector {
   }
 
   @Override
-  public void mask(TaskId task, FeatureMask mask) {
-    reporting(task, mask.getModel(), mask.getSegment(), mask.getType()).mask = mask;
+  public void mask(TaskId task, WindowStats stats, int kept, int dropped, long version) {
+    reporting(task, stats.getModel(), stats.getSegment(), stats.getType()).mask = new long[] {kept, dropped, version};
   }
 
   @Override
@@ -238,11 +238,11 @@ public final class PipelineMetrics implements PipelineObserver, MultiCollector {
               + " models the share of features whose drift verdict is drifted.", labels, drifted);
         }
       }
-      FeatureMask m = g.mask;
+      long[] m = g.mask;
       if (g.reportTask != null && m != null) {
-        f.gauge("featuremon_mask_kept", "Features the group's current mask keeps.", labels, m.getKept().size());
-        f.gauge("featuremon_mask_dropped", "Features the group's current mask drops.", labels, m.getDropped().size());
-        f.gauge("featuremon_mask_version", "Version of the group's current mask.", labels, m.getVersion());
+        f.gauge("featuremon_mask_kept", "Features the group's current mask keeps.", labels, m[0]);
+        f.gauge("featuremon_mask_dropped", "Features the group's current mask drops.", labels, m[1]);
+        f.gauge("featuremon_mask_version", "Version of the group's current mask.", labels, m[2]);
       }
       if (g.reportTask != null) {
         for (Map.Entry<String, Integer> e : new TreeMap<>(g.firing).entrySet()) {

@@ -1,7 +1,6 @@
 package io.featuremon.topology;
 
 import io.featuremon.avro.DeadLetter;
-import io.featuremon.avro.FeatureMask;
 import io.featuremon.avro.WindowStats;
 import org.apache.kafka.streams.processor.TaskId;
 
@@ -32,8 +31,12 @@ public interface PipelineObserver {
   /** A window closed and its statistics were forwarded. */
   default void window(TaskId task, WindowStats stats) {}
 
-  /** A new mask version was forwarded. */
-  default void mask(TaskId task, FeatureMask mask) {}
+  /**
+   * A window of the group {@code stats} describes decided its mask step: the mask serving has now (the published
+   * one, from the stored mask state, whether or not this window changed it) keeps {@code kept} and drops
+   * {@code dropped} features, at {@code version}.
+   */
+  default void mask(TaskId task, WindowStats stats, int kept, int dropped, long version) {}
 
   /**
    * The live rules were evaluated over a window of the group {@code stats} describes: {@code firingByRule} holds, for

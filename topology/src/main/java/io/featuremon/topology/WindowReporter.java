@@ -197,6 +197,12 @@ final class WindowReporter {
           MaskRule.attributeToKept(step.mask(), maskInput), step.version(), config.softMasks());
       emit(outputKey, featureMask, time);
     }
+    if (enough && step.version() > 0) {
+      // The mask serving has now, from the stored mask state, at every window: an instance that took the task over
+      // knows it from its first window, not only from the next change.
+      Mask published = step.state().published();
+      observer.mask(context.taskId(), stats, published.kept().size(), published.dropped().size(), step.version());
+    }
     if (enough) {
       evaluateAlerts(group, outputKey, stats, time, referenceJson);
     }
@@ -322,7 +328,6 @@ final class WindowReporter {
   }
 
   private void emit(String outputKey, FeatureMask mask, long time) {
-    observer.mask(context.taskId(), mask);
     context.forward(new Record<>(outputKey, mask, time), FeaturemonTopology.MASKS_SINK);
   }
 
