@@ -6,7 +6,8 @@ import org.apache.kafka.streams.processor.TaskId;
 
 /**
  * What the processors tell an observer (the Prometheus endpoint of {@code featuremon run}) as they work: events seen,
- * dead letters, and each window's statistics, mask and alert transitions as they are forwarded. Every call carries
+ * dead letters as they are forwarded, and, for each window reported, its statistics, the mask serving has and the
+ * alerts firing (the last two read from the stored state, so right on a new owner from its first window). Every call carries
  * the task it comes from, so that an observer can forget what a task reported once the task closes on this instance
  * (a rebalance moved it away): a group's series then disappear here and reappear where the task went.
  *
