@@ -5,7 +5,9 @@ import io.featuremon.config.FeaturemonConfig;
 import io.featuremon.rest.RestServer;
 import io.featuremon.serdes.SchemaRegistryClient;
 import java.time.Duration;
+import io.featuremon.metrics.MetricsEndpoint;
 import io.featuremon.topology.FeaturemonApp;
+import io.featuremon.topology.PipelineObserver;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
         "registry until stopped (Ctrl-C). Needs bootstrap.servers and",
         "schema.registry.url. Processing guarantee: exactly_once_v2 unless",
         "processing.guarantee says otherwise. Any Kafka Streams or client key in the",
-        "config is passed through.",
+        "config is passed through. Serves Prometheus metrics at metrics.listen",
+        "(127.0.0.1:9464 by default; off turns it off).",
         ""},
     footer = {"", "Example: featuremon run --config prod.properties --set num.stream.threads=2"})
 final class RunCommand implements Callable<Integer> {
@@ -58,7 +61,14 @@ final class RunCommand implements Callable<Integer> {
     FeaturemonApp.ensureTopics(cfg, createTopics, partitions, replication);
     Duration status = statusInterval();
     SchemaRegistryClient registry = FeaturemonApp.registry(cfg);
-    KafkaStreams streams = FeaturemonApp.create(cfg, registry, RestServer.streamsSettings(cfg));
+    // Bound before the application starts, so a port in use stops start-up naming metrics.listen.
+    MetricsEndpoint metrics = MetricsEndpoint.start(cfg);
+    KafkaStreams streams = FeaturemonApp.create(cfg, registry, RestServer.streamsSettings(cfg),
+        metrics == null ? PipelineObserver.NONE : metrics.pipeline());
+    if (metrics != null) {
+      metrics.bind(streams);
+      spec.commandLine().getErr().println("featuremon: Prometheus metrics at " + metrics.url());
+    }
     StatusLine statusLine = new StatusLine(cfg, registry, streams::metrics, spec.commandLine().getErr(), status);
     CountDownLatch stopped = new CountDownLatch(1);
     streams.setStateListener((now, before) -> {
@@ -87,6 +97,9 @@ final class RunCommand implements Callable<Integer> {
     statusLine.close();
     if (rest != null) {
       rest.close();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     return streams.state() == KafkaStreams.State.ERROR ? 1 : 0;
   }

@@ -109,10 +109,11 @@ public final class FeaturemonConfig extends AbstractConfig {
   public static final String REST_TOKEN = "rest.token";
   /** rest.listen's default: loopback only, so nothing is reachable from another host unless configured. */
   static final String DEFAULT_REST_LISTEN = "127.0.0.1:8765";
+  public static final String METRICS_LISTEN = "metrics.listen";
 
   /** Prefixes that belong to featuremon: unknown keys under them are errors, not pass-through. */
   private static final List<String> OWN_PREFIXES = List.of("topic.", "window.", "mask.", "stats.", "alert.", "input.",
-      "reference.", "drift.", "limits.", "rest.");
+      "reference.", "drift.", "limits.", "rest.", "metrics.");
 
   public static final ConfigDef DEFINITION = new ConfigDef()
       .define(APPLICATION_ID, Type.STRING, "featuremon", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -298,7 +299,12 @@ public final class FeaturemonConfig extends AbstractConfig {
               + " wildcard address (0.0.0.0, ::), which then needs this.")
       .define(REST_TOKEN, Type.PASSWORD, null, Importance.MEDIUM,
           "Bearer token every REST request must carry (Authorization: Bearer TOKEN; every instance the same);"
-              + " unset: no authentication (only sensible on loopback).");
+              + " unset: no authentication (only sensible on loopback).")
+      .define(METRICS_LISTEN, Type.STRING, "127.0.0.1:9464", FeaturemonConfig::validateListen, Importance.MEDIUM,
+          "Where featuremon run serves Prometheus metrics (GET /metrics), host:port: featuremon's own series per"
+              + " (model, segment, type), the Kafka Streams metrics operators watch, and the JVM's (README: Metrics"
+              + " and dashboards). Loopback by default, so nothing is exposed until you choose to: 0.0.0.0:9464 (or"
+              + " the pod's address) for a Prometheus on another host; port 0 picks a free port; off serves nothing.");
 
   private final Map<String, Object> passThrough;
   // Parsed once here, so a bad value stops start-up naming its key, and no use site parses or compares strings.
@@ -939,6 +945,42 @@ public final class FeaturemonConfig extends AbstractConfig {
 
   public long maxGroupStateBytes() {
     return getLong(LIMITS_GROUP_STATE_BYTES);
+  }
+
+  /** The metrics endpoint's address (host unresolved), or empty when {@code metrics.listen=off}. */
+  public java.util.Optional<java.net.InetSocketAddress> metricsListen() {
+    String value = getString(METRICS_LISTEN).trim();
+    if (value.equals("off")) {
+      return java.util.Optional.empty();
+    }
+    int colon = value.lastIndexOf(':');
+    String host = value.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return java.util.Optional.of(java.net.InetSocketAddress.createUnresolved(host,
+        Integer.parseInt(value.substring(colon + 1))));
+  }
+
+  private static void validateListen(String name, Object value) {
+    String v = value == null ? "" : value.toString().trim();
+    if (v.equals("off")) {
+      return;
+    }
+    int colon = v.lastIndexOf(':');
+    boolean ok = colon > 0;
+    if (ok) {
+      try {
+        int port = Integer.parseInt(v.substring(colon + 1));
+        ok = port >= 0 && port <= 65535;
+      } catch (NumberFormatException e) {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      throw new ConfigException(name, value, "must be host:port (e.g. 127.0.0.1:9464, 0.0.0.0:9464, [::1]:9464;"
+          + " port 0 picks a free one) or off");
+    }
   }
 
   public long rocksDbMemoryBytes() {

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Deserializer;
+import io.featuremon.avro.DeadLetter;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -37,12 +38,20 @@ final class DecodeProcessor implements Processor<byte[], byte[], GroupKey, Decod
   private final int maxRecordBytes;
   private final boolean acceptEndOfInput;
   private final UnknownSchemaRetry unknownSchemas;
+  /** Told of every dead letter (the metrics endpoint); never consulted. */
+  private final PipelineObserver observer;
   private ProcessorContext<GroupKey, DecodeResult> context;
   private EmbeddingDecoder embeddings;
   private Deserializer<FeatureEvent> features;
 
   DecodeProcessor(EventType type, SchemaRegistryClient registry, Validation validation, int maxRecordBytes,
       boolean acceptEndOfInput, UnknownSchemaRetry unknownSchemas) {
+    this(type, registry, validation, maxRecordBytes, acceptEndOfInput, unknownSchemas, PipelineObserver.NONE);
+  }
+
+  DecodeProcessor(EventType type, SchemaRegistryClient registry, Validation validation, int maxRecordBytes,
+      boolean acceptEndOfInput, UnknownSchemaRetry unknownSchemas, PipelineObserver observer) {
+    this.observer = observer;
     this.unknownSchemas = unknownSchemas;
     this.type = type;
     this.registry = registry;
@@ -170,7 +179,9 @@ final class DecodeProcessor implements Processor<byte[], byte[], GroupKey, Decod
 
   private void dead(Record<byte[], byte[]> record, RecordMetadata meta, String stage, String reason, String model,
       String requestId) {
-    context.forward(new Record<>(null, DecodeResult.dead(DeadLetters.of(meta.topic(), meta.partition(), meta.offset(),
-        record.timestamp(), stage, reason, model, requestId, record.key(), record.value())), Math.max(0, record.timestamp())));
+    DeadLetter letter = DeadLetters.of(meta.topic(), meta.partition(), meta.offset(), record.timestamp(), stage, reason,
+        model, requestId, record.key(), record.value());
+    observer.deadLetter(context.taskId(), letter);
+    context.forward(new Record<>(null, DecodeResult.dead(letter), Math.max(0, record.timestamp())));
   }
 }

@@ -194,25 +194,35 @@ public final class FeaturemonApp {
    * the record is retried from the last commit) and which shuts down on anything else (a bug must not loop).
    */
   public static KafkaStreams create(FeaturemonConfig config, SchemaRegistryClient registry) {
-    return create(config, registry, Map.of());
+    return create(config, registry, Map.of(), PipelineObserver.NONE);
+  }
+
+  /** As {@link #create(FeaturemonConfig, SchemaRegistryClient)}, with processors that tell {@code observer}. */
+  public static KafkaStreams create(FeaturemonConfig config, SchemaRegistryClient registry, PipelineObserver observer) {
+    return create(config, registry, Map.of(), observer);
   }
 
   /**
    * As {@link #create(FeaturemonConfig, SchemaRegistryClient)}, with Kafka Streams settings that only this client
-   * gets: {@code run} passes application.server, the address of its REST server (io.featuremon.rest).
+   * gets ({@code run} passes application.server, the address of its REST server, io.featuremon.rest) and processors
+   * that tell {@code observer} (run's Prometheus metrics).
    */
   public static KafkaStreams create(FeaturemonConfig config, SchemaRegistryClient registry,
-      Map<String, ?> streamsOverrides) {
+      Map<String, ?> streamsOverrides, PipelineObserver observer) {
     Properties props = streamsProperties(config);
     props.putAll(streamsOverrides);
-    KafkaStreams streams = new KafkaStreams(FeaturemonTopology.build(config, registry, false), props);
+    KafkaStreams streams = new KafkaStreams(
+        FeaturemonTopology.build(config, registry, false, WhatIfRules.NONE, observer), props);
     streams.setUncaughtExceptionHandler(e -> {
       Throwable cause = e;
       while (cause.getCause() != null && !(cause instanceof RetriableException)) {
         cause = cause.getCause();
       }
-      return cause instanceof RetriableException ? StreamThreadExceptionResponse.REPLACE_THREAD
-          : StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      if (cause instanceof RetriableException) {
+        observer.streamThreadReplaced();
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+      }
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
     return streams;
   }

@@ -111,6 +111,15 @@ public final class FeaturemonTopology {
    */
   public static Topology build(FeaturemonConfig config, SchemaRegistryClient registry, boolean acceptEndOfInput,
       WhatIfRules whatIf) {
+    return build(config, registry, acceptEndOfInput, whatIf, PipelineObserver.NONE);
+  }
+
+  /**
+   * @param observer told by the processors what they see and forward (the metrics endpoint of {@code run}); it
+   *     changes neither the topology nor any output
+   */
+  public static Topology build(FeaturemonConfig config, SchemaRegistryClient registry, boolean acceptEndOfInput,
+      WhatIfRules whatIf, PipelineObserver observer) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -138,11 +147,11 @@ public final class FeaturemonTopology {
     KStream<GroupKey, DecodeResult> embeddings = builder
         .stream(config.embeddingsTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("embeddings-source"))
         .process(() -> new DecodeProcessor(EventType.EMBEDDING, registry, validation, config.maxRecordBytes(),
-            acceptEndOfInput, unknownSchemas), Named.as("decode-embeddings"));
+            acceptEndOfInput, unknownSchemas, observer), Named.as("decode-embeddings"));
     KStream<GroupKey, DecodeResult> features = builder
         .stream(config.featuresTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("features-source"))
         .process(() -> new DecodeProcessor(EventType.FEATURES, registry, validation, config.maxRecordBytes(),
-            acceptEndOfInput, unknownSchemas), Named.as("decode-features"));
+            acceptEndOfInput, unknownSchemas, observer), Named.as("decode-features"));
 
     Map<String, KStream<GroupKey, DecodeResult>> decoded = embeddings.merge(features, Named.as("merge-decoded"))
         .split(Named.as("decoded-"))
@@ -161,15 +170,15 @@ public final class FeaturemonTopology {
     if (spread) {
       // Statistics per input partition, in the decoding task; only each window's partials cross the network.
       events
-          .process(spreadWindowStage(config), Named.as(WINDOW_STAGE), SPREAD_WINDOW_STORES.toArray(new String[0]))
+          .process(spreadWindowStage(config, observer), Named.as(WINDOW_STAGE), SPREAD_WINDOW_STORES.toArray(new String[0]))
           .repartition(Repartitioned.with(Serdes.Bytes(), Serdes.ByteArray()).withName(PARTIALS)
               .withStreamPartitioner(FeaturemonTopology::partialsPartition))
-          .process(() -> new MergeProcessor(config, alerts, whatIf), Named.as(MERGE_STAGE), MERGE_STORES.toArray(new String[0]));
+          .process(() -> new MergeProcessor(config, alerts, whatIf, observer), Named.as(MERGE_STAGE), MERGE_STORES.toArray(new String[0]));
       reportStage = MERGE_STAGE;
     } else {
       events
           .repartition(Repartitioned.with(GroupKey.serde(), MonitoredEvent.serde()).withName(REPARTITION))
-          .process(() -> new WindowProcessor(config, alerts, whatIf), Named.as(WINDOW_STAGE), STORES.toArray(new String[0]));
+          .process(() -> new WindowProcessor(config, alerts, whatIf, observer), Named.as(WINDOW_STAGE), STORES.toArray(new String[0]));
       reportStage = WINDOW_STAGE;
     }
 
@@ -202,8 +211,9 @@ public final class FeaturemonTopology {
    * stream by the partials.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static ProcessorSupplier<GroupKey, MonitoredEvent, Bytes, byte[]> spreadWindowStage(FeaturemonConfig config) {
-    return () -> (Processor) new WindowProcessor(config, context -> new PartialSender(config, context));
+  private static ProcessorSupplier<GroupKey, MonitoredEvent, Bytes, byte[]> spreadWindowStage(FeaturemonConfig config,
+      PipelineObserver observer) {
+    return () -> (Processor) new WindowProcessor(config, context -> new PartialSender(config, context), observer);
   }
 
   /** The stores of the topology {@code config} builds. */

@@ -30,17 +30,24 @@ final class MergeProcessor implements Processor<Bytes, byte[], String, SpecificR
   private final long sizeMs;
   private final ReferencePolicy referencePolicy;
   private final WindowReporter reporter;
+  /** Told what this stage reports (the metrics endpoint); never consulted. */
+  private final PipelineObserver observer;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<Bytes, byte[]> partials;
   private KeyValueStore<Bytes, byte[]> merge;
   private Panes panes;
 
   MergeProcessor(FeaturemonConfig config, RuleSet alertRules, WhatIfRules whatIf) {
+    this(config, alertRules, whatIf, PipelineObserver.NONE);
+  }
+
+  MergeProcessor(FeaturemonConfig config, RuleSet alertRules, WhatIfRules whatIf, PipelineObserver observer) {
     this.config = config;
     this.partitions = config.spreadPartitions();
     this.sizeMs = config.windowSize().toMillis();
     this.referencePolicy = ReferencePolicy.of(config);
-    this.reporter = new WindowReporter(config, referencePolicy, alertRules, whatIf);
+    this.observer = observer;
+    this.reporter = new WindowReporter(config, referencePolicy, alertRules, whatIf, observer);
   }
 
   @Override
@@ -144,11 +151,13 @@ final class MergeProcessor implements Processor<Bytes, byte[], String, SpecificR
 
   private void refuse(Record<Bytes, byte[]> record, String reason) {
     var meta = context.recordMetadata().orElse(null);
-    context.forward(new Record<String, SpecificRecord>(null, DeadLetters.of(
+    io.featuremon.avro.DeadLetter letter = DeadLetters.of(
         meta == null ? "" : meta.topic(), meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(),
         Math.max(0, record.timestamp()), DeadLetters.STAGE_MERGE, "not a partial the window stage wrote: " + reason,
-        null, null, record.key() == null ? null : record.key().get(), record.value()),
-        Math.max(0, record.timestamp())), FeaturemonTopology.MERGE_DEAD_LETTERS_SINK);
+        null, null, record.key() == null ? null : record.key().get(), record.value());
+    observer.deadLetter(context.taskId(), letter);
+    context.forward(new Record<String, SpecificRecord>(null, letter, Math.max(0, record.timestamp())),
+        FeaturemonTopology.MERGE_DEAD_LETTERS_SINK);
   }
 
   /** Merges and reports, in window order, every window of the group all partitions have closed. */
@@ -285,6 +294,7 @@ final class MergeProcessor implements Processor<Bytes, byte[], String, SpecificR
 
   @Override
   public void close() {
-    // Nothing held outside the stores.
+    // Nothing held outside the stores; the observer forgets this task's groups (it may run elsewhere now).
+    observer.taskClosed(context.taskId());
   }
 }

@@ -69,17 +69,23 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   }
 
   WindowProcessor(FeaturemonConfig config, RuleSet alertRules, WhatIfRules whatIf) {
-    this(config, new WindowReporter(config, ReferencePolicy.of(config), alertRules, whatIf), null);
+    this(config, alertRules, whatIf, PipelineObserver.NONE);
+  }
+
+  WindowProcessor(FeaturemonConfig config, RuleSet alertRules, WhatIfRules whatIf, PipelineObserver observer) {
+    this(config, new WindowReporter(config, ReferencePolicy.of(config), alertRules, whatIf, observer), null, observer);
   }
 
   /** The window stage of one input partition, which hands each window it closes to {@code closed}. */
   WindowProcessor(FeaturemonConfig config,
-      java.util.function.Function<ProcessorContext<String, SpecificRecord>, Closed> closed) {
-    this(config, null, closed);
+      java.util.function.Function<ProcessorContext<String, SpecificRecord>, Closed> closed, PipelineObserver observer) {
+    this(config, null, closed, observer);
   }
 
   private WindowProcessor(FeaturemonConfig config, WindowReporter reporter,
-      java.util.function.Function<ProcessorContext<String, SpecificRecord>, Closed> closedFactory) {
+      java.util.function.Function<ProcessorContext<String, SpecificRecord>, Closed> closedFactory,
+      PipelineObserver observer) {
+    this.observer = observer;
     this.config = config;
     this.sizeMs = config.windowSize().toMillis();
     this.advanceMs = config.windowAdvance().toMillis();
@@ -101,6 +107,8 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
   private final int shapeConfirmEvents;
   private final long maxGroups;
   private final StateBudget budget;
+  /** Told what this stage sees (the metrics endpoint); never consulted. */
+  private final PipelineObserver observer;
 
   static long gcd(long a, long b) {
     return b == 0 ? a : gcd(b, a % b);
@@ -128,6 +136,9 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     recordTime = Math.max(0, record.timestamp());
     GroupKey key = record.key();
     MonitoredEvent event = record.value();
+    if (!event.endOfInput()) {
+      observer.event(context.taskId(), key, event.timestamp());
+    }
     byte[] group = StateCodec.groupPrefix(key);
     StateCodec.Clock saved = state.clock(group);
     if (saved == null) {
@@ -691,11 +702,14 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
 
   /** Dead letters are not keyed: the decode stage's have no group to key them by, and both stages agree. */
   private void emit(DeadLetter letter, long time) {
+    observer.deadLetter(context.taskId(), letter);
     context.forward(new Record<String, SpecificRecord>(null, letter, time), FeaturemonTopology.WINDOW_DEAD_LETTERS_SINK);
   }
 
   @Override
   public void close() {
-    // Nothing held outside the stores: a revived or migrated task rebuilds everything from them.
+    // Nothing held outside the stores: a revived or migrated task rebuilds everything from them. What the observer
+    // was told about this task's groups is no longer this instance's to report (the task may run elsewhere now).
+    observer.taskClosed(context.taskId());
   }
 }

@@ -45,6 +45,8 @@ final class WindowReporter {
   private final RuleSet alertRules;
   /** Backtests only: rule sets evaluated beside the live one over the same statistics, each to its own sink. */
   private final WhatIfRules whatIf;
+  /** Told what is forwarded (the metrics endpoint); never consulted. */
+  private final PipelineObserver observer;
 
   private ProcessorContext<String, SpecificRecord> context;
   private java.util.function.Function<Bytes, byte[]> profile;
@@ -57,6 +59,12 @@ final class WindowReporter {
   private org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, byte[]> importanceStore;
 
   WindowReporter(FeaturemonConfig config, ReferencePolicy referencePolicy, RuleSet alertRules, WhatIfRules whatIf) {
+    this(config, referencePolicy, alertRules, whatIf, PipelineObserver.NONE);
+  }
+
+  WindowReporter(FeaturemonConfig config, ReferencePolicy referencePolicy, RuleSet alertRules, WhatIfRules whatIf,
+      PipelineObserver observer) {
+    this.observer = observer;
     this.config = config;
     this.topPairs = config.topPairs();
     this.minEvents = config.minEvents();
@@ -195,6 +203,12 @@ final class WindowReporter {
       emit(outputKey, featureMask, time);
       maskJson = AvroJson.toJsonLine(featureMask);
     }
+    if (enough && step.version() > 0) {
+      // The mask serving has now, from the stored mask state, at every window: an instance that took the task over
+      // knows it from its first window, not only from the next change.
+      Mask published = step.state().published();
+      observer.mask(context.taskId(), stats, published.kept().size(), published.dropped().size(), step.version());
+    }
     List<Alert> transitions = enough ? evaluateAlerts(group, outputKey, stats, time, referenceJson) : List.of();
     LatestState.update(latest, group, start, end, AvroJson.toJsonLine(stats), maskJson, transitions);
   }
@@ -226,6 +240,9 @@ final class WindowReporter {
       emit(outputKey, alert, time);
       live.add(alert);
     }
+    if (!alertRules.isEmpty()) {
+      observer.alertsFiring(context.taskId(), stats, firingByRule(StateCodec.alertKey(group, "engine")));
+    }
     // Each what-if set has its own lifecycle state beside the live one's, and sees the very statistics and
     // reference the live rules saw: that is what makes its alerts comparable with them.
     for (int i = 0; i < whatIf.size(); i++) {
@@ -246,6 +263,21 @@ final class WindowReporter {
     AlertEngine.Evaluation evaluation = AlertEngine.evaluate(state, rules, window);
     alertState.put(stateKey, evaluation.state().toBytes());
     return evaluation.transitions();
+  }
+
+  /** Every live rule with how many of its alerts fire now, from the state the evaluation just stored. */
+  private Map<String, Integer> firingByRule(Bytes stateKey) {
+    Map<String, Integer> firing = new java.util.TreeMap<>();
+    for (io.featuremon.alerts.AlertRule rule : alertRules.rules()) {
+      firing.put(rule.name(), 0);
+    }
+    byte[] stateBytes = alertState.get(stateKey);
+    if (stateBytes != null) {
+      for (AlertState.ActiveAlert active : AlertState.fromBytes(stateBytes).firing()) {
+        firing.merge(active.rule(), 1, Integer::sum);
+      }
+    }
+    return firing;
   }
 
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -302,6 +334,7 @@ final class WindowReporter {
   // of the window stage, so no output is ever told apart by its runtime type.
 
   private void emit(String outputKey, WindowStats stats, long time) {
+    observer.window(context.taskId(), stats);
     context.forward(new Record<>(outputKey, stats, time), FeaturemonTopology.WINDOW_STATS_SINK);
   }
 

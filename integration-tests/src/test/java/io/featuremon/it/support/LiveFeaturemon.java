@@ -32,6 +32,7 @@ import io.featuremon.serdes.SchemaRegistryConfig;
 import io.featuremon.topology.EventType;
 import io.featuremon.topology.FeaturemonApp;
 import io.featuremon.topology.FeaturemonTopology;
+import io.featuremon.topology.PipelineObserver;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -99,6 +100,7 @@ public final class LiveFeaturemon implements AutoCloseable {
     private final List<Throwable> uncaught = new CopyOnWriteArrayList<>();
     private boolean recordUncaught;
     private KafkaProducer<byte[], byte[]> largeProducer;
+    private PipelineObserver observer = PipelineObserver.NONE;
 
     private LiveFeaturemon(String bootstrapServers, String registryUrl, Map<String, String> settings) {
         this.bootstrapServers = bootstrapServers;
@@ -322,7 +324,7 @@ public final class LiveFeaturemon implements AutoCloseable {
         config = FeaturemonConfig.load(withState, null, Map.of());
         restored.clear();
         state.set(KafkaStreams.State.CREATED);
-        KafkaStreams instance = FeaturemonApp.create(config, FeaturemonApp.registry(config));
+        KafkaStreams instance = FeaturemonApp.create(config, FeaturemonApp.registry(config), observer);
         uncaught.clear();
         if (recordUncaught) {
             // FeaturemonApp.create installed the production handler and KafkaStreams has no getter for it: this one
@@ -357,6 +359,17 @@ public final class LiveFeaturemon implements AutoCloseable {
         instance.start();
     }
 
+    /** From the next {@link #start} on, the application's processors tell {@code observer} (the metrics endpoint). */
+    public LiveFeaturemon observedBy(PipelineObserver observer) {
+        this.observer = observer;
+        return this;
+    }
+
+    /** The running instance (started by {@link #start}; null when stopped), e.g. for its metrics or queries. */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
     /**
      * From the next {@link #start} on, records what kills a stream thread ({@link #uncaughtExceptions}), with a handler
      * that answers as {@link FeaturemonApp#create}'s does.
@@ -379,16 +392,27 @@ public final class LiveFeaturemon implements AutoCloseable {
      * of several instances; the caller closes it.
      */
     public KafkaStreams startAnotherInstance(Path stateDir) {
-        return startAnotherInstance(stateDir, Map.of());
+        return startAnotherInstance(stateDir, Map.of(), PipelineObserver.NONE);
     }
 
     /** As {@link #startAnotherInstance(Path)}, with settings only this instance gets (e.g. its REST address). */
     public KafkaStreams startAnotherInstance(Path stateDir, Map<String, String> applicationSettings) {
+        return startAnotherInstance(stateDir, applicationSettings, PipelineObserver.NONE);
+    }
+
+    /** As {@link #startAnotherInstance(Path)}, its processors telling {@code observer}. */
+    public KafkaStreams startAnotherInstance(Path stateDir, PipelineObserver observer) {
+        return startAnotherInstance(stateDir, Map.of(), observer);
+    }
+
+    /** As {@link #startAnotherInstance(Path, Map)}, its processors telling {@code observer}. */
+    public KafkaStreams startAnotherInstance(Path stateDir, Map<String, String> applicationSettings,
+            PipelineObserver observer) {
         Map<String, String> withState = new HashMap<>(settings);
         withState.putAll(applicationSettings);
         withState.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         FeaturemonConfig other = FeaturemonConfig.load(withState, null, Map.of());
-        KafkaStreams instance = FeaturemonApp.create(other, FeaturemonApp.registry(other));
+        KafkaStreams instance = FeaturemonApp.create(other, FeaturemonApp.registry(other), Map.of(), observer);
         instance.start();
         return instance;
     }
@@ -639,11 +663,6 @@ public final class LiveFeaturemon implements AutoCloseable {
             throw new AssertionError("Kafka Streams of " + config.applicationId() + " is " + now
                     + " (it shuts down on a non-retriable error; see the log above)");
         }
-    }
-
-    /** The running instance (started by {@link #start}), e.g. for interactive queries; null when stopped. */
-    public KafkaStreams streams() {
-        return streams;
     }
 
     /** The state of the running instance. */
