@@ -13,6 +13,8 @@
 #   FEATUREMON_STATE_DIR            --set state.dir=...
 #   FEATUREMON_METRICS_LISTEN       --set metrics.listen=... (the Prometheus endpoint; 0.0.0.0:9464 in a container,
 #                                   whose loopback no scraper can reach)
+#   FEATUREMON_REST_LISTEN          --set rest.listen=... (the REST queries; 0.0.0.0:8765 in a container)
+#   FEATUREMON_REST_ADVERTISED      --set rest.advertised=... (how other instances reach this one, e.g. featuremon:8765)
 #   FEATUREMON_RUN_ARGS             more arguments for `run`, split on spaces (e.g. "--status-every 10s")
 #   FEATUREMON_JAVA_OPTS            JVM options (default: -XX:MaxRAMPercentage=60, heap sized from the container's limit;
 #                                   RocksDB's memory is off-heap, limits.rocksdb.memory.bytes)
@@ -31,6 +33,8 @@ if [ "$#" -eq 0 ]; then
   [ -n "${FEATUREMON_SCHEMA_REGISTRY_URL:-}" ] && set -- "$@" --set "schema.registry.url=$FEATUREMON_SCHEMA_REGISTRY_URL"
   [ -n "${FEATUREMON_STATE_DIR:-}" ] && set -- "$@" --set "state.dir=$FEATUREMON_STATE_DIR"
   [ -n "${FEATUREMON_METRICS_LISTEN:-}" ] && set -- "$@" --set "metrics.listen=$FEATUREMON_METRICS_LISTEN"
+  [ -n "${FEATUREMON_REST_LISTEN:-}" ] && set -- "$@" --set "rest.listen=$FEATUREMON_REST_LISTEN"
+  [ -n "${FEATUREMON_REST_ADVERTISED:-}" ] && set -- "$@" --set "rest.advertised=$FEATUREMON_REST_ADVERTISED"
   if [ -n "${FEATUREMON_RUN_ARGS:-}" ]; then
     read -r -a extra <<< "$FEATUREMON_RUN_ARGS"
     set -- "$@" "${extra[@]}"
