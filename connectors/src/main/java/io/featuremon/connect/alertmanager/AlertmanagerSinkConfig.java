@@ -1,5 +1,6 @@
 package io.featuremon.connect.alertmanager;
 
+import io.featuremon.connect.FrameworkKeys;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -51,18 +52,6 @@ public final class AlertmanagerSinkConfig extends AbstractConfig {
 
     /** The prefix of the schema-registry settings: {@code schema.registry.} + the key of {@link SchemaRegistryConfig}. */
     static final String REGISTRY_PREFIX = "schema.registry.";
-
-    /**
-     * Keys the Connect framework reads from a sink connector's config (ConnectorConfig, SinkConnectorConfig): they
-     * reach {@link AlertmanagerSinkConnector#validate} and {@code start} with ours and are not unknown. The worker
-     * adds {@code task.class} to each task's copy.
-     */
-    static final Set<String> FRAMEWORK_KEYS = Set.of("name", "connector.class", "tasks.max", "tasks.max.enforce",
-            "topics", "topics.regex", "key.converter", "value.converter", "header.converter", "transforms",
-            "predicates", "config.action.reload", "connector.plugin.version", "task.class");
-    /** Prefixes of framework keys: converter settings, transforms, errors.* (dead-letter queue), client overrides. */
-    static final List<String> FRAMEWORK_PREFIXES = List.of("key.converter.", "value.converter.", "header.converter.",
-            "transforms.", "predicates.", "errors.", "consumer.override.", "producer.override.", "admin.override.");
 
     /** The registry settings a reader needs (not auto-registration nor subject strategies: the id is in the bytes). */
     private static final Set<String> REGISTRY_KEYS_LEFT_OUT = Set.of(SchemaRegistryConfig.AUTO_REGISTER_SCHEMAS,
@@ -145,15 +134,9 @@ public final class AlertmanagerSinkConfig extends AbstractConfig {
 
     /** Keys of {@code originals} that neither this connector nor the framework knows, sorted. */
     static List<String> unknownKeys(Map<String, ?> originals) {
-        Set<String> unknown = new TreeSet<>();
-        for (String key : originals.keySet()) {
-            if (!CONFIG_DEF.names().contains(key) && !FRAMEWORK_KEYS.contains(key)
-                    && FRAMEWORK_PREFIXES.stream().noneMatch(key::startsWith)) {
-                unknown.add(key);
-            }
-        }
-        return new ArrayList<>(unknown);
+        return FrameworkKeys.unknown(originals, CONFIG_DEF.names(), FrameworkKeys.SINK);
     }
+
 
     static String unknownKeyMessage(String key) {
         return "Unknown configuration key '" + key + "' for the featuremon Alertmanager sink: remove it or correct"

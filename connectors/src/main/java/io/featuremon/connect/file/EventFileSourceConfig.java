@@ -1,5 +1,6 @@
 package io.featuremon.connect.file;
 
+import io.featuremon.connect.FrameworkKeys;
 import io.featuremon.replay.CsvOptions;
 import io.featuremon.replay.InputFormat;
 import io.featuremon.replay.ReplayInput;
@@ -54,17 +55,6 @@ public final class EventFileSourceConfig extends AbstractConfig {
   static final String BYTE_ARRAY_CONVERTER = "org.apache.kafka.connect.converters.ByteArrayConverter";
 
   public static final ConfigDef CONFIG_DEF = define(new ConfigDef(SchemaRegistryConfig.CONFIG_DEF));
-
-  /**
-   * Keys of the Connect framework (ConnectorConfig, SourceConnectorConfig; task.class is in every task's config):
-   * passed over, never refused.
-   */
-  private static final Set<String> FRAMEWORK_KEYS = Set.of("name", "connector.class", "task.class", "tasks.max",
-      "tasks.max.enforce", "config.action.reload", "exactly.once.support", "transaction.boundary",
-      "transaction.boundary.interval.ms", "offsets.storage.topic", "topic.creation.groups", "plugin.version");
-  private static final List<String> FRAMEWORK_PREFIXES = List.of("key.converter", "value.converter",
-      "header.converter", "transforms", "predicates", "errors.", "topic.creation.", "producer.override.",
-      "consumer.override.", "admin.override.");
 
   private final List<Path> files;
   private final Path directory;
@@ -208,16 +198,12 @@ public final class EventFileSourceConfig extends AbstractConfig {
 
   /** Keys that are neither this connector's, the registry's, the framework's nor the connector's task keys. */
   static List<String> unknownKeys(Map<String, String> props) {
-    List<String> unknown = new ArrayList<>();
-    for (String key : new TreeSet<>(props.keySet())) {
-      if (CONFIG_DEF.names().contains(key) || FRAMEWORK_KEYS.contains(key) || key.equals(TASK_INDEX)
-          || key.equals(TASK_COUNT) || FRAMEWORK_PREFIXES.stream().anyMatch(key::startsWith)) {
-        continue;
-      }
-      unknown.add(key);
-    }
-    return unknown;
+    Set<String> own = new java.util.HashSet<>(CONFIG_DEF.names());
+    own.add(TASK_INDEX);
+    own.add(TASK_COUNT);
+    return FrameworkKeys.unknown(props, own, FrameworkKeys.SOURCE);
   }
+
 
   static String unknownMessage(List<String> unknown) {
     return "unknown setting" + (unknown.size() == 1 ? " " : "s ") + String.join(", ", unknown)
