@@ -93,6 +93,10 @@ class DockerEntrypointIT {
         env.put("FEATUREMON_SCHEMA_REGISTRY_URL", registry.confluentUrl());
         env.put("FEATUREMON_STATE_DIR", dir.resolve("state").toString());
         env.put("FEATUREMON_RUN_ARGS", "--status-every 2s");
+        // The machine is shared: free loopback ports rather than the defaults 9464 and 8765 (the image's are set in
+        // compose.yaml, checked by DockerFilesTest).
+        env.put("FEATUREMON_METRICS_LISTEN", "127.0.0.1:0");
+        env.put("FEATUREMON_REST_LISTEN", "off");
         env.put("FEATUREMON_JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC");
         process = builder.start();
 

@@ -96,7 +96,11 @@ public final class FeaturemonProcess implements AutoCloseable {
                 "io.featuremon.cli.Main", "run",
                 "--config", configFile.toString(),
                 "--status-every", "2s", // the operator's status line, checked by OutageIT
-                "--set", "state.dir=" + stateDir));
+                "--set", "state.dir=" + stateDir,
+                // Several instances run at once (TwinRuns), and this machine is shared: no fixed ports. Metrics on a
+                // free loopback port (still served, so start-up binds it as in production); no REST server.
+                "--set", "metrics.listen=127.0.0.1:0",
+                "--set", "rest.listen=off"));
         try {
             Files.createDirectories(stateDir);
             process = new ProcessBuilder(command)
