@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>The registry distribution is unpacked by the build ({@code mvn -pl topology package}) into
- * {@code topology/target/apicurio}. It is found through the system property {@value #HOME_PROPERTY},
- * then the environment variable {@value #HOME_ENV}, then by looking for {@code topology/target/apicurio}
+ * <p>The registry distribution is unpacked by the build ({@code mvn -pl embedded -am package}) into
+ * {@code embedded/target/apicurio}. It is found through the system property {@value #HOME_PROPERTY},
+ * then the environment variable {@value #HOME_ENV}, then by looking for {@code embedded/target/apicurio}
  * from the working directory upwards. The child's output goes to {@code <workDir>/apicurio.log}.
  * Schemas live in the child's memory and are gone after {@link #close()}, unless it was started with a
  * storage directory ({@link #start(Path, int, Path)}): then they are kept in an H2 database file there, and
@@ -52,7 +52,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRegistry.class);
     private static final String RUNNER_JAR = "apicurio-registry-app-2.6.13.Final-runner.jar";
-    private static final Path BUILD_DIR = Path.of("topology", "target", "apicurio");
+    private static final Path BUILD_DIR = Path.of("embedded", "target", "apicurio");
     private static final Pattern LISTENING = Pattern.compile("Listening on: http://127\\.0\\.0\\.1:(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -161,8 +161,8 @@ public final class EmbeddedRegistry implements AutoCloseable {
             Path home = Path.of(configured);
             if (!Files.isRegularFile(home.resolve(RUNNER_JAR))) {
                 throw new IllegalStateException(home + " (from " + HOME_PROPERTY + " or " + HOME_ENV
-                        + ") does not contain " + RUNNER_JAR + ". Run `mvn -pl topology package` and point it at"
-                        + " topology/target/apicurio.");
+                        + ") does not contain " + RUNNER_JAR + ". Run `mvn -pl embedded -am package` and point it at"
+                        + " embedded/target/apicurio.");
             }
             return home;
         }
@@ -173,7 +173,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
             }
         }
         throw new IllegalStateException("Apicurio Registry not found: no " + BUILD_DIR.resolve(RUNNER_JAR)
-                + " in " + Path.of("").toAbsolutePath() + " or above. Run `mvn -pl topology package` in the"
+                + " in " + Path.of("").toAbsolutePath() + " or above. Run `mvn -pl embedded -am package` in the"
                 + " featuremon checkout, or set -D" + HOME_PROPERTY + "=<dir> (or " + HOME_ENV
                 + ") to a directory holding " + RUNNER_JAR + " and its lib/.");
     }
