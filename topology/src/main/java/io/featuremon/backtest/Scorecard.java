@@ -1,16 +1,15 @@
 package io.featuremon.backtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featuremon.alerts.AlertRules;
 import io.featuremon.config.Durations;
+import io.featuremon.replay.OutputFiles;
 import io.featuremon.replay.Replay;
 import io.featuremon.stats.scoring.Alarm;
 import io.featuremon.stats.scoring.Incident;
 import io.featuremon.stats.scoring.ScoringOptions;
 import io.featuremon.stats.scoring.ScoringTable;
 import io.featuremon.topology.WhatIfRules;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,8 +21,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * The alarms of the rule sets in replay or backtest outputs, ready to be scored against labelled incidents.
@@ -35,7 +32,6 @@ import java.util.stream.Stream;
  * The always-fire baseline fires at the end of every window of the first directory.
  */
 public final class Scorecard {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Rule set → rule → its alarms; sets in directory order, then what-if sets by name; rules by name. */
   private final Map<String, Map<String, List<Alarm>>> alarms;
@@ -65,15 +61,15 @@ public final class Scorecard {
             + " in the table, so give them different names");
       }
       alarms.put(live, firings(file(dir, Replay.ALERTS_FILE), dir.resolve(Replay.RULES_FILE)));
-      for (Path whatIf : whatIfFiles(dir)) {
-        String file = whatIf.getFileName().toString();
-        String set = file.substring(0, file.length() - Replay.WHAT_IF_SUFFIX.length());
-        alarms.put(prefix + set, firings(whatIf, whatIf.resolveSibling(set + Replay.WHAT_IF_RULES_SUFFIX)));
+      for (Map.Entry<String, Path> whatIf : OutputFiles.whatIfSets(dir).entrySet()) {
+        String set = whatIf.getKey();
+        alarms.put(prefix + set, firings(whatIf.getValue(),
+            whatIf.getValue().resolveSibling(set + Replay.WHAT_IF_RULES_SUFFIX)));
       }
     }
     List<Alarm> evaluations = new ArrayList<>();
     long[] span = {Long.MAX_VALUE, Long.MIN_VALUE, 0};
-    lines(file(dirs.get(0), Replay.WINDOW_STATS_FILE), s -> {
+    OutputFiles.forEachLine(file(dirs.get(0), Replay.WINDOW_STATS_FILE), s -> {
       long start = s.get("windowStart").asLong();
       long end = s.get("windowEnd").asLong();
       evaluations.add(new Alarm(s.get("model").asText(), text(s.get("segment")), end));
@@ -114,16 +110,6 @@ public final class Scorecard {
     return Durations.format(Duration.ofMillis(ms));
   }
 
-  private static List<Path> whatIfFiles(Path dir) throws IOException {
-    Path folder = dir.resolve(Replay.WHAT_IF_DIR);
-    if (!Files.isDirectory(folder)) {
-      return List.of();
-    }
-    try (Stream<Path> files = Files.list(folder)) {
-      return files.filter(f -> f.getFileName().toString().endsWith(Replay.WHAT_IF_SUFFIX)).sorted().toList();
-    }
-  }
-
   /**
    * Rule → its alarms: every rule of {@code rules} in file order, those that never fired included (a what-if rule
    * that stays silent is an answer too), when the run left its rules file; else the rules that fired, by name.
@@ -137,7 +123,7 @@ public final class Scorecard {
       }
     }
     Map<String, LinkedHashSet<Alarm>> collected = byRule;
-    lines(alerts, a -> {
+    OutputFiles.forEachLine(alerts, a -> {
       if ("firing".equals(a.get("status").asText())) {
         collected.computeIfAbsent(a.get("rule").asText(), r -> new LinkedHashSet<>())
             .add(new Alarm(a.get("model").asText(), text(a.get("segment")), a.get("startsAt").asLong()));
@@ -160,17 +146,6 @@ public final class Scorecard {
           + " or backtest");
     }
     return file;
-  }
-
-  private static void lines(Path file, Consumer<JsonNode> each) throws IOException {
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        if (!line.isBlank()) {
-          each.accept(JSON.readTree(line));
-        }
-      }
-    }
   }
 
   private static String text(JsonNode node) {

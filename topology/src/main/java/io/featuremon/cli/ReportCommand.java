@@ -1,5 +1,6 @@
 package io.featuremon.cli;
 
+import io.featuremon.replay.Replay;
 import io.featuremon.report.HtmlReport;
 import io.featuremon.stats.scoring.Incident;
 import io.featuremon.stats.scoring.ScoringTable;
@@ -55,8 +56,8 @@ final class ReportCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--in " + in + " is not a directory: give the --out directory"
           + " of a replay or a backtest");
     }
-    if (!Files.isRegularFile(in.resolve(HtmlReport.WINDOW_STATS))) {
-      throw new ParameterException(spec.commandLine(), "no " + HtmlReport.WINDOW_STATS + " in " + in + ": --in takes"
+    if (!Files.isRegularFile(in.resolve(Replay.WINDOW_STATS_FILE))) {
+      throw new ParameterException(spec.commandLine(), "no " + Replay.WINDOW_STATS_FILE + " in " + in + ": --in takes"
           + " the --out directory of a replay or a backtest");
     }
     Path html = out != null ? out : in.resolve("report.html");

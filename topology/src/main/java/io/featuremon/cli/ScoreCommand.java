@@ -2,7 +2,6 @@ package io.featuremon.cli;
 
 import io.featuremon.backtest.IncidentsFile;
 import io.featuremon.backtest.Scorecard;
-import io.featuremon.config.Durations;
 import io.featuremon.stats.scoring.Incident;
 import io.featuremon.stats.scoring.ScoringOptions;
 import java.io.PrintWriter;
@@ -71,18 +70,10 @@ final class ScoreCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    ScoringOptions options = card.options(deltaMax == null ? null : duration("--delta-max", deltaMax),
-        duration("--delta-pre", deltaPre));
+    ScoringOptions options = card.options(deltaMax == null ? null : IncidentOptions.duration(spec, "--delta-max", deltaMax),
+        IncidentOptions.duration(spec, "--delta-pre", deltaPre));
     out.print(card.render(labelled, options));
     out.flush();
     return 0;
-  }
-
-  private long duration(String option, String text) {
-    try {
-      return Durations.parse(text).toMillis();
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "Invalid value for " + option + ": " + e.getMessage());
-    }
   }
 }

@@ -5,16 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.featuremon.replay.OutputFiles;
 import io.featuremon.replay.Replay;
 import io.featuremon.stats.scoring.Incident;
 import io.featuremon.stats.scoring.ScoringTable;
 import io.featuremon.topology.WhatIfRules;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -29,7 +28,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
 /**
  * One self-contained HTML page over a replay's or backtest's output directory: per model, segment and type the
@@ -66,17 +64,6 @@ public final class HtmlReport {
   public static final int MAX_REASONS = 30;
   public static final int MAX_DISTINCT_REASONS = 10_000;
 
-  /** Where the optional alternative rule sets' alerts are, one file per set, named {@code <set>.alerts.jsonl}. */
-  public static final String WHAT_IF_DIR = Replay.WHAT_IF_DIR;
-  static final String WHAT_IF_SUFFIX = Replay.WHAT_IF_SUFFIX;
-
-  /** The one file the report needs in the directory. */
-  public static final String WINDOW_STATS = Replay.WINDOW_STATS_FILE;
-  static final String WINDOW_STATS_FILE = WINDOW_STATS;
-  static final String MASKS_FILE = Replay.MASKS_FILE;
-  static final String ALERTS_FILE = Replay.ALERTS_FILE;
-  static final String DEAD_LETTERS_FILE = Replay.DEAD_LETTERS_FILE;
-
   static final String ECHARTS_VERSION = "5.3.1";
   private static final String ECHARTS = "META-INF/resources/webjars/echarts/" + ECHARTS_VERSION + "/dist/echarts.min.js";
 
@@ -112,23 +99,23 @@ public final class HtmlReport {
       throws IOException {
     Objects.requireNonNull(incidents, "incidents");
     Objects.requireNonNull(scoring, "scoring");
-    Path stats = outDir.resolve(WINDOW_STATS_FILE);
+    Path stats = outDir.resolve(Replay.WINDOW_STATS_FILE);
     if (!Files.isRegularFile(stats)) {
-      throw new IOException("no " + WINDOW_STATS_FILE + " in " + outDir + ": give the --out directory of a replay or"
+      throw new IOException("no " + Replay.WINDOW_STATS_FILE + " in " + outDir + ": give the --out directory of a replay or"
           + " a backtest");
     }
     Model model = new Model();
     model.dir = outDir.toString();
     readStats(stats, model);
-    readMasks(outDir.resolve(MASKS_FILE), model);
+    readMasks(outDir.resolve(Replay.MASKS_FILE), model);
     // named as the scoring table names them (Scorecard): the live rules' set, then each what-if set by its name
-    readAlerts(WhatIfRules.LIVE, outDir.resolve(ALERTS_FILE), model, true);
-    for (Map.Entry<String, Path> whatIf : whatIfFiles(outDir).entrySet()) {
+    readAlerts(WhatIfRules.LIVE, outDir.resolve(Replay.ALERTS_FILE), model, true);
+    for (Map.Entry<String, Path> whatIf : OutputFiles.whatIfSets(outDir).entrySet()) {
       String set = whatIf.getKey();
       model.whatIfSets.add(set);
       readAlerts(set, whatIf.getValue(), model, false);
     }
-    readDeadLetters(outDir.resolve(DEAD_LETTERS_FILE), model);
+    readDeadLetters(outDir.resolve(Replay.DEAD_LETTERS_FILE), model);
     return Page.html(model, incidents, scoring, title == null || title.isBlank() ? "featuremon report" : title,
         echarts());
   }
@@ -232,7 +219,7 @@ public final class HtmlReport {
   }
 
   private static void readStats(Path file, Model model) throws IOException {
-    lines(file, s -> {
+    OutputFiles.forEachLine(file, s -> {
       Key key = Key.of(s);
       Group g = model.groups.computeIfAbsent(key, Group::new);
       model.windows++;
@@ -278,7 +265,7 @@ public final class HtmlReport {
           .limit(MAX_HEATMAP_ROWS).map(Map.Entry::getKey).sorted(HtmlReport::naturalOrder).toList();
     }
     // Second pass: the cells of the chosen rows only, so a wide input never holds every feature of every window.
-    lines(file, s -> {
+    OutputFiles.forEachLine(file, s -> {
       Group g = model.groups.get(Key.of(s));
       if (g.rows.isEmpty()) {
         return;
@@ -328,7 +315,7 @@ public final class HtmlReport {
     if (!Files.isRegularFile(file)) {
       return;
     }
-    lines(file, m -> {
+    OutputFiles.forEachLine(file, m -> {
       model.masks++;
       Group g = model.groups.computeIfAbsent(Key.of(m), HtmlReport::lateGroup);
       g.maskVersions++;
@@ -353,7 +340,7 @@ public final class HtmlReport {
     if (!Files.isRegularFile(file)) {
       return;
     }
-    lines(file, a -> {
+    OutputFiles.forEachLine(file, a -> {
       if (main) {
         model.alerts++;
       } else {
@@ -418,7 +405,7 @@ public final class HtmlReport {
     if (!Files.isRegularFile(file)) {
       return;
     }
-    lines(file, d -> {
+    OutputFiles.forEachLine(file, d -> {
       model.deadLetters++;
       String stage = d.path("stage").asText("");
       String reason = d.path("reason").asText("");
@@ -435,42 +422,6 @@ public final class HtmlReport {
       }
       r.count++;
     });
-  }
-
-  private static Map<String, Path> whatIfFiles(Path outDir) throws IOException {
-    Path dir = outDir.resolve(WHAT_IF_DIR);
-    Map<String, Path> files = new TreeMap<>();
-    if (!Files.isDirectory(dir)) {
-      return files;
-    }
-    try (DirectoryStream<Path> list = Files.newDirectoryStream(dir, "*" + WHAT_IF_SUFFIX)) {
-      for (Path p : list) {
-        String name = p.getFileName().toString();
-        files.put(name.substring(0, name.length() - WHAT_IF_SUFFIX.length()), p);
-      }
-    }
-    return files;
-  }
-
-  private static void lines(Path file, Consumer<JsonNode> each) throws IOException {
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      long n = 0;
-      while ((line = reader.readLine()) != null) {
-        n++;
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode node;
-        try {
-          node = JSON.readTree(line);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-          throw new IOException(file + " line " + n + " is not JSON (" + e.getOriginalMessage() + "): is this the"
-              + " --out directory of a replay or a backtest?", e);
-        }
-        each.accept(node);
-      }
-    }
   }
 
   private static String echarts() throws IOException {
