@@ -189,11 +189,14 @@ final class WindowReporter {
         report, maskInput, verdicts, config.maskThreshold(), topPairs);
     stats.setDrift(drift);
     stats.setQuality(quality(schema, merged.count() + incomplete, missing, window, collected.rejected()));
+    // The statistics as JSON, once: the alert rules read the tree; the reference and the latest store keep the line.
+    JsonNode statsJson = AvroJson.toJson(stats);
+    String statsLine = AvroJson.toJsonLine(statsJson);
     if (replacement != null) {
       // Sketches and statistics are replaced together, whether or not alert rules are configured now: rules added
       // on a restart must compare with the same window drift does.
       replacement.save(references, group);
-      references.put(Reference.statsKey(group), Reference.encodeStats(AvroJson.toJsonLine(stats)));
+      references.put(Reference.statsKey(group), Reference.encodeStats(statsLine));
     }
     emit(outputKey, stats, time);
     String maskJson = null;
@@ -209,8 +212,9 @@ final class WindowReporter {
       Mask published = step.state().published();
       observer.mask(context.taskId(), stats, published.kept().size(), published.dropped().size(), step.version());
     }
-    List<Alert> transitions = enough ? evaluateAlerts(group, outputKey, stats, time, referenceJson) : List.of();
-    LatestState.update(latest, group, start, end, AvroJson.toJsonLine(stats), maskJson, transitions);
+    List<Alert> transitions = enough ? evaluateAlerts(group, outputKey, stats, statsJson, time, referenceJson)
+        : List.of();
+    LatestState.update(latest, group, start, end, statsLine, maskJson, transitions);
   }
 
   /**
@@ -219,12 +223,11 @@ final class WindowReporter {
    * store, so the lifecycle survives restarts and a replay fires exactly as live. Returns the live set's
    * transitions (the what-if sets' are not what fires).
    */
-  private List<Alert> evaluateAlerts(byte[] group, String outputKey, WindowStats stats, long time,
+  private List<Alert> evaluateAlerts(byte[] group, String outputKey, WindowStats stats, JsonNode json, long time,
       String referenceJson) {
     if (alertRules.isEmpty() && whatIf.isEmpty()) {
       return List.of();
     }
-    JsonNode json = AvroJson.toJson(stats);
     JsonNode reference = null;
     if (referenceJson != null) {
       try {
