@@ -136,9 +136,6 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
     recordTime = Math.max(0, record.timestamp());
     GroupKey key = record.key();
     MonitoredEvent event = record.value();
-    if (!event.endOfInput()) {
-      observer.event(context.taskId(), key, event.timestamp());
-    }
     byte[] group = StateCodec.groupPrefix(key);
     StateCodec.Clock saved = state.clock(group);
     if (saved == null) {
@@ -150,6 +147,11 @@ final class WindowProcessor implements Processor<GroupKey, MonitoredEvent, Strin
         dead(key, event, refusal);
         return;
       }
+    }
+    // Only an admitted group is observed: a flood of made-up model names, each refused at the groups limit, must not
+    // become as many metric series.
+    if (!event.endOfInput()) {
+      observer.event(context.taskId(), key, event.timestamp());
     }
     clock = saved == null ? StateCodec.Clock.initial() : saved;
     long before = clock.streamTime();

@@ -141,6 +141,35 @@ class PipelineMetricsTest {
   }
 
   @Test
+  void shouldExportOnlyTheGroupsTheWindowStageAdmits() {
+    SchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+    FeaturemonConfig config = FeaturemonConfig.load(Map.of(), null, Map.of(FeaturemonConfig.WINDOW_SIZE, "1h",
+        FeaturemonConfig.LIMITS_GROUPS_PER_PARTITION, "2"));
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "featuremon-metrics-limit-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "test:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("limit").toString());
+    PipelineMetrics metrics = new PipelineMetrics(() -> T0);
+    AvroSerde<EmbeddingEvent> serde = new AvroSerde<>(EmbeddingEvent.class, registry);
+    try (TopologyTestDriver driver = new TopologyTestDriver(
+        FeaturemonTopology.build(config, registry, true, WhatIfRules.NONE, metrics), props)) {
+      TestInputTopic<byte[], byte[]> input = driver.createInputTopic(config.embeddingsTopic(),
+          new ByteArraySerializer(), new ByteArraySerializer());
+      for (int i = 0; i < 50; i++) {
+        String model = "made-up-" + i;
+        input.pipeInput(new TestRecord<>(model.getBytes(), serde.serializer().serialize(config.embeddingsTopic(),
+            EmbeddingEvent.newBuilder().setModel(model).setTimestamp(T0).setVector(List.of(1f, 2f)).build()),
+            null, T0));
+      }
+      Map<String, Double> s = samples(scrape(metrics));
+      assertThat(s.keySet().stream().filter(k -> k.startsWith("featuremon_events_total{")))
+          .containsExactlyInAnyOrder("featuremon_events_total{model=\"made-up-0\",segment=\"\",type=\"embedding\"}",
+              "featuremon_events_total{model=\"made-up-1\",segment=\"\",type=\"embedding\"}");
+      assertThat(s).containsEntry("featuremon_dead_letters_total{reason=\"window\"}", 48.0);
+    }
+  }
+
+  @Test
   void shouldKeepAGroupWhileAnyOfItsTasksRunsHereAndDropOnlyTheClosedTasksPart() {
     PipelineMetrics metrics = new PipelineMetrics(() -> 10_000L);
     GroupKey g = new GroupKey("churn", null, EventType.FEATURES);
